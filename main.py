@@ -1,0 +1,44 @@
+"""The example app: one blue/green stack per environment, from the settings in cdktf.json.
+
+    BLUEGREEN_CONFIG=path.json      read settings from that file instead of cdktf.json's context
+    BLUEGREEN_ENVIRONMENTS=dev,prod synthesize only these environments (default: all)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from cdktf import App
+
+from modules import BlueGreenStack, SettingsError, environment_settings, load_config
+
+HERE = Path(__file__).resolve().parent
+
+
+def build(app: App, config_path: Path, selected: list[str] | None) -> list[BlueGreenStack]:
+    config = load_config(config_path)
+    return [
+        BlueGreenStack(app, f"{settings.app.name}", settings=settings)
+        for settings in environment_settings(config, selected).values()
+    ]
+
+
+def main() -> int:
+    config_path = Path(os.environ.get("BLUEGREEN_CONFIG") or HERE / "cdktf.json")
+    selected = [e.strip() for e in os.environ.get("BLUEGREEN_ENVIRONMENTS", "").split(",") if e.strip()]
+    app = App()
+    try:
+        stacks = build(app, config_path, selected or None)
+    except SettingsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    app.synth()
+    for stack in stacks:
+        print(f"synthesized {stack.node.id} -> {app.outdir}/stacks/{stack.node.id}/cdk.tf.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Terraform state in S3: encrypted, with S3-native locking (and DynamoDB for teams still on it)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cdktf import S3Backend, TerraformStack
+
+from .validation import SettingsError, check_types
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_KEY = re.compile(r"^[A-Za-z0-9!_.*'()/-]+$")
+_TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def check_region(field: str, value: str) -> None:
+    if not _REGION.match(value):
+        raise SettingsError(field, value, "Use an AWS region code such as 'ap-northeast-1'.")
+
+
+def check_bucket_name(field: str, value: str) -> None:
+    if not _BUCKET.match(value) or ".." in value or re.match(r"^\d+\.\d+\.\d+\.\d+$", value):
+        raise SettingsError(
+            field, value,
+            "S3 bucket names have 3 to 63 lowercase letters, digits, dots and hyphens, and start "
+            "and end with a letter or digit.",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateBackendProps:
+    """Where Terraform keeps this stack's state. The bucket must exist before `terraform init`."""
+
+    bucket: str
+    """Name of the existing S3 bucket that holds the state. Required."""
+    key: str
+    """Object key of this stack's state; give each environment its own. Required."""
+    region: str | None = None
+    """Region of the bucket. Default: None (the stack's region)."""
+    use_lockfile: bool = True
+    """Lock the state with an S3 lock object (Terraform 1.10+). Default: True."""
+    dynamodb_table: str | None = None
+    """DynamoDB lock table, for teams migrating from one. Default: None (S3 locking only)."""
+
+    def __post_init__(self) -> None:
+        check_types(self, "backend")
+        check_bucket_name("backend.bucket", self.bucket)
+        if not _KEY.match(self.key) or self.key.startswith("/") or self.key.endswith("/"):
+            raise SettingsError(
+                "backend.key", self.key,
+                "Use a relative object key such as 'ecs-bluegreen/dev/terraform.tfstate'.",
+            )
+        if self.region is not None:
+            check_region("backend.region", self.region)
+        if self.dynamodb_table is not None and not _TABLE.match(self.dynamodb_table):
+            raise SettingsError(
+                "backend.dynamodb_table", self.dynamodb_table,
+                "DynamoDB table names have 3 to 255 letters, digits, '_', '-' and '.'.",
+            )
+        if not self.use_lockfile and self.dynamodb_table is None:
+            raise SettingsError(
+                "backend.use_lockfile", False,
+                "Without a lock, two runs can corrupt the state: keep use_lockfile=True, or name "
+                "a dynamodb_table.",
+            )
+
+
+def add_s3_backend(stack: TerraformStack, props: StateBackendProps, *, region: str) -> S3Backend:
+    """Configure the stack's S3 backend. Only a stack calls this; constructs never do."""
+    backend = S3Backend(
+        stack,
+        bucket=props.bucket,
+        key=props.key,
+        region=props.region or region,
+        encrypt=True,
+        dynamodb_table=props.dynamodb_table,
+    )
+    if props.use_lockfile:
+        # cdktf 0.21's S3Backend predates `use_lockfile`; Terraform 1.10+ reads it from the block.
+        stack.add_override("terraform.backend.s3.use_lockfile", True)
+    return backend

@@ -1,0 +1,89 @@
+"""The composite: one call wires the network, load balancer, IAM, ECS and CodeDeploy together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from constructs import Construct
+
+from .codedeploy import ALL_AT_ONCE, BlueGreenDeployment, DeploymentProps
+from .ecs import FargateService, ServiceProps
+from .iam import IamProps, ServiceRoles
+from .load_balancer import TARGET_GROUP_SUFFIXES, BlueGreenLoadBalancer, LoadBalancerProps
+from .network import Network, NetworkProps
+from .validation import SettingsError, check_aws_name, check_types
+
+MAX_NAME_LENGTH = 32 - max(len(s) for s in TARGET_GROUP_SUFFIXES)
+"""Target group names ("<name>-green") may have 32 characters at most."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlueGreenServiceProps:
+    """Everything one ECS blue/green service needs. Only `name` and `service.image` are required."""
+
+    name: str
+    """Base name of every resource (e.g. "web-dev"), up to 26 characters. Required."""
+    service: ServiceProps
+    """The container and the Fargate service. Required (for the image)."""
+    network: NetworkProps = field(default_factory=NetworkProps)
+    """VPC and subnets to use or create. Default: a new 2-AZ VPC with one NAT gateway."""
+    load_balancer: LoadBalancerProps = field(default_factory=LoadBalancerProps)
+    """Load balancer, listeners and target groups. Default: ALB, prod 80 open, test 8080 closed."""
+    iam: IamProps = field(default_factory=IamProps)
+    """Roles to use or create. Default: CodeDeploy and execution roles created, no task role."""
+    deployment: DeploymentProps = field(default_factory=DeploymentProps)
+    """CodeDeploy behaviour. Default: all at once, old tasks kept 60 min, rollback on fail/stop."""
+
+    def __post_init__(self) -> None:
+        check_types(self, "blue_green")
+        check_aws_name("name", self.name, MAX_NAME_LENGTH,
+                       "The name (it becomes '<name>-green' for a target group)")
+        if self.name.lower().startswith("internal-"):
+            raise SettingsError("name", self.name,
+                                "Load balancer names must not start with 'internal-'; rename it.")
+        if self.load_balancer.is_network and self.deployment.deployment_config_name != ALL_AT_ONCE:
+            raise SettingsError(
+                "deployment.deployment_config_name", self.deployment.deployment_config_name,
+                f"With a network load balancer CodeDeploy supports only {ALL_AT_ONCE}: use it, "
+                "or switch load_balancer.type to 'application' for canary or linear shifts.",
+            )
+
+
+class EcsBlueGreen(Construct):
+    """An ECS Fargate service behind a load balancer, deployed blue/green by CodeDeploy.
+
+    Every part is a public attribute: ``network``, ``roles``, ``load_balancer`` (listeners and
+    target groups), ``ecs`` (cluster, task definition, service) and ``deployment`` (application
+    and deployment group). The construct creates no provider and no backend; the stack does.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: BlueGreenServiceProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        name = props.name
+
+        self.network = Network(self, "network", name=name, props=props.network)
+        self.roles = ServiceRoles(self, "iam", name=name, props=props.iam)
+        self.load_balancer = BlueGreenLoadBalancer(
+            self, "load-balancer", name=name, props=props.load_balancer,
+            vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
+            target_port=props.service.container_port,
+        )
+        lb = self.load_balancer
+        self.ecs = FargateService(
+            self, "ecs", name=name, props=props.service,
+            vpc_id=self.network.vpc_id, subnet_ids=self.network.private_subnet_ids,
+            load_balancer_security_group_id=lb.security_group.id,
+            target_group=lb.blue_target_group,
+            execution_role_arn=self.roles.execution_role_arn,
+            task_role_arn=self.roles.task_role_arn,
+            depends_on=[lb.prod_listener, lb.test_listener],
+        )
+        self.deployment = BlueGreenDeployment(
+            self, "codedeploy", name=name, props=props.deployment,
+            service_role_arn=self.roles.codedeploy_role_arn,
+            cluster_name=self.ecs.cluster_name, service_name=self.ecs.service.name,
+            prod_listener_arn=lb.prod_listener.arn, test_listener_arn=lb.test_listener.arn,
+            blue_target_group_name=lb.blue_target_group.name,
+            green_target_group_name=lb.green_target_group.name,
+        )

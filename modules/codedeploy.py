@@ -1,0 +1,154 @@
+"""CodeDeploy: the application and the blue/green deployment group of an ECS service."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp
+from cdktf_cdktf_provider_aws.codedeploy_deployment_group import (
+    CodedeployDeploymentGroup,
+    CodedeployDeploymentGroupAutoRollbackConfiguration,
+    CodedeployDeploymentGroupBlueGreenDeploymentConfig,
+    CodedeployDeploymentGroupBlueGreenDeploymentConfigDeploymentReadyOption,
+    CodedeployDeploymentGroupBlueGreenDeploymentConfigTerminateBlueInstancesOnDeploymentSuccess,
+    CodedeployDeploymentGroupDeploymentStyle,
+    CodedeployDeploymentGroupEcsService,
+    CodedeployDeploymentGroupLoadBalancerInfo,
+    CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfo,
+    CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoProdTrafficRoute,
+    CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTargetGroup,
+    CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
+)
+from constructs import Construct
+
+from .validation import SettingsError, check_range, check_types
+
+ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
+PREDEFINED_ECS_CONFIGS = (
+    ALL_AT_ONCE,
+    "CodeDeployDefault.ECSCanary10Percent5Minutes",
+    "CodeDeployDefault.ECSCanary10Percent15Minutes",
+    "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+)
+_CONFIG_NAME = re.compile(r"^[A-Za-z0-9._+=,@-]{1,100}$")
+
+ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
+"""Roll back when a deployment fails, and when someone stops it: stopping means 'go back'."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentProps:
+    """How CodeDeploy shifts traffic to the new task set and what it does afterwards."""
+
+    deployment_config_name: str = ALL_AT_ONCE
+    """Predefined ECS config (or your own config's name). Default: "CodeDeployDefault.ECSAllAtOnce"."""
+    ready_action: Literal["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"] = "CONTINUE_DEPLOYMENT"
+    """Shift traffic at once, or wait for a go-ahead and stop on timeout. Default: "CONTINUE_DEPLOYMENT"."""
+    approval_wait_minutes: int = 0
+    """With STOP_DEPLOYMENT: minutes to wait for the go-ahead, 1 to 2880. Default: 0 (no wait)."""
+    termination_wait_minutes: int = 60
+    """Minutes the old task set is kept for instant rollback, 0 to 2880. Default: 60."""
+    auto_rollback: bool = True
+    """Roll back on a failed deployment and on a stopped one. Default: True."""
+
+    def __post_init__(self) -> None:
+        check_types(self, "deployment")
+        name = self.deployment_config_name
+        if not _CONFIG_NAME.match(name) or (
+            name.startswith("CodeDeployDefault.") and name not in PREDEFINED_ECS_CONFIGS
+        ):
+            raise SettingsError(
+                "deployment.deployment_config_name", name,
+                f"Use one of the ECS configs {', '.join(PREDEFINED_ECS_CONFIGS)}, or the name of "
+                "a deployment config with compute platform ECS.",
+            )
+        check_range("deployment.termination_wait_minutes", self.termination_wait_minutes, 0, 2880, "minutes")
+        if self.ready_action == "CONTINUE_DEPLOYMENT" and self.approval_wait_minutes != 0:
+            raise SettingsError(
+                "deployment.approval_wait_minutes", self.approval_wait_minutes,
+                "CONTINUE_DEPLOYMENT shifts traffic at once and never waits: set "
+                "ready_action='STOP_DEPLOYMENT' to wait for an approval, or leave the wait at 0.",
+            )
+        if self.ready_action == "STOP_DEPLOYMENT":
+            check_range("deployment.approval_wait_minutes", self.approval_wait_minutes, 1, 2880, "minutes")
+            if not self.auto_rollback:
+                raise SettingsError(
+                    "deployment.auto_rollback", False,
+                    "An approval wait stops the deployment on timeout, and only rollback on stop "
+                    "returns traffic to the old task set: keep auto_rollback=True.",
+                )
+
+
+class BlueGreenDeployment(Construct):
+    """A CodeDeploy application and its ECS blue/green deployment group with traffic control."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        props: DeploymentProps,
+        service_role_arn: str,
+        cluster_name: str,
+        service_name: str,
+        prod_listener_arn: str,
+        test_listener_arn: str,
+        blue_target_group_name: str,
+        green_target_group_name: str,
+    ) -> None:
+        super().__init__(scope, id)
+        self.application = CodedeployApp(self, "app", name=name, compute_platform="ECS")
+
+        waits = props.ready_action == "STOP_DEPLOYMENT"
+        self.deployment_group = CodedeployDeploymentGroup(
+            self, "group",
+            app_name=self.application.name,
+            deployment_group_name=name,
+            service_role_arn=service_role_arn,
+            deployment_config_name=props.deployment_config_name,
+            deployment_style=CodedeployDeploymentGroupDeploymentStyle(
+                deployment_type="BLUE_GREEN", deployment_option="WITH_TRAFFIC_CONTROL",
+            ),
+            blue_green_deployment_config=CodedeployDeploymentGroupBlueGreenDeploymentConfig(
+                deployment_ready_option=CodedeployDeploymentGroupBlueGreenDeploymentConfigDeploymentReadyOption(
+                    action_on_timeout=props.ready_action,
+                    wait_time_in_minutes=props.approval_wait_minutes if waits else None,
+                ),
+                terminate_blue_instances_on_deployment_success=(
+                    CodedeployDeploymentGroupBlueGreenDeploymentConfigTerminateBlueInstancesOnDeploymentSuccess(
+                        action="TERMINATE",
+                        termination_wait_time_in_minutes=props.termination_wait_minutes,
+                    )
+                ),
+            ),
+            ecs_service=CodedeployDeploymentGroupEcsService(
+                cluster_name=cluster_name, service_name=service_name,
+            ),
+            load_balancer_info=CodedeployDeploymentGroupLoadBalancerInfo(
+                target_group_pair_info=CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfo(
+                    prod_traffic_route=CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoProdTrafficRoute(
+                        listener_arns=[prod_listener_arn],
+                    ),
+                    test_traffic_route=CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute(
+                        listener_arns=[test_listener_arn],
+                    ),
+                    # CodeDeploy wants target group names here, not ARNs.
+                    target_group=[
+                        CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTargetGroup(
+                            name=blue_target_group_name,
+                        ),
+                        CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTargetGroup(
+                            name=green_target_group_name,
+                        ),
+                    ],
+                ),
+            ),
+            auto_rollback_configuration=CodedeployDeploymentGroupAutoRollbackConfiguration(
+                enabled=props.auto_rollback,
+                events=list(ROLLBACK_EVENTS) if props.auto_rollback else None,
+            ),
+        )

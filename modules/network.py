@@ -1,0 +1,147 @@
+"""The network: an existing VPC and subnets, or a small VPC created for the service."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from cdktf import Fn
+from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
+from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
+from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
+from cdktf_cdktf_provider_aws.route import Route
+from cdktf_cdktf_provider_aws.route_table import RouteTable
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+from constructs import Construct
+
+from .validation import SettingsError, check_range, check_types
+
+MIN_SUBNETS = 2
+"""An ALB needs subnets in at least two Availability Zones; we hold an NLB to the same bar."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkProps:
+    """Where the load balancer and the tasks run: reuse a VPC, or let the construct create one."""
+
+    vpc_id: str | None = None
+    """Existing VPC to use; set the two subnet lists with it. Default: None (create a VPC)."""
+    public_subnet_ids: tuple[str, ...] = ()
+    """Existing subnets for the load balancer, in two or more AZs. Default: () (created)."""
+    private_subnet_ids: tuple[str, ...] = ()
+    """Existing subnets for the tasks, in two or more AZs. Default: () (created)."""
+    vpc_cidr: str = "10.0.0.0/16"
+    """CIDR of a created VPC, /16 to /24; subnets take /8 more bits. Default: "10.0.0.0/16"."""
+    az_count: int = 2
+    """Availability Zones a created VPC spans, 2 to 4. Default: 2."""
+    nat_gateway: bool = True
+    """Give created private subnets a NAT gateway so tasks can pull images. Default: True."""
+
+    def __post_init__(self) -> None:
+        check_types(self, "network")
+        if self.vpc_id is None:
+            if self.public_subnet_ids or self.private_subnet_ids:
+                raise SettingsError(
+                    "network.vpc_id",
+                    None,
+                    "Subnet ids were given without their VPC: set vpc_id as well, or drop the "
+                    "subnet ids to create a VPC.",
+                )
+            try:
+                net = ipaddress.ip_network(self.vpc_cidr, strict=True)
+            except ValueError as err:
+                raise SettingsError(
+                    "network.vpc_cidr", self.vpc_cidr, f"Use an IPv4 CIDR such as 10.0.0.0/16 ({err})."
+                ) from None
+            if net.version != 4 or not 16 <= net.prefixlen <= 24:
+                raise SettingsError(
+                    "network.vpc_cidr",
+                    self.vpc_cidr,
+                    "Use an IPv4 block from /16 to /24; AWS allows no larger VPC, and each "
+                    "subnet takes 8 more bits.",
+                )
+            check_range("network.az_count", self.az_count, 2, 4)
+            return
+        for name in ("public_subnet_ids", "private_subnet_ids"):
+            ids = getattr(self, name)
+            if len(set(ids)) < MIN_SUBNETS:
+                raise SettingsError(
+                    f"network.{name}",
+                    ids,
+                    f"With an existing VPC, give at least {MIN_SUBNETS} distinct subnet ids in "
+                    "different Availability Zones.",
+                )
+
+
+class Network(Construct):
+    """The VPC and the two subnet tiers the service uses.
+
+    With ``vpc_id`` set, nothing is created. Otherwise a VPC with one public and one private subnet
+    per AZ, an internet gateway, and (by default) one NAT gateway for the private tier.
+    """
+
+    vpc_id: str
+    public_subnet_ids: list[str]
+    private_subnet_ids: list[str]
+    vpc: Vpc | None = None
+    nat_gateway: NatGateway | None = None
+
+    def __init__(self, scope: Construct, id: str, *, name: str, props: NetworkProps) -> None:
+        super().__init__(scope, id)
+        if props.vpc_id is not None:
+            self.vpc_id = props.vpc_id
+            self.public_subnet_ids = list(props.public_subnet_ids)
+            self.private_subnet_ids = list(props.private_subnet_ids)
+            return
+
+        self.vpc = Vpc(
+            self,
+            "vpc",
+            cidr_block=props.vpc_cidr,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags={"Name": name},
+        )
+        self.vpc_id = self.vpc.id
+        zones = DataAwsAvailabilityZones(self, "zones", state="available")
+        blocks = list(ipaddress.ip_network(props.vpc_cidr).subnets(prefixlen_diff=8))
+        igw = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": name})
+
+        public_rt = RouteTable(self, "public-rt", vpc_id=self.vpc.id, tags={"Name": f"{name}-public"})
+        Route(self, "public-default", route_table_id=public_rt.id,
+              destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+        private_rt = RouteTable(self, "private-rt", vpc_id=self.vpc.id, tags={"Name": f"{name}-private"})
+
+        self.public_subnets: list[Subnet] = []
+        self.private_subnets: list[Subnet] = []
+        for i in range(props.az_count):
+            az = Fn.element(zones.names, i)
+            public = Subnet(
+                self, f"public-{i}", vpc_id=self.vpc.id, cidr_block=str(blocks[i]),
+                availability_zone=az, tags={"Name": f"{name}-public-{i}", "Tier": "public"},
+            )
+            private = Subnet(
+                self, f"private-{i}", vpc_id=self.vpc.id,
+                cidr_block=str(blocks[props.az_count + i]),
+                availability_zone=az, tags={"Name": f"{name}-private-{i}", "Tier": "private"},
+            )
+            RouteTableAssociation(self, f"public-{i}-rt", subnet_id=public.id, route_table_id=public_rt.id)
+            RouteTableAssociation(self, f"private-{i}-rt", subnet_id=private.id, route_table_id=private_rt.id)
+            self.public_subnets.append(public)
+            self.private_subnets.append(private)
+        self.public_subnet_ids = [s.id for s in self.public_subnets]
+        self.private_subnet_ids = [s.id for s in self.private_subnets]
+
+        if props.nat_gateway:
+            eip = Eip(self, "nat-eip", domain="vpc", tags={"Name": f"{name}-nat"})
+            # One NAT gateway, not one per AZ: it costs a fraction, at the price of all task
+            # egress (image pulls, logs) depending on the first AZ.
+            self.nat_gateway = NatGateway(
+                self, "nat", allocation_id=eip.allocation_id, subnet_id=self.public_subnets[0].id,
+                tags={"Name": name}, depends_on=[igw],
+            )
+            Route(self, "private-default", route_table_id=private_rt.id,
+                  destination_cidr_block="0.0.0.0/0", nat_gateway_id=self.nat_gateway.id)
