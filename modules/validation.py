@@ -128,7 +128,7 @@ def check_aws_name(field: str, value: str, max_length: int, what: str) -> None:
         )
 
 
-_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$")
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$")
 
 
 def check_arn(field: str, value: str | None, service: str) -> None:

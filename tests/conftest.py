@@ -1,0 +1,53 @@
+"""Shared fixtures. Loading the AWS bindings costs ~10 s per process, so every stack the unit and
+Terraform tests read is synthesized once per test run, in one App, by the `synthesized` fixture."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdktf import App
+
+import main
+from modules import BlueGreenStack
+from scenarios import SCENARIOS
+from terraform import Terraform, terraform_or_skip
+
+ROOT = Path(main.__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    """One synthesized stack: its parsed cdk.tf.json and the folder Terraform can run in."""
+
+    doc: dict[str, Any]
+    workdir: Path
+
+
+def _synth_all(outdir: Path) -> dict[str, Synthesized]:
+    app = App(outdir=str(outdir))
+    ids = {name: f"t-{name}" for name in SCENARIOS}
+    for name, settings in SCENARIOS.items():
+        BlueGreenStack(app, ids[name], settings=settings)
+    for stack in main.build(app, ROOT / "cdktf.json", None):
+        ids[f"main:{stack.node.id}"] = stack.node.id
+    app.synth()
+    result = {}
+    for name, stack_id in ids.items():
+        workdir = outdir / "stacks" / stack_id
+        result[name] = Synthesized(json.loads((workdir / "cdk.tf.json").read_text()), workdir)
+    return result
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
+    return _synth_all(tmp_path_factory.mktemp("cdktf.out"))
+
+
+@pytest.fixture(scope="session")
+def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
+    return terraform_or_skip(tmp_path_factory.mktemp("terraform"))

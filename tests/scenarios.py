@@ -1,0 +1,94 @@
+"""The stacks the unit tests read, one per option worth covering. Each also goes through
+`terraform validate` in test_terraform.py, so every option is proved by real Terraform."""
+
+from __future__ import annotations
+
+from modules import (
+    AutoscalingProps,
+    BlueGreenServiceProps,
+    DeploymentProps,
+    HealthCheckProps,
+    IamProps,
+    LoadBalancerProps,
+    NetworkProps,
+    ServiceProps,
+    StackSettings,
+    StateBackendProps,
+)
+
+IMAGE = "public.ecr.aws/nginx/nginx:1.27"
+ACCOUNT = "123456789012"
+
+
+def _settings(name: str, *, backend: StateBackendProps | None = None, stack: dict | None = None,
+              **app: object) -> StackSettings:
+    app.setdefault("service", ServiceProps(image=IMAGE))
+    return StackSettings(
+        app=BlueGreenServiceProps(name=name, **app),
+        backend=backend or StateBackendProps(bucket="tests-tfstate", key=f"{name}/terraform.tfstate"),
+        **(stack or {}),
+    )
+
+
+SCENARIOS: dict[str, StackSettings] = {
+    # Only the required settings: every default at work.
+    "defaults": _settings("web-test"),
+    "existing-vpc": _settings(
+        "web-vpc",
+        network=NetworkProps(
+            vpc_id="vpc-0123456789abcdef0",
+            public_subnet_ids=("subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"),
+            private_subnet_ids=("subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"),
+        ),
+    ),
+    "nlb": _settings("web-nlb", load_balancer=LoadBalancerProps(type="network")),
+    "approval": _settings(
+        "web-approval",
+        deployment=DeploymentProps(
+            ready_action="STOP_DEPLOYMENT", approval_wait_minutes=30, termination_wait_minutes=5,
+            deployment_config_name="CodeDeployDefault.ECSCanary10Percent5Minutes",
+        ),
+    ),
+    "autoscaling": _settings(
+        "web-scaling",
+        service=ServiceProps(image=IMAGE, autoscaling=AutoscalingProps(min_capacity=3, max_capacity=9,
+                                                                         cpu_target_percent=60)),
+    ),
+    "reuse": _settings(
+        "web-reuse",
+        service=ServiceProps(image=IMAGE, cluster_name="shared-cluster"),
+        iam=IamProps(
+            codedeploy_role_arn=f"arn:aws:iam::{ACCOUNT}:role/codedeploy",
+            execution_role_arn=f"arn:aws:iam::{ACCOUNT}:role/exec",
+            task_role_arn=f"arn:aws:iam::{ACCOUNT}:role/app",
+        ),
+        backend=StateBackendProps(bucket="tests-tfstate", key="reuse/terraform.tfstate",
+                                  region="us-east-1", dynamodb_table="terraform-locks"),
+    ),
+    "custom": _settings(
+        "web-custom",
+        service=ServiceProps(
+            image="123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web:v42",
+            container_name="web", container_port=8000, cpu=1024, memory=4096,
+            environment={"LOG_LEVEL": "debug", "APP_ENV": "custom"},
+            desired_count=4, platform_version="LATEST", log_retention_days=90,
+            container_insights=False, health_check_grace_period_seconds=120,
+        ),
+        network=NetworkProps(vpc_cidr="10.20.0.0/20", az_count=3, nat_gateway=False),
+        load_balancer=LoadBalancerProps(
+            internal=True, prod_port=8000, test_port=9000,
+            prod_ingress_cidrs=("10.0.0.0/8", "2001:db8::/32"),
+            test_ingress_cidrs=("198.51.100.0/24",),
+            health_check=HealthCheckProps(path="/healthz", matcher="200-299", interval_seconds=15,
+                                          timeout_seconds=10, healthy_threshold=3,
+                                          unhealthy_threshold=4),
+            deregistration_delay_seconds=30,
+        ),
+        iam=IamProps(create_task_role=True, task_role_policy_arns=(
+            "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            f"arn:aws:iam::{ACCOUNT}:policy/app-secrets",
+        )),
+        deployment=DeploymentProps(termination_wait_minutes=0, auto_rollback=False),
+        stack={"region": "eu-west-1", "default_tags": {"Team": "platform", "CostCenter": "42"}},
+    ),
+}
