@@ -19,6 +19,8 @@ from constructs import Construct
 
 from .validation import SettingsError, check_range, check_types
 
+SUBNET_BITS = 4
+"""A created subnet is 1/16 of the VPC: a /16 VPC gives /20 subnets of 4,091 usable addresses."""
 MIN_SUBNETS = 2
 """An ALB needs subnets in at least two Availability Zones; we hold an NLB to the same bar."""
 
@@ -34,7 +36,7 @@ class NetworkProps:
     private_subnet_ids: tuple[str, ...] = ()
     """Existing subnets for the tasks, in two or more AZs. Default: () (created)."""
     vpc_cidr: str = "10.0.0.0/16"
-    """CIDR of a created VPC, /16 to /24; subnets take /8 more bits. Default: "10.0.0.0/16"."""
+    """CIDR of a created VPC, /16 to /24; each subnet gets 1/16 of it. Default: "10.0.0.0/16"."""
     az_count: int = 2
     """Availability Zones a created VPC spans, 2 to 4. Default: 2."""
     nat_gateway: bool = True
@@ -60,8 +62,8 @@ class NetworkProps:
                 raise SettingsError(
                     "network.vpc_cidr",
                     self.vpc_cidr,
-                    "Use an IPv4 block from /16 to /24; AWS allows no larger VPC, and each "
-                    "subnet takes 8 more bits.",
+                    "Use an IPv4 block from /16 to /24: AWS allows no larger VPC, and each "
+                    "subnet gets 1/16 of it, so /24 gives the smallest subnet AWS allows (/28).",
                 )
             check_range("network.az_count", self.az_count, 2, 4)
             return
@@ -107,7 +109,8 @@ class Network(Construct):
         )
         self.vpc_id = self.vpc.id
         zones = DataAwsAvailabilityZones(self, "zones", state="available")
-        blocks = list(ipaddress.ip_network(props.vpc_cidr).subnets(prefixlen_diff=8))
+        # Sixteen equal slots: room for 4 AZs x 2 tiers, and for subnets added later.
+        blocks = list(ipaddress.ip_network(props.vpc_cidr).subnets(prefixlen_diff=SUBNET_BITS))
         igw = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": name})
 
         public_rt = RouteTable(self, "public-rt", vpc_id=self.vpc.id, tags={"Name": f"{name}-public"})
