@@ -25,10 +25,11 @@ def build(app: App, config_path: Path, selected: list[str] | None) -> list[BlueG
     ]
 
 
-def main() -> int:
+def main(outdir: str | None = None) -> int:
     config_path = Path(os.environ.get("BLUEGREEN_CONFIG") or HERE / "cdktf.json")
     selected = [e.strip() for e in os.environ.get("BLUEGREEN_ENVIRONMENTS", "").split(",") if e.strip()]
-    app = App()
+    # The cdktf CLI passes its output folder as CDKTF_OUTDIR, which App reads by itself.
+    app = App(outdir=outdir) if outdir else App()
     try:
         stacks = build(app, config_path, selected or None)
     except SettingsError as err:

@@ -24,7 +24,7 @@ class BlueGreenServiceProps:
     name: str
     """Base name of every resource (e.g. "web-dev"), up to 26 characters. Required."""
     service: ServiceProps
-    """The container and the Fargate service. Required (for the image)."""
+    """The container and the Fargate service. Required."""
     network: NetworkProps = field(default_factory=NetworkProps)
     """VPC and subnets to use or create. Default: a new 2-AZ VPC with one NAT gateway."""
     load_balancer: LoadBalancerProps = field(default_factory=LoadBalancerProps)

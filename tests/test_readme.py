@@ -1,0 +1,56 @@
+"""The README's settings tables and commands stay in step with the code and with CI."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+import modules
+
+ROOT = Path(modules.__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+PROPS = [modules.BlueGreenServiceProps, modules.ServiceProps, modules.AutoscalingProps,
+         modules.NetworkProps, modules.LoadBalancerProps, modules.HealthCheckProps,
+         modules.IamProps, modules.DeploymentProps, modules.StateBackendProps, modules.StackSettings]
+
+
+def _table(cls_name: str) -> list[tuple[str, str]]:
+    section = README.split(f"#### `{cls_name}`", 1)[1].split("\n\n", 2)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [tuple(cell.strip().strip("`") for cell in (row.split("|")[1], row.split("|")[3]))
+            for row in rows]
+
+
+def _default(f: dataclasses.Field) -> str:
+    if f.default is not dataclasses.MISSING:
+        return repr(f.default)
+    if f.default_factory is not dataclasses.MISSING:
+        value = f.default_factory()
+        return f"{type(value).__name__}()" if dataclasses.is_dataclass(value) else repr(value)
+    return "required"
+
+
+@pytest.mark.parametrize("cls", PROPS, ids=lambda c: c.__name__)
+def test_settings_table_matches_the_props(cls):
+    assert _table(cls.__name__) == [(f.name, _default(f)) for f in dataclasses.fields(cls)]
+
+
+@pytest.mark.parametrize("cls", PROPS, ids=lambda c: c.__name__)
+def test_every_field_docstring_states_its_default(cls):
+    source = Path(modules.__file__).parent.joinpath(f"{cls.__module__.rsplit('.', 1)[1]}.py").read_text()
+    body = source.split(f"class {cls.__name__}", 1)[1]
+    for f in dataclasses.fields(cls):
+        doc = re.search(rf"^    {f.name}: [^\n]*\n    \"\"\"(.*?)\"\"\"", body, re.M | re.S)
+        assert doc, f"{cls.__name__}.{f.name} has no docstring"
+        assert re.search(r"(Default: .+|Required)\.$", doc.group(1)), (cls.__name__, f.name, doc.group(1))
+
+
+def test_ci_runs_the_readme_commands():
+    commands = README.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text()
+    for command in commands:
+        assert command in ci, f"CI does not run the README command: {command}"
