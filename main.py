@@ -10,19 +10,30 @@ import os
 import sys
 from pathlib import Path
 
-from cdktf import App
+from cdktf import App, TerraformStack
 
-from modules import BlueGreenStack, SettingsError, environment_settings, load_config
+from modules import (
+    BlueGreenStack,
+    SettingsError,
+    StateBootstrapStack,
+    bootstrap_settings,
+    environment_settings,
+    load_config,
+)
 
 HERE = Path(__file__).resolve().parent
 
 
-def build(app: App, config_path: Path, selected: list[str] | None) -> list[BlueGreenStack]:
+def build(app: App, config_path: Path, selected: list[str] | None) -> list[TerraformStack]:
+    """The state bootstrap stack "<project>-state", then one stack per selected environment."""
     config = load_config(config_path)
-    return [
-        BlueGreenStack(app, f"{settings.app.name}", settings=settings)
+    bootstrap = bootstrap_settings(config)
+    stacks: list[TerraformStack] = [StateBootstrapStack(app, f"{config['project']}-state", settings=bootstrap)]
+    stacks += [
+        BlueGreenStack(app, settings.app.name, settings=settings)
         for settings in environment_settings(config, selected).values()
     ]
+    return stacks
 
 
 def main(outdir: str | None = None) -> int:

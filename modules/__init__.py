@@ -11,12 +11,14 @@ Import the composite into your own stack::
 from .backend import StateBackendProps, add_s3_backend
 from .blue_green import BlueGreenServiceProps, EcsBlueGreen
 from .codedeploy import PREDEFINED_ECS_CONFIGS, BlueGreenDeployment, DeploymentProps
-from .config import environment_settings, from_mapping, load_config
+from .config import bootstrap_settings, environment_settings, from_mapping, load_config
 from .ecs import AutoscalingProps, FargateService, ServiceProps
 from .iam import IamProps, ServiceRoles
 from .load_balancer import BlueGreenLoadBalancer, HealthCheckProps, LoadBalancerProps
 from .network import Network, NetworkProps
-from .stack import BlueGreenStack, StackSettings
+from .provider import CustomEndpointProps
+from .stack import BlueGreenStack, BootstrapSettings, StackSettings, StateBootstrapStack
+from .state_bucket import StateBucket, StateBucketProps
 from .validation import SettingsError
 
 __all__ = [
@@ -25,6 +27,8 @@ __all__ = [
     "BlueGreenLoadBalancer",
     "BlueGreenServiceProps",
     "BlueGreenStack",
+    "BootstrapSettings",
+    "CustomEndpointProps",
     "DeploymentProps",
     "EcsBlueGreen",
     "FargateService",
@@ -39,7 +43,11 @@ __all__ = [
     "SettingsError",
     "StackSettings",
     "StateBackendProps",
+    "StateBootstrapStack",
+    "StateBucket",
+    "StateBucketProps",
     "add_s3_backend",
+    "bootstrap_settings",
     "environment_settings",
     "from_mapping",
     "load_config",

@@ -5,28 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf import S3Backend, TerraformStack
+from cdktf import S3Backend, S3BackendEndpointConfig, TerraformStack
 
-from .validation import SettingsError, check_types
+from .provider import CustomEndpointProps
+from .validation import SettingsError, check_bucket_name, check_region, check_table_name, check_types
 
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _KEY = re.compile(r"^[A-Za-z0-9!_.*'()/-]+$")
-_TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-
-
-def check_region(field: str, value: str) -> None:
-    if not _REGION.match(value):
-        raise SettingsError(field, value, "Use an AWS region code such as 'ap-northeast-1'.")
-
-
-def check_bucket_name(field: str, value: str) -> None:
-    if not _BUCKET.match(value) or ".." in value or re.match(r"^\d+\.\d+\.\d+\.\d+$", value):
-        raise SettingsError(
-            field, value,
-            "S3 bucket names have 3 to 63 lowercase letters, digits, dots and hyphens, and start "
-            "and end with a letter or digit.",
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,11 +38,7 @@ class StateBackendProps:
             )
         if self.region is not None:
             check_region("backend.region", self.region)
-        if self.dynamodb_table is not None and not _TABLE.match(self.dynamodb_table):
-            raise SettingsError(
-                "backend.dynamodb_table", self.dynamodb_table,
-                "DynamoDB table names have 3 to 255 letters, digits, '_', '-' and '.'.",
-            )
+        check_table_name("backend.dynamodb_table", self.dynamodb_table)
         if not self.use_lockfile and self.dynamodb_table is None:
             raise SettingsError(
                 "backend.use_lockfile", False,
@@ -67,8 +47,26 @@ class StateBackendProps:
             )
 
 
-def add_s3_backend(stack: TerraformStack, props: StateBackendProps, *, region: str) -> S3Backend:
+def add_s3_backend(
+    stack: TerraformStack,
+    props: StateBackendProps,
+    *,
+    region: str,
+    endpoint: CustomEndpointProps | None = None,
+) -> S3Backend:
     """Configure the stack's S3 backend. Only a stack calls this; constructs never do."""
+    emulator: dict[str, object] = {}
+    if endpoint is not None:
+        emulator = {
+            "endpoints": S3BackendEndpointConfig(
+                s3=endpoint.url, dynamodb=endpoint.url, iam=endpoint.url, sts=endpoint.url),
+            "use_path_style": True,
+            "skip_credentials_validation": True,
+            "skip_requesting_account_id": True,
+            "skip_metadata_api_check": True,
+            "skip_region_validation": True,
+            "max_retries": endpoint.max_retries,
+        }
     backend = S3Backend(
         stack,
         bucket=props.bucket,
@@ -76,6 +74,7 @@ def add_s3_backend(stack: TerraformStack, props: StateBackendProps, *, region: s
         region=props.region or region,
         encrypt=True,
         dynamodb_table=props.dynamodb_table,
+        **emulator,
     )
     if props.use_lockfile:
         # cdktf 0.21's S3Backend predates `use_lockfile`; Terraform 1.10+ reads it from the block.

@@ -4,10 +4,12 @@ The shape, with every key of the props classes available under "defaults" and ea
 
     {"project": "web",
      "defaults": {"region": "...", "backend": {"bucket": "..."}, "app": {"service": {...}}},
-     "environments": {"dev": {...overrides...}, "prod": {...}}}
+     "environments": {"dev": {...overrides...}, "prod": {...}},
+     "bootstrap": {"state": {"lock_table": "..."}, "migrated": false}}
 
 Each environment gets the name "<project>-<env>", the state key "<project>/<env>/terraform.tfstate"
-and the tags Project and Environment, unless it sets them itself.
+and the tags Project and Environment, unless it sets them itself. The bootstrap stack creates the
+bucket named by defaults.backend.bucket, in the default region, unless it names its own.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
-from .stack import StackSettings
+from .stack import BootstrapSettings, StackSettings
 from .validation import SettingsError
 
 _ENV_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -74,23 +76,28 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-def environment_settings(config: Mapping[str, Any], selected: list[str] | None = None) -> dict[str, StackSettings]:
-    """Validated settings for each environment in `config` (or only those `selected`)."""
+def _project_and_defaults(config: Any) -> tuple[str, Mapping[str, Any]]:
     if not isinstance(config, Mapping):
         raise SettingsError("bluegreen", config, "Expected an object with project, defaults, environments.")
-    unknown = set(config) - {"project", "defaults", "environments"}
+    unknown = set(config) - {"project", "defaults", "environments", "bootstrap"}
     if unknown:
         key = sorted(unknown)[0]
         raise SettingsError(f"bluegreen.{key}", config[key],
-                            "Unknown setting. Valid keys here: project, defaults, environments.")
+                            "Unknown setting. Valid keys here: project, defaults, environments, bootstrap.")
     project = config.get("project")
     if not isinstance(project, str) or not _ENV_NAME.match(project):
         raise SettingsError("bluegreen.project", project,
                             "Name the project with lowercase letters, digits and hyphens, e.g. 'web'.")
     defaults = config.get("defaults", {})
-    environments = config.get("environments")
     if not isinstance(defaults, Mapping):
         raise SettingsError("bluegreen.defaults", defaults, "Expected an object of settings.")
+    return project, defaults
+
+
+def environment_settings(config: Mapping[str, Any], selected: list[str] | None = None) -> dict[str, StackSettings]:
+    """Validated settings for each environment in `config` (or only those `selected`)."""
+    project, defaults = _project_and_defaults(config)
+    environments = config.get("environments")
     if not isinstance(environments, Mapping) or not environments:
         raise SettingsError("bluegreen.environments", environments,
                             "Define at least one environment, e.g. {\"dev\": {}}.")
@@ -120,6 +127,24 @@ def environment_settings(config: Mapping[str, Any], selected: list[str] | None =
                 raise
             raise SettingsError(err.field, err.value, f"{err.fix} (environment '{env}')") from None
     return settings
+
+
+def bootstrap_settings(config: Mapping[str, Any]) -> BootstrapSettings:
+    """Settings of the stack that creates the state bucket the environments use."""
+    project, defaults = _project_and_defaults(config)
+    bucket = defaults.get("backend", {}).get("bucket")
+    derived: dict[str, Any] = {
+        "state": {"bucket": bucket} if bucket is not None else {},
+        "state_key": f"{project}/bootstrap/terraform.tfstate",
+        "default_tags": {"Project": project, **defaults.get("default_tags", {})},
+    }
+    for key in ("region", "endpoint"):
+        if key in defaults:
+            derived[key] = defaults[key]
+    overrides = config.get("bootstrap", {})
+    if not isinstance(overrides, Mapping):
+        raise SettingsError("bluegreen.bootstrap", overrides, "Expected an object of settings.")
+    return from_mapping(BootstrapSettings, _merge(derived, overrides), "bluegreen.bootstrap")
 
 
 def load_config(path: Path) -> Mapping[str, Any]:

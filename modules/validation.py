@@ -128,6 +128,34 @@ def check_aws_name(field: str, value: str, max_length: int, what: str) -> None:
         )
 
 
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def check_region(field: str, value: str) -> None:
+    if not _REGION.match(value):
+        raise SettingsError(field, value, "Use an AWS region code such as 'ap-northeast-1'.")
+
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def check_bucket_name(field: str, value: str) -> None:
+    if not _BUCKET.match(value) or ".." in value or re.match(r"^\d+\.\d+\.\d+\.\d+$", value):
+        raise SettingsError(
+            field, value,
+            "S3 bucket names have 3 to 63 lowercase letters, digits, dots and hyphens, and start "
+            "and end with a letter or digit.",
+        )
+
+
+_TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+
+
+def check_table_name(field: str, value: str | None) -> None:
+    if value is not None and not _TABLE.match(value):
+        raise SettingsError(field, value, "DynamoDB table names have 3 to 255 letters, digits, '_', '-' and '.'.")
+
+
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$")
 
 

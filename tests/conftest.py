@@ -13,7 +13,7 @@ import pytest
 from cdktf import App
 
 import main
-from modules import BlueGreenStack
+from modules import BlueGreenStack, BootstrapSettings, StateBootstrapStack
 from scenarios import SCENARIOS
 from terraform import Terraform, terraform_or_skip
 
@@ -32,7 +32,8 @@ def _synth_all(outdir: Path) -> dict[str, Synthesized]:
     app = App(outdir=str(outdir))
     ids = {name: f"t-{name}" for name in SCENARIOS}
     for name, settings in SCENARIOS.items():
-        BlueGreenStack(app, ids[name], settings=settings)
+        stack = StateBootstrapStack if isinstance(settings, BootstrapSettings) else BlueGreenStack
+        stack(app, ids[name], settings=settings)
     for stack in main.build(app, ROOT / "cdktf.json", None):
         ids[f"main:{stack.node.id}"] = stack.node.id
     app.synth()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from modules import (
     AutoscalingProps,
     BlueGreenServiceProps,
+    BootstrapSettings,
+    CustomEndpointProps,
     DeploymentProps,
     HealthCheckProps,
     IamProps,
@@ -14,6 +16,7 @@ from modules import (
     ServiceProps,
     StackSettings,
     StateBackendProps,
+    StateBucketProps,
 )
 
 IMAGE = "public.ecr.aws/nginx/nginx:1.27"
@@ -30,7 +33,7 @@ def _settings(name: str, *, backend: StateBackendProps | None = None, stack: dic
     )
 
 
-SCENARIOS: dict[str, StackSettings] = {
+SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
     # Only the required settings: every default at work.
     "defaults": _settings("web-test"),
     "existing-vpc": _settings(
@@ -90,5 +93,18 @@ SCENARIOS: dict[str, StackSettings] = {
         )),
         deployment=DeploymentProps(termination_wait_minutes=0, auto_rollback=False),
         stack={"region": "eu-west-1", "default_tags": {"Team": "platform", "CostCenter": "42"}},
+    ),
+    "emulator": _settings(
+        "web-emulator",
+        stack={"endpoint": CustomEndpointProps(url="http://127.0.0.1:4566")},
+        backend=StateBackendProps(bucket="tests-tfstate", key="emulator/terraform.tfstate",
+                                  dynamodb_table="terraform-locks"),
+    ),
+    "bootstrap": BootstrapSettings(state=StateBucketProps(bucket="tests-tfstate")),
+    "bootstrap-migrated": BootstrapSettings(
+        state=StateBucketProps(bucket="tests-tfstate", lock_table="terraform-locks",
+                               kms_key_arn=f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        region="eu-west-1", migrated=True,
+        endpoint=CustomEndpointProps(url="http://localhost:4566"),
     ),
 }

@@ -14,7 +14,8 @@ ROOT = Path(modules.__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 PROPS = [modules.BlueGreenServiceProps, modules.ServiceProps, modules.AutoscalingProps,
          modules.NetworkProps, modules.LoadBalancerProps, modules.HealthCheckProps,
-         modules.IamProps, modules.DeploymentProps, modules.StateBackendProps, modules.StackSettings]
+         modules.IamProps, modules.DeploymentProps, modules.StateBackendProps, modules.StackSettings,
+         modules.CustomEndpointProps, modules.BootstrapSettings, modules.StateBucketProps]
 
 
 def _table(cls_name: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import pytest
 
 from scenarios import SCENARIOS
 
-STACKS = [*SCENARIOS, "main:web-dev", "main:web-prod"]
+STACKS = [*SCENARIOS, "main:web-state", "main:web-dev", "main:web-prod"]
 
 
 @pytest.mark.parametrize("name", STACKS)

@@ -1,0 +1,64 @@
+"""The AWS provider of a stack, optionally pointed at an emulator (LocalStack, moto_server)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
+from constructs import Construct
+
+from .validation import SettingsError, check_range, check_types
+
+EMULATED_SERVICES = (
+    "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "codedeploy", "dynamodb", "ec2",
+    "ecs", "elbv2", "iam", "s3", "sns", "sts",
+)
+"""Every AWS API the stacks of this library call, so that none slips past the emulator."""
+
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?$")
+@dataclass(frozen=True, kw_only=True)
+class CustomEndpointProps:
+    """Send every AWS call of the provider and of the S3 backend to one URL instead of AWS.
+
+    For LocalStack or moto_server. Credentials still come from the environment (for an emulator,
+    any dummy AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); nothing secret goes into the JSON.
+    """
+
+    url: str
+    """Base URL of the emulator, e.g. "http://127.0.0.1:4566". Required."""
+    max_retries: int = 2
+    """Retries per failed call; low, so an emulator gap fails fast. Default: 2."""
+
+    def __post_init__(self) -> None:
+        check_types(self, "endpoint")
+        if not _URL.match(self.url):
+            raise SettingsError("endpoint.url", self.url, "Use an http(s) URL such as 'http://127.0.0.1:4566'.")
+        check_range("endpoint.max_retries", self.max_retries, 0, 25)
+
+
+def add_aws_provider(
+    scope: Construct,
+    *,
+    region: str,
+    default_tags: Mapping[str, str],
+    endpoint: CustomEndpointProps | None,
+) -> AwsProvider:
+    """The provider for a stack. Only stacks call this: constructs never configure providers."""
+    emulator: dict[str, object] = {}
+    if endpoint is not None:
+        emulator = {
+            "endpoints": [AwsProviderEndpoints(**{s: endpoint.url for s in EMULATED_SERVICES})],
+            "s3_use_path_style": True,
+            "skip_credentials_validation": True,
+            "skip_requesting_account_id": True,
+            "skip_metadata_api_check": "true",
+            "skip_region_validation": True,
+            "max_retries": endpoint.max_retries,
+        }
+    return AwsProvider(
+        scope, "aws", region=region,
+        default_tags=[AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None,
+        **emulator,
+    )

@@ -1,0 +1,116 @@
+"""The S3 bucket (and optional DynamoDB table) that hold Terraform state, created once per team."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.dynamodb_table import (
+    DynamodbTable,
+    DynamodbTableAttribute,
+    DynamodbTablePointInTimeRecovery,
+    DynamodbTableServerSideEncryption,
+)
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
+    S3BucketOwnershipControls,
+    S3BucketOwnershipControlsRule,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
+    S3BucketVersioningA,
+    S3BucketVersioningVersioningConfiguration,
+)
+from constructs import Construct
+
+from .validation import check_arn, check_bucket_name, check_table_name, check_types
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateBucketProps:
+    """The state bucket: versioned, encrypted, private, TLS only."""
+
+    bucket: str
+    """Name of the bucket to create. Required."""
+    lock_table: str | None = None
+    """Also create this DynamoDB lock table (LockID key), for teams still on one. Default: None."""
+    kms_key_arn: str | None = None
+    """Encrypt with this KMS key instead of S3-managed keys (SSE-S3). Default: None."""
+
+    def __post_init__(self) -> None:
+        check_types(self, "state")
+        check_bucket_name("state.bucket", self.bucket)
+        check_table_name("state.lock_table", self.lock_table)
+        check_arn("state.kms_key_arn", self.kms_key_arn, "kms")
+
+
+class StateBucket(Construct):
+    """An S3 bucket fit to hold Terraform state, and optionally a DynamoDB lock table.
+
+    The bucket is protected by `prevent_destroy`: losing it loses every stack's state.
+    """
+
+    lock_table: DynamodbTable | None = None
+
+    def __init__(self, scope: Construct, id: str, *, props: StateBucketProps) -> None:
+        super().__init__(scope, id)
+        self.bucket = S3Bucket(
+            self, "bucket", bucket=props.bucket,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
+        )
+        # Every state write is kept: a broken apply can be rolled back to the previous version.
+        S3BucketVersioningA(
+            self, "versioning", bucket=self.bucket.id,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+        )
+        S3BucketServerSideEncryptionConfigurationA(
+            self, "encryption", bucket=self.bucket.id,
+            rule=[S3BucketServerSideEncryptionConfigurationRuleA(
+                apply_server_side_encryption_by_default=(
+                    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                        sse_algorithm="aws:kms" if props.kms_key_arn else "AES256",
+                        kms_master_key_id=props.kms_key_arn,
+                    )
+                ),
+                bucket_key_enabled=True if props.kms_key_arn else None,
+            )],
+        )
+        S3BucketPublicAccessBlock(
+            self, "public-access-block", bucket=self.bucket.id,
+            block_public_acls=True, block_public_policy=True,
+            ignore_public_acls=True, restrict_public_buckets=True,
+        )
+        S3BucketOwnershipControls(
+            self, "ownership", bucket=self.bucket.id,
+            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        )
+        self.policy = S3BucketPolicy(
+            self, "policy", bucket=self.bucket.id,
+            policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [self.bucket.arn, f"{self.bucket.arn}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }],
+            }, sort_keys=True),
+        )
+
+        if props.lock_table is not None:
+            self.lock_table = DynamodbTable(
+                self, "lock-table", name=props.lock_table, billing_mode="PAY_PER_REQUEST",
+                hash_key="LockID", attribute=[DynamodbTableAttribute(name="LockID", type="S")],
+                server_side_encryption=DynamodbTableServerSideEncryption(enabled=True),
+                point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
+                lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
+            )
