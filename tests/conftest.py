@@ -15,6 +15,7 @@ from cdktf import App
 import main
 from modules import BlueGreenStack, BootstrapSettings, StateBootstrapStack
 from scenarios import SCENARIOS
+from emulator import MotoServer
 from terraform import Terraform, terraform_or_skip
 
 ROOT = Path(main.__file__).resolve().parent
@@ -52,3 +53,10 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesiz
 @pytest.fixture(scope="session")
 def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
     return terraform_or_skip(tmp_path_factory.mktemp("terraform"))
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory):
+    server = MotoServer(tmp_path_factory.mktemp("moto") / "moto_server.log")
+    yield server
+    server.stop()
