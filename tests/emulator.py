@@ -74,6 +74,11 @@ class MotoServer:
                 self.process.wait()
         self._log.close()
 
+    @property
+    def env(self) -> dict[str, str]:
+        """What a Terraform process needs to reach the emulator: dummy keys, no instance metadata."""
+        return {**CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
+
     def client(self, service: str, region: str):
         import boto3
 

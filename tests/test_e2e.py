@@ -17,7 +17,6 @@ import pytest
 from cdktf import App
 
 import main
-from emulator import CREDENTIALS
 from helpers import resource
 from modules import load_config
 
@@ -66,7 +65,7 @@ class Applied:
         self.moto = moto
         self.terraform = terraform
         self.workdir = workdir
-        self.env = {**CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
+        self.env = moto.env
         self.outputs: dict = {}
 
     def tf(self, *args: str, check: bool = True, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
