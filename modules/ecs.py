@@ -31,7 +31,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from .ownership import service_ignore_changes
-from .validation import SettingsError, check_port, check_range, check_types
+from .validation import SettingsError, check_image, check_port, check_range, check_types
 
 # Fargate's CPU units and the memory (MiB) each one allows.
 FARGATE_MEMORY: dict[int, tuple[int, ...]] = {
@@ -48,12 +48,6 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       1827, 2192, 2557, 2922, 3288, 3653)
 """The values CloudWatch Logs accepts (0, never expire, is left out on purpose)."""
 
-# [registry[:port]/]path[:tag][@sha256:digest], as Docker parses an image reference.
-_IMAGE = re.compile(
-    r"^(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
-)
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PLATFORM_VERSION = re.compile(r"^(LATEST|\d+\.\d+\.\d+)$")
@@ -117,12 +111,7 @@ class ServiceProps:
 
     def __post_init__(self) -> None:
         check_types(self, "service")
-        if not _IMAGE.match(self.image) or len(self.image) > 255:
-            raise SettingsError(
-                "service.image", self.image,
-                "Use an image reference such as 'nginx:1.27' or "
-                "'123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/app:v1'.",
-            )
+        check_image("service.image", self.image)
         if not _CONTAINER_NAME.match(self.container_name):
             raise SettingsError(
                 "service.container_name", self.container_name,

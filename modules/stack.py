@@ -54,7 +54,7 @@ class BlueGreenStack(TerraformStack):
     Outputs (logical ids are stable API for scripts and the deploy command):
     load_balancer_dns_name, prod_url, test_url, cluster_name, service_name, container_name,
     container_port, codedeploy_app_name, codedeploy_group_name, blue_target_group_name,
-    green_target_group_name, prod_listener_arn, test_listener_arn.
+    green_target_group_name, prod_listener_arn, test_listener_arn, region.
     """
 
     def __init__(self, scope: Construct, id: str, *, settings: StackSettings) -> None:
@@ -83,6 +83,7 @@ class BlueGreenStack(TerraformStack):
             "green_target_group_name": (lb.green_target_group.name, "Target group of the first new task set."),
             "prod_listener_arn": (lb.prod_listener.arn, "Production listener."),
             "test_listener_arn": (lb.test_listener.arn, "Test listener."),
+            "region": (settings.region, "AWS region of the stack."),
         }
         self.outputs = {
             key: TerraformOutput(self, key, value=value, description=description)

@@ -136,6 +136,23 @@ def check_region(field: str, value: str) -> None:
         raise SettingsError(field, value, "Use an AWS region code such as 'ap-northeast-1'.")
 
 
+# [registry[:port]/]path[:tag][@sha256:digest], as Docker parses an image reference.
+_IMAGE = re.compile(
+    r"^(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+
+
+def check_image(field: str, value: str) -> None:
+    if not _IMAGE.match(value) or len(value) > 255:
+        raise SettingsError(
+            field, value,
+            "Use an image reference such as 'nginx:1.27' or "
+            "'123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/app:v1'.",
+        )
+
+
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 

@@ -4,6 +4,7 @@ Terraform tests read is synthesized once per test run, in one App, by the `synth
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,9 @@ import pytest
 from cdktf import App
 
 import main
-from modules import BlueGreenStack, BootstrapSettings, StateBootstrapStack
+from modules import BlueGreenStack, BootstrapSettings, StateBootstrapStack, load_config
 from scenarios import SCENARIOS
-from emulator import MotoServer
+from emulator import E2E_BUCKET, E2E_REGION, Applied, MotoServer, tolerate_emulator_gaps
 from terraform import Terraform, terraform_or_skip
 
 ROOT = Path(main.__file__).resolve().parent
@@ -60,3 +61,31 @@ def moto(tmp_path_factory: pytest.TempPathFactory):
     server = MotoServer(tmp_path_factory.mktemp("moto") / "moto_server.log")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def applied(moto, terraform, tmp_path_factory) -> Applied:
+    """The example `dev` stack applied on the emulator: once per test run, never destroyed
+    (moto cannot delete CodeDeploy resources; the server is stopped instead)."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    config = load_config(Path(main.__file__).with_name("cdktf.json"))
+    config["defaults"]["backend"]["bucket"] = E2E_BUCKET
+    config["defaults"]["endpoint"] = {"url": moto.url}
+    config_path = tmp / "settings.json"
+    config_path.write_text(json.dumps(config))
+
+    app = App(outdir=str(tmp / "cdktf.out"))
+    main.build(app, config_path, ["dev"])
+    app.synth()
+    workdir = tmp / "cdktf.out" / "stacks" / "web-dev"
+    tolerate_emulator_gaps(workdir / "cdk.tf.json")
+
+    run = Applied(moto, terraform, workdir)
+    run.client("s3").create_bucket(Bucket=E2E_BUCKET, CreateBucketConfiguration={"LocationConstraint": E2E_REGION})
+    started = time.monotonic()
+    run.tf("init", "-input=false")
+    run.tf("plan", "-input=false", "-out=tfplan")
+    run.tf("apply", "-input=false", "tfplan")
+    run.apply_seconds = time.monotonic() - started
+    run.outputs = {k: v["value"] for k, v in json.loads(run.tf("output", "-json").stdout).items()}
+    return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -13,7 +14,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from helpers import resource
 from terraform import unavailable
+
+E2E_REGION = "ap-northeast-1"
+E2E_BUCKET = "e2e-tfstate"
+E2E_STATE_KEY = "web/dev/terraform.tfstate"
 
 # Dummy credentials: the emulator accepts any, and nothing may reach real AWS with them.
 CREDENTIALS = {
@@ -58,12 +64,6 @@ class MotoServer:
         self.stop()
         raise RuntimeError(f"moto_server did not answer on {self.url} within {timeout} s")
 
-    def reset(self) -> None:
-        """Forget every resource: the emulator cannot destroy what CodeDeploy owns."""
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -88,3 +88,53 @@ class MotoServer:
             aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=CREDENTIALS["AWS_SESSION_TOKEN"],
         )
+
+
+# Fields moto reads back differently from what it was given. Terraform would plan a change for
+# each, on every run, with or without a deployment. They are ignored in the tests only, by name,
+# on the one resource concerned; every other field keeps the strict "no changes" check.
+_SG_REF_GAPS = {
+    "referenced_security_group_id": "moto returns the group as '<account>/<sg-id>'",
+    "description": "moto drops the description of a rule that references a security group",
+}
+EMULATOR_GAPS: dict[tuple[str, str], dict[str, str]] = {
+    ("aws_ecs_service", "ecs/service"): {
+        "availability_zone_rebalancing": "moto does not store it and reads it back empty",
+        "enable_ecs_managed_tags": "moto does not store it and reads it back false",
+        "health_check_grace_period_seconds": "moto does not store it and reads it back 0",
+    },
+    ("aws_codedeploy_app", "codedeploy/app"): {
+        "tags_all": "moto's CodeDeploy keeps no tags, so the provider's default tags read back empty",
+    },
+    ("aws_codedeploy_deployment_group", "codedeploy/group"): {
+        "tags_all": "moto's CodeDeploy keeps no tags, so the provider's default tags read back empty",
+    },
+    ("aws_vpc_security_group_ingress_rule", "ecs/from-lb"): _SG_REF_GAPS,
+    ("aws_vpc_security_group_egress_rule", "ecs/lb-to-tasks"): _SG_REF_GAPS,
+}
+
+
+def tolerate_emulator_gaps(cdk_json: Path) -> None:
+    doc = json.loads(cdk_json.read_text())
+    for (type_, path), fields in EMULATOR_GAPS.items():
+        lifecycle = resource(doc, type_, path).setdefault("lifecycle", {})
+        lifecycle["ignore_changes"] = [*lifecycle.get("ignore_changes", []), *fields]
+    cdk_json.write_text(json.dumps(doc, indent=2))
+
+
+class Applied:
+    """A stack applied on the emulator: run Terraform in its folder, or boto3 against it."""
+
+    def __init__(self, moto, terraform, workdir: Path) -> None:
+        self.moto = moto
+        self.terraform = terraform
+        self.workdir = workdir
+        self.env = moto.env
+        self.outputs: dict = {}
+
+    def tf(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        """A Terraform command in the stack's folder, bounded in time."""
+        return self.terraform.run(self.workdir, *args, env=self.env, check=check, timeout=timeout)
+
+    def client(self, service: str):
+        return self.moto.client(service, E2E_REGION)

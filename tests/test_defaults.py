@@ -280,6 +280,7 @@ def test_outputs_carry_what_the_next_tool_needs(doc):
         "green_target_group_name": ref(doc, "aws_lb_target_group", "load-balancer/green", "name"),
         "prod_listener_arn": ref(doc, "aws_lb_listener", "load-balancer/prod-listener", "arn"),
         "test_listener_arn": ref(doc, "aws_lb_listener", "load-balancer/test-listener", "arn"),
+        "region": "ap-northeast-1",
     }
     assert {key: out["value"] for key, out in outputs.items()} == expected
     assert all(out.get("description") for out in outputs.values())

@@ -78,8 +78,7 @@ def bootstrap(moto, terraform, tmp_path_factory):
             for change in json.loads(tf(workdir, "show", "-json", "tfplan").stdout)["resource_changes"]
             if change["change"]["actions"] != ["no-op"]
         ]
-    yield checks
-    moto.reset()
+    return checks
 
 
 def test_bucket_is_versioned(bootstrap):

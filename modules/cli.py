@@ -1,0 +1,233 @@
+"""bluegreen: deploy a new version, follow it, roll it back, and list deployments.
+
+    pipenv run bluegreen deploy --stack-dir cdktf.out/stacks/web-dev --image nginx:1.28 --wait
+    pipenv run bluegreen rollback --stack-dir cdktf.out/stacks/web-dev
+    pipenv run bluegreen status --stack-dir cdktf.out/stacks/web-dev
+
+Exit codes: 0 done; 1 the deployment failed, was stopped or rolled back, nothing was running to
+roll back, or AWS refused a call; 2 bad input (arguments, stack folder, outputs, image,
+credentials); 3 --wait timed out with the deployment still running; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from .deployments import (
+    HOOK_EVENTS,
+    DeployError,
+    Deployments,
+    StackOutputs,
+    load_outputs,
+    parse_hooks,
+    validate_image,
+)
+
+PROG = "bluegreen"
+ClientFactory = Callable[[StackOutputs], tuple[Any, Any]]
+
+
+def _boto_clients(outputs: StackOutputs) -> tuple[Any, Any]:
+    import boto3
+    from botocore.config import Config
+
+    # AWS_ENDPOINT_URL (an emulator) and credentials come from the environment, as for the AWS CLI.
+    session = boto3.session.Session(region_name=outputs.region)
+    config = Config(retries={"max_attempts": 3, "mode": "standard"})
+    return session.client("ecs", config=config), session.client("codedeploy", config=config)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    where = common.add_mutually_exclusive_group()
+    where.add_argument("--stack-dir", type=Path, metavar="DIR",
+                       help="the stack's folder, e.g. cdktf.out/stacks/web-dev (runs `terraform output -json` there)")
+    where.add_argument("--outputs", type=Path, metavar="FILE",
+                       help="a saved `terraform output -json` of the stack, instead of --stack-dir")
+    common.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    deploy = commands.add_parser("deploy", parents=[common], help="roll out a new version through CodeDeploy",
+                                 description="Register a task definition revision (or take one) and "
+                                             "start a blue/green deployment of it.")
+    what = deploy.add_mutually_exclusive_group(required=True)
+    what.add_argument("--image", help="new image for the app container; the rest of the current "
+                                      "task definition is kept")
+    what.add_argument("--task-definition", metavar="ARN", help="deploy this task definition revision as is")
+    deploy.add_argument("--hook", action="append", default=[], metavar="EVENT=FUNCTION",
+                        help=f"a Lambda function for a lifecycle hook; EVENT is one of {', '.join(HOOK_EVENTS)}")
+    deploy.add_argument("--description", help="shown in CodeDeploy (default: what is deployed)")
+    deploy.add_argument("--wait", action="store_true", help="follow the deployment until it ends")
+    deploy.add_argument("--timeout", type=float, default=120, metavar="MINUTES",
+                        help="with --wait: give up following after this long (default: 120)")
+    deploy.add_argument("--poll", type=float, default=10, metavar="SECONDS",
+                        help="with --wait: seconds between checks (default: 10)")
+
+    rollback = commands.add_parser("rollback", parents=[common], help="stop the running deployment and roll back",
+                                   description="Stop the running deployment with automatic rollback, so "
+                                               "that traffic returns to the original task set.")
+    rollback.add_argument("--deployment-id", help="the deployment to stop (default: the running one)")
+
+    status = commands.add_parser("status", parents=[common], help="the latest deployments and their state")
+    status.add_argument("--limit", type=int, default=5, help="how many deployments (default: 5)")
+    return parser
+
+
+def _print_json(out: TextIO, value: Any) -> None:
+    out.write(json.dumps(value, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def _follow(deployments: Deployments, deployment_id: str, args: argparse.Namespace, out: TextIO,
+            sleep: Callable[[float], None]) -> int:
+    final: dict[str, Any] = {}
+    for kind, details in deployments.follow(deployment_id, poll_seconds=args.poll,
+                                            timeout_seconds=args.timeout * 60, sleep=sleep,
+                                            clock=time.monotonic):
+        stamp = time.strftime("%H:%M:%S")
+        if kind in ("done", "timeout"):
+            final = details
+            break
+        if args.json:
+            continue
+        if kind == "status":
+            out.write(f"{stamp} status {details['status']}\n")
+        elif kind == "event":
+            out.write(f"{stamp} lifecycle {details['name']}: {details['status']}\n")
+        elif kind == "traffic":
+            out.write(f"{stamp} traffic " + ", ".join(f"{label} {weight:g}%" for label, weight in details.items()) + "\n")
+        elif kind == "waiting":
+            out.write(f"{stamp} waiting for approval: aws deploy continue-deployment --deployment-id "
+                      f"{deployment_id} --deployment-wait-type READY_WAIT\n")
+        out.flush()
+
+    status = final["status"]
+    rollback = final.get("rollbackInfo", {})
+    error = final.get("errorInformation", {})
+    if args.json:
+        _print_json(out, {"deploymentId": deployment_id, "status": status, "error": error or None,
+                          "rollback": rollback or None, "timedOut": kind == "timeout"})
+    if kind == "timeout":
+        raise DeployError(f"{deployment_id} is still {status} after {args.timeout:g} min; follow it "
+                          f"with `{PROG} status` or stop it with `{PROG} rollback`", 3)
+    if status == "Succeeded":
+        if not args.json:
+            out.write(f"{deployment_id} succeeded\n")
+        return 0
+    reason = error.get("message") or status
+    if rollback.get("rollbackDeploymentId"):
+        reason += f"; rolled back by {rollback['rollbackDeploymentId']}"
+    raise DeployError(f"{deployment_id} {status.lower()}: {reason}", 1)
+
+
+def _deploy(deployments: Deployments, args: argparse.Namespace, out: TextIO,
+            sleep: Callable[[float], None]) -> int:
+    hooks = parse_hooks(args.hook)
+    if args.image is not None:
+        image = validate_image(args.image)
+        task_definition = deployments.register_revision(image)
+        description = args.description or f"{PROG}: {image}"
+    else:
+        if not args.task_definition.startswith("arn:") or ":task-definition/" not in args.task_definition:
+            raise DeployError(f"--task-definition {args.task_definition!r}: give the full ARN of a "
+                              "task definition revision", 2)
+        task_definition = args.task_definition
+        description = args.description or f"{PROG}: {task_definition.rsplit('/', 1)[-1]}"
+    deployment_id = deployments.create(task_definition, hooks, description)
+    if not args.json:
+        out.write(f"{'registered' if args.image else 'using'} {task_definition}\nstarted {deployment_id}\n")
+        out.flush()
+    if not args.wait:
+        if args.json:
+            _print_json(out, {"deploymentId": deployment_id, "taskDefinitionArn": task_definition})
+        return 0
+    try:
+        return _follow(deployments, deployment_id, args, out, sleep)
+    except KeyboardInterrupt:
+        raise DeployError(
+            f"interrupted; {deployment_id} is still running. Follow it with `{PROG} status`, or roll "
+            f"it back with `{PROG} rollback --deployment-id {deployment_id}`", 130) from None
+
+
+def _rollback(deployments: Deployments, args: argparse.Namespace, out: TextIO) -> int:
+    result = deployments.rollback(args.deployment_id)
+    if args.json:
+        _print_json(out, result)
+    else:
+        out.write(f"stopped {result['deploymentId']} with rollback: traffic returns to the original "
+                  f"task set ({result['status']}{': ' + result['message'] if result['message'] else ''})\n")
+    return 0
+
+
+def _status(deployments: Deployments, args: argparse.Namespace, out: TextIO) -> int:
+    if args.limit < 1:
+        raise DeployError(f"--limit {args.limit}: give 1 or more", 2)
+    rows = [{
+        "deploymentId": d["deploymentId"], "status": d["status"], "created": d.get("createTime"),
+        "completed": d.get("completeTime"), "description": d.get("description", ""),
+        "error": d.get("errorInformation", {}).get("message"),
+    } for d in deployments.latest(args.limit)]
+    if args.json:
+        _print_json(out, {"application": deployments.outputs.codedeploy_app_name,
+                          "deploymentGroup": deployments.outputs.codedeploy_group_name, "deployments": rows})
+        return 0
+    out.write(f"{deployments.outputs.codedeploy_app_name}/{deployments.outputs.codedeploy_group_name}\n")
+    if not rows:
+        out.write("no deployments yet\n")
+    for row in rows:
+        created = row["created"].strftime("%Y-%m-%d %H:%M:%S") if hasattr(row["created"], "strftime") else row["created"]
+        extra = f"  {row['error']}" if row["error"] else ""
+        out.write(f"{row['deploymentId']:<14} {row['status']:<11} {created}  {row['description']}{extra}\n")
+    return 0
+
+
+def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_clients,
+         out: TextIO | None = None, err: TextIO | None = None,
+         sleep: Callable[[float], None] = time.sleep) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+    except ImportError:  # boto3 is a dependency; this only guards a broken install
+        err.write(f"{PROG}: error: boto3 is not installed\n")
+        return 2
+    try:
+        outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs)
+        deployments = Deployments(outputs, *clients(outputs))
+        if args.command == "deploy":
+            return _deploy(deployments, args, out, sleep)
+        if args.command == "rollback":
+            return _rollback(deployments, args, out)
+        return _status(deployments, args, out)
+    except DeployError as error:
+        err.write(f"{PROG}: error: {error}\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        err.write(f"{PROG}: interrupted\n")
+        return 130
+    except NoCredentialsError:
+        err.write(f"{PROG}: error: no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID "
+                  "and AWS_SECRET_ACCESS_KEY\n")
+        return 2
+    except ProfileNotFound as error:
+        err.write(f"{PROG}: error: {error}: check AWS_PROFILE\n")
+        return 2
+    except ClientError as error:
+        info = error.response.get("Error", {})
+        err.write(f"{PROG}: error: {error.operation_name} refused: {info.get('Code')}: {info.get('Message')}\n")
+        return 1
+    except BotoCoreError as error:
+        err.write(f"{PROG}: error: {error}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
