@@ -17,6 +17,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
+    "AlarmProps": "alarms",
+    "DeploymentAlarms": "alarms",
+    "DeploymentTopic": "notifications",
+    "NotificationProps": "notifications",
+    "TrafficShiftProps": "codedeploy",
     "AutoscalingProps": "ecs",
     "BlueGreenDeployment": "codedeploy",
     "BlueGreenLoadBalancer": "load_balancer",
@@ -60,14 +65,16 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from .alarms import AlarmProps, DeploymentAlarms
     from .backend import StateBackendProps, add_s3_backend
     from .blue_green import BlueGreenServiceProps, EcsBlueGreen
-    from .codedeploy import PREDEFINED_ECS_CONFIGS, BlueGreenDeployment, DeploymentProps
+    from .codedeploy import PREDEFINED_ECS_CONFIGS, BlueGreenDeployment, DeploymentProps, TrafficShiftProps
     from .config import bootstrap_settings, environment_settings, from_mapping, load_config
     from .ecs import AutoscalingProps, FargateService, ServiceProps
     from .iam import IamProps, ServiceRoles
     from .load_balancer import BlueGreenLoadBalancer, HealthCheckProps, LoadBalancerProps
     from .network import Network, NetworkProps
+    from .notifications import DeploymentTopic, NotificationProps
     from .provider import CustomEndpointProps
     from .stack import BlueGreenStack, BootstrapSettings, StackSettings, StateBootstrapStack
     from .state_bucket import StateBucket, StateBucketProps

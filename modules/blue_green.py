@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from .alarms import MAX_DEPLOYMENT_GROUP_ALARMS, DeploymentAlarms
 from .codedeploy import ALL_AT_ONCE, BlueGreenDeployment, DeploymentProps
 from .ecs import FargateService, ServiceProps
 from .iam import IamProps, ServiceRoles
 from .load_balancer import TARGET_GROUP_SUFFIXES, BlueGreenLoadBalancer, LoadBalancerProps
 from .network import Network, NetworkProps
+from .notifications import DeploymentTopic
 from .validation import SettingsError, check_aws_name, check_types
 
 MAX_NAME_LENGTH = 32 - max(len(s) for s in TARGET_GROUP_SUFFIXES)
@@ -41,11 +43,37 @@ class BlueGreenServiceProps:
         if self.name.lower().startswith("internal-"):
             raise SettingsError("name", self.name,
                                 "Load balancer names must not start with 'internal-'; rename it.")
-        if self.load_balancer.is_network and self.deployment.deployment_config_name != ALL_AT_ONCE:
+        self._check_network_load_balancer()
+        alarms = self.deployment.alarms
+        if alarms is not None:
+            total = alarms.created_count(network=self.load_balancer.is_network) + len(alarms.existing_alarm_names)
+            if total > MAX_DEPLOYMENT_GROUP_ALARMS:
+                raise SettingsError(
+                    "deployment.alarms", total,
+                    f"CodeDeploy watches at most {MAX_DEPLOYMENT_GROUP_ALARMS} alarms per deployment "
+                    "group: turn some off (None) or list fewer existing_alarm_names.",
+                )
+
+    def _check_network_load_balancer(self) -> None:
+        if not self.load_balancer.is_network:
+            return
+        if self.deployment.deployment_config_name != ALL_AT_ONCE:
             raise SettingsError(
                 "deployment.deployment_config_name", self.deployment.deployment_config_name,
                 f"With a network load balancer CodeDeploy supports only {ALL_AT_ONCE}: use it, "
                 "or switch load_balancer.type to 'application' for canary or linear shifts.",
+            )
+        if self.deployment.traffic_shift is not None:
+            raise SettingsError(
+                "deployment.traffic_shift", self.deployment.traffic_shift,
+                f"With a network load balancer CodeDeploy shifts all traffic at once ({ALL_AT_ONCE}): "
+                "drop traffic_shift, or switch load_balancer.type to 'application'.",
+            )
+        scaling = self.service.autoscaling
+        if scaling is not None and scaling.requests_per_target is not None:
+            raise SettingsError(
+                "service.autoscaling.requests_per_target", scaling.requests_per_target,
+                "Request counts come from an application load balancer: scale an NLB service on CPU only.",
             )
 
 
@@ -53,8 +81,8 @@ class EcsBlueGreen(Construct):
     """An ECS Fargate service behind a load balancer, deployed blue/green by CodeDeploy.
 
     Every part is a public attribute: ``network``, ``roles``, ``load_balancer`` (listeners and
-    target groups), ``ecs`` (cluster, task definition, service) and ``deployment`` (application
-    and deployment group). The construct creates no provider and no backend; the stack does.
+    target groups), ``ecs`` (cluster, task definition, service), ``deployment`` (application,
+    deployment group and any custom config), and ``alarms`` and ``notifications`` when set. The construct creates no provider and no backend; the stack does.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: BlueGreenServiceProps) -> None:
@@ -74,11 +102,22 @@ class EcsBlueGreen(Construct):
             self, "ecs", name=name, props=props.service,
             vpc_id=self.network.vpc_id, subnet_ids=self.network.private_subnet_ids,
             load_balancer_security_group_id=lb.security_group.id,
-            target_group=lb.blue_target_group,
+            target_groups=(lb.blue_target_group, lb.green_target_group), load_balancer=lb.lb,
             execution_role_arn=self.roles.execution_role_arn,
             task_role_arn=self.roles.task_role_arn,
             depends_on=[lb.prod_listener, lb.test_listener],
         )
+        deployment = props.deployment
+        self.alarms: DeploymentAlarms | None = None
+        if deployment.alarms is not None:
+            self.alarms = DeploymentAlarms(
+                self, "alarms", name=name, props=deployment.alarms, load_balancer=lb.lb,
+                target_groups={"blue": lb.blue_target_group, "green": lb.green_target_group},
+                network=props.load_balancer.is_network,
+            )
+        self.notifications: DeploymentTopic | None = None
+        if deployment.notifications is not None:
+            self.notifications = DeploymentTopic(self, "notifications", name=name, props=deployment.notifications)
         self.deployment = BlueGreenDeployment(
             self, "codedeploy", name=name, props=props.deployment,
             service_role_arn=self.roles.codedeploy_role_arn,
@@ -86,4 +125,6 @@ class EcsBlueGreen(Construct):
             prod_listener_arn=lb.prod_listener.arn, test_listener_arn=lb.test_listener.arn,
             blue_target_group_name=lb.blue_target_group.name,
             green_target_group_name=lb.green_target_group.name,
+            alarm_names=self.alarms.alarm_names if self.alarms else [],
+            topic_arn=self.notifications.topic_arn if self.notifications else None,
         )

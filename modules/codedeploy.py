@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp
+from cdktf_cdktf_provider_aws.codedeploy_deployment_config import (
+    CodedeployDeploymentConfig,
+    CodedeployDeploymentConfigTrafficRoutingConfig,
+    CodedeployDeploymentConfigTrafficRoutingConfigTimeBasedCanary,
+    CodedeployDeploymentConfigTrafficRoutingConfigTimeBasedLinear,
+)
 from cdktf_cdktf_provider_aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroup,
+    CodedeployDeploymentGroupAlarmConfiguration,
     CodedeployDeploymentGroupAutoRollbackConfiguration,
     CodedeployDeploymentGroupBlueGreenDeploymentConfig,
     CodedeployDeploymentGroupBlueGreenDeploymentConfigDeploymentReadyOption,
@@ -20,9 +27,12 @@ from cdktf_cdktf_provider_aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoProdTrafficRoute,
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTargetGroup,
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
+    CodedeployDeploymentGroupTriggerConfiguration,
 )
 from constructs import Construct
 
+from .alarms import AlarmProps
+from .notifications import NotificationProps
 from .validation import SettingsError, check_range, check_types
 
 ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
@@ -37,6 +47,27 @@ _CONFIG_NAME = re.compile(r"^[A-Za-z0-9._+=,@-]{1,100}$")
 
 ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
 """Roll back when a deployment fails, and when someone stops it: stopping means 'go back'."""
+ALARM_ROLLBACK_EVENT = "DEPLOYMENT_STOP_ON_ALARM"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrafficShiftProps:
+    """A custom canary or linear shift, created as a deployment config for ECS."""
+
+    type: Literal["canary", "linear"]
+    """"canary": `percentage` first, the rest after one interval; "linear": `percentage` every interval. Required."""
+    percentage: int
+    """Percent of traffic shifted per step, 1 to 99. Required."""
+    interval_minutes: int
+    """Minutes between steps, 1 to 2880. Required."""
+
+    def __post_init__(self) -> None:
+        check_types(self, "deployment.traffic_shift")
+        check_range("deployment.traffic_shift.percentage", self.percentage, 1, 99, "percent")
+        check_range("deployment.traffic_shift.interval_minutes", self.interval_minutes, 1, 2880, "minutes")
+
+    def config_name(self, name: str) -> str:
+        return f"{name}-{self.type}-{self.percentage}pct-{self.interval_minutes}min"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,9 +84,27 @@ class DeploymentProps:
     """Minutes the old task set is kept for instant rollback, 0 to 2880. Default: 60."""
     auto_rollback: bool = True
     """Roll back on a failed deployment and on a stopped one. Default: True."""
+    traffic_shift: TrafficShiftProps | None = None
+    """A custom canary or linear shift instead of deployment_config_name. Default: None."""
+    alarms: AlarmProps | None = None
+    """CloudWatch alarms that stop a deployment and roll it back. Default: None (no alarms)."""
+    notifications: NotificationProps | None = None
+    """Publish deployment events to SNS. Default: None (no notifications)."""
 
     def __post_init__(self) -> None:
         check_types(self, "deployment")
+        if self.traffic_shift is not None and self.deployment_config_name != ALL_AT_ONCE:
+            raise SettingsError(
+                "deployment.traffic_shift", self.traffic_shift,
+                f"deployment_config_name is set too ({self.deployment_config_name}): choose a "
+                "predefined config or a custom shift, not both.",
+            )
+        if self.alarms is not None and not self.auto_rollback:
+            raise SettingsError(
+                "deployment.auto_rollback", False,
+                "Alarms stop a deployment, and only rollback returns traffic to the old task set: "
+                "keep auto_rollback=True, or drop the alarms.",
+            )
         name = self.deployment_config_name
         if not _CONFIG_NAME.match(name) or (
             name.startswith("CodeDeployDefault.") and name not in PREDEFINED_ECS_CONFIGS
@@ -99,9 +148,30 @@ class BlueGreenDeployment(Construct):
         test_listener_arn: str,
         blue_target_group_name: str,
         green_target_group_name: str,
+        alarm_names: list[str],
+        topic_arn: str | None,
     ) -> None:
         super().__init__(scope, id)
         self.application = CodedeployApp(self, "app", name=name, compute_platform="ECS")
+
+        self.deployment_config: CodedeployDeploymentConfig | None = None
+        config_name = props.deployment_config_name
+        shift = props.traffic_shift
+        if shift is not None:
+            step = {"interval": shift.interval_minutes, "percentage": shift.percentage}
+            self.deployment_config = CodedeployDeploymentConfig(
+                self, "config", deployment_config_name=shift.config_name(name), compute_platform="ECS",
+                traffic_routing_config=CodedeployDeploymentConfigTrafficRoutingConfig(
+                    type="TimeBasedCanary" if shift.type == "canary" else "TimeBasedLinear",
+                    time_based_canary=CodedeployDeploymentConfigTrafficRoutingConfigTimeBasedCanary(**step)
+                    if shift.type == "canary" else None,
+                    time_based_linear=CodedeployDeploymentConfigTrafficRoutingConfigTimeBasedLinear(**step)
+                    if shift.type == "linear" else None,
+                ),
+            )
+            config_name = self.deployment_config.deployment_config_name
+
+        rollback_events = list(ROLLBACK_EVENTS) + ([ALARM_ROLLBACK_EVENT] if alarm_names else [])
 
         waits = props.ready_action == "STOP_DEPLOYMENT"
         self.deployment_group = CodedeployDeploymentGroup(
@@ -109,7 +179,7 @@ class BlueGreenDeployment(Construct):
             app_name=self.application.name,
             deployment_group_name=name,
             service_role_arn=service_role_arn,
-            deployment_config_name=props.deployment_config_name,
+            deployment_config_name=config_name,
             deployment_style=CodedeployDeploymentGroupDeploymentStyle(
                 deployment_type="BLUE_GREEN", deployment_option="WITH_TRAFFIC_CONTROL",
             ),
@@ -149,6 +219,14 @@ class BlueGreenDeployment(Construct):
             ),
             auto_rollback_configuration=CodedeployDeploymentGroupAutoRollbackConfiguration(
                 enabled=props.auto_rollback,
-                events=list(ROLLBACK_EVENTS) if props.auto_rollback else None,
+                events=rollback_events if props.auto_rollback else None,
             ),
+            alarm_configuration=CodedeployDeploymentGroupAlarmConfiguration(
+                enabled=True, alarms=alarm_names,
+                ignore_poll_alarm_failure=props.alarms.ignore_poll_alarm_failure,
+            ) if props.alarms is not None else None,
+            trigger_configuration=[CodedeployDeploymentGroupTriggerConfiguration(
+                trigger_name=f"{name}-deployments", trigger_target_arn=topic_arn,
+                trigger_events=list(props.notifications.events),
+            )] if props.notifications is not None and topic_arn is not None else None,
         )

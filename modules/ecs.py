@@ -24,6 +24,7 @@ from cdktf_cdktf_provider_aws.ecs_service import (
     EcsServiceNetworkConfiguration,
 )
 from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinition
+from cdktf_cdktf_provider_aws.lb import Lb
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
@@ -63,6 +64,8 @@ class AutoscalingProps:
     """Most tasks, at least min_capacity. Default: 10."""
     cpu_target_percent: int = 70
     """Average CPU the policy steers to, 10 to 90. Default: 70."""
+    requests_per_target: int | None = None
+    """Also scale out when requests per task per minute pass this (ALB only). Default: None (off)."""
 
     def __post_init__(self) -> None:
         check_types(self, "service.autoscaling")
@@ -74,6 +77,8 @@ class AutoscalingProps:
                 f"It must not exceed max_capacity ({self.max_capacity}).",
             )
         check_range("service.autoscaling.cpu_target_percent", self.cpu_target_percent, 10, 90, "percent")
+        if self.requests_per_target is not None:
+            check_range("service.autoscaling.requests_per_target", self.requests_per_target, 1, 1_000_000)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,7 +180,8 @@ class FargateService(Construct):
         vpc_id: str,
         subnet_ids: list[str],
         load_balancer_security_group_id: str,
-        target_group: LbTargetGroup,
+        target_groups: tuple[LbTargetGroup, LbTargetGroup],
+        load_balancer: Lb,
         execution_role_arn: str,
         task_role_arn: str | None,
         depends_on: list[ITerraformDependable],
@@ -258,7 +264,7 @@ class FargateService(Construct):
             launch_type="FARGATE", platform_version=props.platform_version,
             deployment_controller=EcsServiceDeploymentController(type="CODE_DEPLOY"),
             load_balancer=[EcsServiceLoadBalancer(
-                target_group_arn=target_group.arn,
+                target_group_arn=target_groups[0].arn,
                 container_name=props.container_name,
                 container_port=props.container_port,
             )],
@@ -299,3 +305,26 @@ class FargateService(Construct):
                     )
                 ),
             )
+            if scaling.requests_per_target is not None:
+                # One policy per target group, since CodeDeploy moves the traffic between them at
+                # each deployment. Both only scale out: the idle group reports no requests, which
+                # would block every scale-in; the CPU policy scales in.
+                for color, group in zip(("blue", "green"), target_groups):
+                    AppautoscalingPolicy(
+                        self, f"scaling-requests-{color}", name=f"{name}-requests-{color}",
+                        policy_type="TargetTrackingScaling",
+                        service_namespace=self.autoscaling_target.service_namespace,
+                        resource_id=self.autoscaling_target.resource_id,
+                        scalable_dimension=self.autoscaling_target.scalable_dimension,
+                        target_tracking_scaling_policy_configuration=(
+                            AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration(
+                                target_value=scaling.requests_per_target, disable_scale_in=True,
+                                predefined_metric_specification=(
+                                    AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification(
+                                        predefined_metric_type="ALBRequestCountPerTarget",
+                                        resource_label=f"{load_balancer.arn_suffix}/{group.arn_suffix}",
+                                    )
+                                ),
+                            )
+                        ),
+                    )

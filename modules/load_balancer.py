@@ -7,23 +7,32 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.lb import Lb
-from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction
+from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
+from cdktf_cdktf_provider_aws.lb_listener import (
+    LbListener,
+    LbListenerDefaultAction,
+    LbListenerDefaultActionRedirect,
+)
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
 from .ownership import listener_ignore_changes
-from .validation import SettingsError, check_cidrs, check_port, check_range, check_types
+from .validation import SettingsError, check_bucket_name, check_cidrs, check_port, check_range, check_types
 
 _MATCHER = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
+HTTP_PORT = 80
+HTTPS_PORT = 443
 
 
 @dataclass(frozen=True, kw_only=True)
 class HealthCheckProps:
     """How the load balancer decides a task is healthy (the same for blue and green)."""
 
+    protocol: Literal["HTTP", "TCP"] = "HTTP"
+    """"HTTP" probes `path`; "TCP" (NLB only) just connects. Default: "HTTP"."""
     path: str = "/"
     """HTTP path probed on each task. Default: "/"."""
     matcher: str = "200"
@@ -68,8 +77,8 @@ class LoadBalancerProps:
     """"application" (ALB) or "network" (NLB); a Classic LB cannot do blue/green. Default: "application"."""
     internal: bool = False
     """Place the load balancer on private addresses only. Default: False (internet-facing)."""
-    prod_port: int = 80
-    """Port of the production listener, which serves the live (blue) task set. Default: 80."""
+    prod_port: int | None = None
+    """Port of the production listener (the live task set). Default: None (80, or 443 with a certificate)."""
     test_port: int = 8080
     """Port of the test listener, which reaches the new (green) task set first. Default: 8080."""
     prod_ingress_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
@@ -80,24 +89,95 @@ class LoadBalancerProps:
     """Target group health check. Default: HTTP GET "/" expecting 200 every 30 s."""
     deregistration_delay_seconds: int = 300
     """Seconds a leaving task keeps draining connections, 0 to 3600. Default: 300."""
+    certificate_arn: str | None = None
+    """ACM certificate: the production listener serves HTTPS (ALB only). Default: None (plain HTTP)."""
+    ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    """TLS policy of HTTPS listeners. Default: "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.2 and 1.3)."""
+    redirect_http: bool = True
+    """With a certificate, port 80 redirects to HTTPS (301). Default: True."""
+    test_listener_https: bool = False
+    """With a certificate, the test listener serves HTTPS too. Default: False."""
+    deletion_protection: bool = False
+    """Refuse to delete the load balancer until this is turned off. Default: False."""
+    access_logs_bucket: str | None = None
+    """S3 bucket for access logs (its policy must let the load balancer write). Default: None (off)."""
+    access_logs_prefix: str = ""
+    """Key prefix of the access logs. Default: "" (the bucket's root)."""
+    idle_timeout_seconds: int = 60
+    """Seconds an idle connection stays open, 1 to 4000 (ALB only). Default: 60."""
+    drop_invalid_header_fields: bool = True
+    """Drop HTTP headers that are not valid, against request smuggling (ALB only). Default: True."""
 
     def __post_init__(self) -> None:
         check_types(self, "load_balancer")
-        check_port("load_balancer.prod_port", self.prod_port)
+        if self.prod_port is not None:
+            check_port("load_balancer.prod_port", self.prod_port)
         check_port("load_balancer.test_port", self.test_port)
-        if self.prod_port == self.test_port:
+        if self.production_port == self.test_port:
             raise SettingsError(
                 "load_balancer.test_port", self.test_port,
-                "The test listener needs its own port, different from prod_port "
-                f"({self.prod_port}); the usual pair is 80 and 8080.",
+                "The test listener needs its own port, different from the production port "
+                f"({self.production_port}); the usual pair is 80 and 8080.",
             )
         check_cidrs("load_balancer.prod_ingress_cidrs", self.prod_ingress_cidrs)
         check_cidrs("load_balancer.test_ingress_cidrs", self.test_ingress_cidrs)
         check_range("load_balancer.deregistration_delay_seconds", self.deregistration_delay_seconds, 0, 3600, "seconds")
+        check_range("load_balancer.idle_timeout_seconds", self.idle_timeout_seconds, 1, 4000, "seconds")
+        self._check_tls()
+        self._check_network_limits()
+        if self.access_logs_bucket is not None:
+            check_bucket_name("load_balancer.access_logs_bucket", self.access_logs_bucket)
+        if self.access_logs_prefix.startswith("/") or self.access_logs_prefix.endswith("/") or \
+                "AWSLogs" in self.access_logs_prefix:
+            raise SettingsError("load_balancer.access_logs_prefix", self.access_logs_prefix,
+                                "Give a prefix without leading or trailing '/' and without 'AWSLogs'.")
+
+    def _check_tls(self) -> None:
+        if self.certificate_arn is None:
+            if self.test_listener_https:
+                raise SettingsError("load_balancer.test_listener_https", True,
+                                    "HTTPS needs a certificate: set certificate_arn as well.")
+            return
+        if not _ACM_ARN.match(self.certificate_arn):
+            raise SettingsError(
+                "load_balancer.certificate_arn", self.certificate_arn,
+                "Give the ARN of an ACM certificate, "
+                "'arn:aws:acm:<region>:<account>:certificate/<id>'.",
+            )
+        if not self.ssl_policy.startswith("ELBSecurityPolicy-"):
+            raise SettingsError("load_balancer.ssl_policy", self.ssl_policy,
+                                "Use an ELB security policy, e.g. 'ELBSecurityPolicy-TLS13-1-2-2021-06'.")
+        if self.redirect_http and HTTP_PORT in (self.production_port, self.test_port):
+            raise SettingsError(
+                "load_balancer.redirect_http", True,
+                f"Port {HTTP_PORT} redirects to HTTPS, so no listener can use it: move that "
+                "listener, or set redirect_http=False.",
+            )
+
+    def _check_network_limits(self) -> None:
+        if self.is_network:
+            for name, value, default in (("certificate_arn", self.certificate_arn, None),
+                                         ("idle_timeout_seconds", self.idle_timeout_seconds, 60)):
+                if value != default:
+                    raise SettingsError(f"load_balancer.{name}", value,
+                                        "This setting applies to an application load balancer only.")
+        elif self.health_check.protocol == "TCP":
+            raise SettingsError("load_balancer.health_check.protocol", "TCP",
+                                "An application load balancer checks health over HTTP: use 'HTTP'.")
 
     @property
     def is_network(self) -> bool:
         return self.type == "network"
+
+    @property
+    def production_port(self) -> int:
+        if self.prod_port is not None:
+            return self.prod_port
+        return HTTPS_PORT if self.certificate_arn else HTTP_PORT
+
+    @property
+    def redirects_http(self) -> bool:
+        return self.certificate_arn is not None and self.redirect_http
 
     @property
     def name_suffix(self) -> str:
@@ -129,17 +209,20 @@ class BlueGreenLoadBalancer(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.props = props
-        listener_protocol = "TCP" if props.is_network else "HTTP"
+        plain = "TCP" if props.is_network else "HTTP"
+        prod_protocol = "HTTPS" if props.certificate_arn else plain
+        test_protocol = "HTTPS" if props.test_listener_https else plain
 
         self.security_group = SecurityGroup(
             self, "sg", name=f"{name}-lb", vpc_id=vpc_id,
             description=f"{name} load balancer: production and test listeners",
             tags={"Name": f"{name}-lb"},
         )
-        for listener, port, cidrs in (
-            ("prod", props.prod_port, props.prod_ingress_cidrs),
-            ("test", props.test_port, props.test_ingress_cidrs),
-        ):
+        openings = [("prod", props.production_port, props.prod_ingress_cidrs),
+                    ("test", props.test_port, props.test_ingress_cidrs)]
+        if props.redirects_http:
+            openings.append(("redirect", HTTP_PORT, props.prod_ingress_cidrs))
+        for listener, port, cidrs in openings:
             for cidr in cidrs:
                 VpcSecurityGroupIngressRule(
                     self, _ingress_id(f"{listener}-ingress", cidr),
@@ -149,26 +232,35 @@ class BlueGreenLoadBalancer(Construct):
                     **({"cidr_ipv6": cidr} if ":" in cidr else {"cidr_ipv4": cidr}),
                 )
 
+        alb_only = {} if props.is_network else {
+            "drop_invalid_header_fields": props.drop_invalid_header_fields,
+            "idle_timeout": props.idle_timeout_seconds,
+        }
         self.lb = Lb(
             self, "lb", name=f"{name}{props.name_suffix}",
             load_balancer_type=props.type, internal=props.internal,
             subnets=subnet_ids, security_groups=[self.security_group.id],
-            # Harmless for every client, and closes a request-smuggling vector (ALB only).
-            drop_invalid_header_fields=None if props.is_network else True,
+            enable_deletion_protection=props.deletion_protection,
+            access_logs=LbAccessLogs(bucket=props.access_logs_bucket, enabled=True,
+                                     prefix=props.access_logs_prefix or None)
+            if props.access_logs_bucket else None,
             tags={"Name": f"{name}{props.name_suffix}"},
+            **alb_only,
         )
 
         hc = props.health_check
+        http_check = {"path": hc.path, "matcher": hc.matcher} if hc.protocol == "HTTP" else {}
         self.blue_target_group, self.green_target_group = (
             LbTargetGroup(
                 self, suffix.lstrip("-"), name=f"{name}{suffix}",
-                target_type="ip", vpc_id=vpc_id, port=target_port, protocol=listener_protocol,
+                target_type="ip", vpc_id=vpc_id, port=target_port, protocol=plain,
                 deregistration_delay=str(props.deregistration_delay_seconds),
                 health_check=LbTargetGroupHealthCheck(
-                    enabled=True, protocol="HTTP", path=hc.path, matcher=hc.matcher,
+                    enabled=True, protocol=hc.protocol,
                     interval=hc.interval_seconds, timeout=hc.timeout_seconds,
                     healthy_threshold=hc.healthy_threshold,
                     unhealthy_threshold=hc.unhealthy_threshold,
+                    **http_check,
                 ),
                 tags={"Name": f"{name}{suffix}"},
             )
@@ -178,21 +270,39 @@ class BlueGreenLoadBalancer(Construct):
         lifecycle = TerraformResourceLifecycle(ignore_changes=listener_ignore_changes())
         self.prod_listener = LbListener(
             self, "prod-listener", load_balancer_arn=self.lb.arn,
-            port=props.prod_port, protocol=listener_protocol,
+            port=props.production_port, protocol=prod_protocol,
+            **self._tls(prod_protocol),
             default_action=[LbListenerDefaultAction(type="forward", target_group_arn=self.blue_target_group.arn)],
             lifecycle=lifecycle,
         )
         self.test_listener = LbListener(
             self, "test-listener", load_balancer_arn=self.lb.arn,
-            port=props.test_port, protocol=listener_protocol,
+            port=props.test_port, protocol=test_protocol,
+            **self._tls(test_protocol),
             default_action=[LbListenerDefaultAction(type="forward", target_group_arn=self.green_target_group.arn)],
             lifecycle=lifecycle,
         )
+        self.redirect_listener: LbListener | None = None
+        if props.redirects_http:
+            # Not a CodeDeploy listener: Terraform keeps owning its action.
+            self.redirect_listener = LbListener(
+                self, "redirect-listener", load_balancer_arn=self.lb.arn,
+                port=HTTP_PORT, protocol="HTTP",
+                default_action=[LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
+                    protocol="HTTPS", port=str(props.production_port), status_code="HTTP_301"))],
+            )
+
+    def _tls(self, protocol: str) -> dict[str, str]:
+        if protocol != "HTTPS":
+            return {}
+        return {"certificate_arn": self.props.certificate_arn, "ssl_policy": self.props.ssl_policy}
 
     @property
     def prod_url(self) -> str:
-        return f"http://{self.lb.dns_name}:{self.props.prod_port}"
+        scheme = "https" if self.props.certificate_arn else "http"
+        return f"{scheme}://{self.lb.dns_name}:{self.props.production_port}"
 
     @property
     def test_url(self) -> str:
-        return f"http://{self.lb.dns_name}:{self.props.test_port}"
+        scheme = "https" if self.props.test_listener_https else "http"
+        return f"{scheme}://{self.lb.dns_name}:{self.props.test_port}"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from modules import (
+    AlarmProps,
     AutoscalingProps,
     BlueGreenServiceProps,
     BootstrapSettings,
@@ -13,14 +14,17 @@ from modules import (
     IamProps,
     LoadBalancerProps,
     NetworkProps,
+    NotificationProps,
     ServiceProps,
     StackSettings,
     StateBackendProps,
     StateBucketProps,
+    TrafficShiftProps,
 )
 
 IMAGE = "public.ecr.aws/nginx/nginx:1.27"
 ACCOUNT = "123456789012"
+CERTIFICATE = f"arn:aws:acm:ap-northeast-1:{ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
 
 def _settings(name: str, *, backend: StateBackendProps | None = None, stack: dict | None = None,
@@ -106,5 +110,38 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
                                kms_key_arn=f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
         region="eu-west-1", migrated=True,
         endpoint=CustomEndpointProps(url="http://localhost:4566"),
+    ),
+    # Traffic control (the production-grade options).
+    "canary-alarms": _settings(
+        "web-canary",
+        deployment=DeploymentProps(
+            traffic_shift=TrafficShiftProps(type="canary", percentage=20, interval_minutes=10),
+            alarms=AlarmProps(p99_latency_seconds=1.5, http_5xx_count=5, period_seconds=30,
+                              evaluation_periods=3, existing_alarm_names=("web-business-kpi",)),
+            notifications=NotificationProps(),
+        ),
+    ),
+    "linear-requests": _settings(
+        "web-linear",
+        service=ServiceProps(image=IMAGE, autoscaling=AutoscalingProps(requests_per_target=500)),
+        deployment=DeploymentProps(
+            traffic_shift=TrafficShiftProps(type="linear", percentage=25, interval_minutes=2),
+            notifications=NotificationProps(topic_arn=f"arn:aws:sns:ap-northeast-1:{ACCOUNT}:ops",
+                                            events=("DeploymentStart", "DeploymentReady")),
+        ),
+    ),
+    "https": _settings(
+        "web-https",
+        load_balancer=LoadBalancerProps(
+            certificate_arn=CERTIFICATE, test_listener_https=True, test_ingress_cidrs=("10.0.0.0/8",),
+            deletion_protection=True, access_logs_bucket="web-lb-logs", access_logs_prefix="web-https",
+            idle_timeout_seconds=120,
+        ),
+    ),
+    "nlb-autoscaling": _settings(
+        "web-nlb-scale",
+        load_balancer=LoadBalancerProps(type="network", health_check=HealthCheckProps(protocol="TCP")),
+        service=ServiceProps(image=IMAGE, autoscaling=AutoscalingProps(min_capacity=2, max_capacity=4)),
+        deployment=DeploymentProps(alarms=AlarmProps()),
     ),
 }

@@ -14,15 +14,16 @@ ROOT = Path(modules.__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 PROPS = [modules.BlueGreenServiceProps, modules.ServiceProps, modules.AutoscalingProps,
          modules.NetworkProps, modules.LoadBalancerProps, modules.HealthCheckProps,
-         modules.IamProps, modules.DeploymentProps, modules.StateBackendProps, modules.StackSettings,
+         modules.IamProps, modules.DeploymentProps, modules.TrafficShiftProps, modules.AlarmProps,
+         modules.NotificationProps, modules.StateBackendProps, modules.StackSettings,
          modules.CustomEndpointProps, modules.BootstrapSettings, modules.StateBucketProps]
 
 
 def _table(cls_name: str) -> list[tuple[str, str]]:
     section = README.split(f"#### `{cls_name}`", 1)[1].split("\n\n", 2)[1]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
-    return [tuple(cell.strip().strip("`") for cell in (row.split("|")[1], row.split("|")[3]))
-            for row in rows]
+    cells = [re.split(r"(?<!\\)\|", row) for row in rows]  # "\|" inside a cell is not a separator
+    return [(c[1].strip().strip("`"), c[3].strip().strip("`")) for c in cells]
 
 
 def _default(f: dataclasses.Field) -> str:

@@ -31,7 +31,7 @@ def app(**kwargs):
 CASES = {
     # Ports
     "equal ports": (lambda: LoadBalancerProps(prod_port=8080, test_port=8080),
-                    r"load_balancer\.test_port: invalid value 8080\. .*different from prod_port"),
+                    r"load_balancer\.test_port: invalid value 8080\. .*different from the production port \(8080\)"),
     "port zero": (lambda: LoadBalancerProps(prod_port=0), r"load_balancer\.prod_port: .* 1 to 65535"),
     "port too high": (lambda: LoadBalancerProps(test_port=70000), r"load_balancer\.test_port: .*70000.* 1 to 65535"),
     "container port": (lambda: ServiceProps(image=IMAGE, container_port=65536), r"service\.container_port"),
