@@ -71,6 +71,11 @@ def applied(moto, terraform, tmp_path_factory) -> Applied:
     config = load_config(Path(main.__file__).with_name("cdktf.json"))
     config["defaults"]["backend"]["bucket"] = E2E_BUCKET
     config["defaults"]["endpoint"] = {"url": moto.url}
+    # The traffic-control options moto can hold go in too: alarms and SNS notifications. Left out,
+    # emulator gaps: custom deployment configs (moto has none) and autoscaling (moto has no
+    # Application Auto Scaling ListTagsForResource, so the provider cannot read a scalable target).
+    config["environments"]["dev"]["app"]["deployment"] = {
+        "alarms": {"p99_latency_seconds": 2.0}, "notifications": {}}
     config_path = tmp / "settings.json"
     config_path.write_text(json.dumps(config))
 

@@ -84,11 +84,36 @@ def test_deployment_group_is_blue_green_with_the_source_setup_behaviour(applied)
     assert blue_green["deploymentReadyOption"] == {"actionOnTimeout": "CONTINUE_DEPLOYMENT"}
     rollback = group["autoRollbackConfiguration"]
     assert rollback["enabled"] is True
-    assert sorted(rollback["events"]) == ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST"]
+    assert sorted(rollback["events"]) == ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM",
+                                          "DEPLOYMENT_STOP_ON_REQUEST"]
     (pair,) = group["loadBalancerInfo"]["targetGroupPairInfoList"]
     assert [g["name"] for g in pair["targetGroups"]] == ["web-dev-blue", "web-dev-green"]
     assert pair["prodTrafficRoute"]["listenerArns"] == [applied.outputs["prod_listener_arn"]]
     assert pair["testTrafficRoute"]["listenerArns"] == [applied.outputs["test_listener_arn"]]
+
+
+ALARMS = sorted(["web-dev-5xx-rate", *(f"web-dev-{color}-{kind}" for color in ("blue", "green")
+                                       for kind in ("5xx", "p99-latency", "unhealthy-hosts"))])
+
+
+def test_alarms_exist(applied):
+    # moto returns the deployment group's alarmConfiguration empty, so the wiring of these alarms
+    # into the group is checked on the synthesized JSON (test_traffic.py), not here.
+    alarms = applied.client("cloudwatch").describe_alarms(AlarmNamePrefix="web-dev-")["MetricAlarms"]
+    assert sorted(a["AlarmName"] for a in alarms) == ALARMS
+    p99 = next(a for a in alarms if a["AlarmName"] == "web-dev-green-p99-latency")
+    assert (p99["ExtendedStatistic"], p99["Threshold"], p99["Namespace"]) == ("p99", 2.0, "AWS/ApplicationELB")
+
+
+def test_deployment_events_go_to_the_topic(applied):
+    topics = [t["TopicArn"] for t in applied.client("sns").list_topics()["Topics"]]
+    (topic,) = [t for t in topics if t.endswith(":web-dev-deployments")]
+    group = applied.client("codedeploy").get_deployment_group(
+        applicationName="web-dev", deploymentGroupName="web-dev")["deploymentGroupInfo"]
+    (trigger,) = group["triggerConfigurations"]
+    assert trigger["triggerTargetArn"] == topic
+    assert sorted(trigger["triggerEvents"]) == ["DeploymentFailure", "DeploymentRollback", "DeploymentStop",
+                                                "DeploymentSuccess"]
 
 
 def test_state_is_in_the_bucket_and_no_lock_is_left(applied):
@@ -154,7 +179,8 @@ def test_terraform_leaves_a_cut_over_alone(applied):
     ecs.update_service(cluster="web-dev", service="web-dev", taskDefinition=revision["taskDefinitionArn"])
 
     plan = applied.tf("plan", "-input=false", "-detailed-exitcode", check=False)
-    assert plan.returncode == 0, f"Terraform wants to undo the cut-over:\n{plan.stdout[-6000:]}\n{plan.stderr}"
+    changes = plan.stdout[plan.stdout.find("Terraform used"):]
+    assert plan.returncode == 0, f"Terraform wants to undo the cut-over:\n{changes[-6000:]}\n{plan.stderr}"
     assert "No changes." in plan.stdout
     (action,) = elb.describe_listeners(ListenerArns=[applied.outputs["prod_listener_arn"]])["Listeners"][0][
         "DefaultActions"]
