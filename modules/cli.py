@@ -222,7 +222,9 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_client
         return 2
     except ClientError as error:
         info = error.response.get("Error", {})
-        err.write(f"{PROG}: error: {error.operation_name} refused: {info.get('Code')}: {info.get('Message')}\n")
+        # One line, even when an endpoint answers with an HTML error page.
+        message = " ".join(str(info.get("Message") or "").split())[:300]
+        err.write(f"{PROG}: error: {error.operation_name} refused: {info.get('Code')}: {message}\n")
         return 1
     except BotoCoreError as error:
         err.write(f"{PROG}: error: {error}\n")

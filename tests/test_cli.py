@@ -261,6 +261,17 @@ def test_rollback_of_a_named_deployment(outputs_file):
     assert code == 0 and json.loads(out) == {"deploymentId": "d-NAMED", "status": "Succeeded", "message": ""}
 
 
+def test_aws_refusal_is_one_line_with_exit_1(outputs_file):
+    ecs, codedeploy, _, stub = _stubbed()
+    stub.add_client_error("stop_deployment", service_error_code="DeploymentAlreadyCompletedException",
+                          service_message="The deployment d-OLD\nis already completed.", http_status_code=400)
+    with stub:
+        code, _, err = _main(["rollback", "--deployment-id", "d-OLD"], outputs_file, ecs, codedeploy)
+    assert code == 1
+    assert err == ("bluegreen: error: StopDeployment refused: DeploymentAlreadyCompletedException: "
+                   "The deployment d-OLD is already completed.\n")
+
+
 def _deployment(status, **extra):
     return {"deploymentInfo": {"deploymentId": "d-NEW", "status": status,
                                "createTime": datetime.datetime(2026, 11, 26), **extra}}
