@@ -32,6 +32,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from .ownership import service_ignore_changes
+from .suppressions import suppress
 from .validation import SettingsError, check_image, check_port, check_range, check_types
 
 # Fargate's CPU units and the memory (MiB) each one allows.
@@ -198,12 +199,19 @@ class FargateService(Construct):
                 )],
             )
             self.cluster_name: str = self.cluster.name
+            if not props.container_insights:
+                suppress(self.cluster, "CKV_AWS_65", "Turned off on request (service.container_insights=False).")
         else:
             self.cluster_name = props.cluster_name
 
         self.log_group = CloudwatchLogGroup(
             self, "logs", name=f"/ecs/{name}", retention_in_days=props.log_retention_days,
         )
+        suppress(self.log_group, "CKV_AWS_158", "Encrypted at rest by CloudWatch Logs; a customer-managed "
+                 "KMS key costs and needs a key policy granting the logs service.")
+        if props.log_retention_days < 365:
+            suppress(self.log_group, "CKV_AWS_338", f"Kept {props.log_retention_days} days, a cost "
+                     "choice: raise service.log_retention_days.")
         region = DataAwsRegion(self, "region")
         container = {
             "name": props.container_name,
@@ -240,12 +248,15 @@ class FargateService(Construct):
             description=f"{name} tasks: traffic from the load balancer only",
             tags={"Name": f"{name}-tasks"},
         )
-        VpcSecurityGroupIngressRule(
+        from_lb = VpcSecurityGroupIngressRule(
             self, "from-lb", security_group_id=self.security_group.id,
             description="container port from the load balancer",
             referenced_security_group_id=load_balancer_security_group_id,
             ip_protocol="tcp", from_port=props.container_port, to_port=props.container_port,
         )
+        if props.container_port == 80:
+            suppress(from_lb, "CKV_AWS_260", "False positive: the source is the load balancer's security "
+                     "group, not 0.0.0.0/0.")
         VpcSecurityGroupEgressRule(
             self, "lb-to-tasks", security_group_id=load_balancer_security_group_id,
             description="load balancer to the tasks' container port",
@@ -280,6 +291,9 @@ class FargateService(Construct):
             # ECS rejects a target group that no listener uses yet.
             depends_on=depends_on,
         )
+        if props.platform_version != "LATEST":
+            suppress(self.service, "CKV_AWS_332", f"Pinned to {props.platform_version} so the platform "
+                     "changes only when you say (service.platform_version), through a deployment.")
 
         if props.autoscaling is not None:
             scaling = props.autoscaling

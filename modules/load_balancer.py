@@ -19,6 +19,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from .ownership import listener_ignore_changes
+from .suppressions import suppress
 from .validation import SettingsError, check_bucket_name, check_cidrs, check_port, check_range, check_types
 
 _MATCHER = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
@@ -224,15 +225,18 @@ class BlueGreenLoadBalancer(Construct):
             openings.append(("redirect", HTTP_PORT, props.prod_ingress_cidrs))
         for listener, port, cidrs in openings:
             for cidr in cidrs:
-                VpcSecurityGroupIngressRule(
+                rule = VpcSecurityGroupIngressRule(
                     self, _ingress_id(f"{listener}-ingress", cidr),
                     security_group_id=self.security_group.id,
                     description=f"{listener} listener from {cidr}",
                     ip_protocol="tcp", from_port=port, to_port=port,
                     **({"cidr_ipv6": cidr} if ":" in cidr else {"cidr_ipv4": cidr}),
                 )
+                if port == HTTP_PORT and cidr == "0.0.0.0/0":
+                    suppress(rule, "CKV_AWS_260", "The public listener port, as in the source setup; narrow "
+                             "load_balancer.prod_ingress_cidrs to restrict it.")
 
-        alb_only = {} if props.is_network else {
+        type_specific = {"enable_cross_zone_load_balancing": True} if props.is_network else {
             "drop_invalid_header_fields": props.drop_invalid_header_fields,
             "idle_timeout": props.idle_timeout_seconds,
         }
@@ -245,12 +249,13 @@ class BlueGreenLoadBalancer(Construct):
                                      prefix=props.access_logs_prefix or None)
             if props.access_logs_bucket else None,
             tags={"Name": f"{name}{props.name_suffix}"},
-            **alb_only,
+            **type_specific,
         )
+        self._suppress_load_balancer_findings()
 
         hc = props.health_check
         http_check = {"path": hc.path, "matcher": hc.matcher} if hc.protocol == "HTTP" else {}
-        self.blue_target_group, self.green_target_group = (
+        groups = tuple(
             LbTargetGroup(
                 self, suffix.lstrip("-"), name=f"{name}{suffix}",
                 target_type="ip", vpc_id=vpc_id, port=target_port, protocol=plain,
@@ -266,6 +271,7 @@ class BlueGreenLoadBalancer(Construct):
             )
             for suffix in TARGET_GROUP_SUFFIXES
         )
+        self.blue_target_group, self.green_target_group = groups
 
         lifecycle = TerraformResourceLifecycle(ignore_changes=listener_ignore_changes())
         self.prod_listener = LbListener(
@@ -282,6 +288,19 @@ class BlueGreenLoadBalancer(Construct):
             default_action=[LbListenerDefaultAction(type="forward", target_group_arn=self.green_target_group.arn)],
             lifecycle=lifecycle,
         )
+        if not props.is_network:
+            for group, protocol in zip(groups, (prod_protocol, test_protocol)):
+                if protocol != "HTTPS":
+                    suppress(group, "CKV_AWS_378", "Plain HTTP end to end, for want of a certificate on its "
+                             "listener; the tasks sit in private subnets behind the load balancer only.")
+            if prod_protocol != "HTTPS":
+                for check in ("CKV_AWS_2", "CKV_AWS_103"):
+                    suppress(self.prod_listener, check, "Plain HTTP, as in the source setup, because no "
+                             "certificate was given: set load_balancer.certificate_arn for HTTPS.")
+            if test_protocol != "HTTPS":
+                for check in ("CKV_AWS_2", "CKV_AWS_103"):
+                    suppress(self.test_listener, check, "Reachable only from load_balancer.test_ingress_cidrs "
+                             "(closed by default); set test_listener_https for HTTPS.")
         self.redirect_listener: LbListener | None = None
         if props.redirects_http:
             # Not a CodeDeploy listener: Terraform keeps owning its action.
@@ -291,6 +310,21 @@ class BlueGreenLoadBalancer(Construct):
                 default_action=[LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
                     protocol="HTTPS", port=str(props.production_port), status_code="HTTP_301"))],
             )
+
+    def _suppress_load_balancer_findings(self) -> None:
+        props = self.props
+        if not props.deletion_protection:
+            suppress(self.lb, "CKV_AWS_150", "Off by default so that `terraform destroy` works; set "
+                     "load_balancer.deletion_protection.")
+        if props.access_logs_bucket is None:
+            suppress(self.lb, "CKV_AWS_91", "Access logs need a bucket with a log-delivery policy; set "
+                     "load_balancer.access_logs_bucket.")
+        if not props.is_network and not props.internal:
+            suppress(self.lb, "CKV2_AWS_28", "A WAF web ACL costs per ACL and rule: associate yours with "
+                     "load_balancer.lb in your stack.")
+        if not props.redirects_http:
+            suppress(self.lb, "CKV2_AWS_20", "No HTTPS listener to redirect to without "
+                     "load_balancer.certificate_arn (or redirect_http is off); an NLB forwards TCP.")
 
     def _tls(self, protocol: str) -> dict[str, str]:
         if protocol != "HTTPS":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 
 from cdktf import Fn
 from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.eip import Eip
 from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
 from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
@@ -17,6 +19,7 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
+from .suppressions import suppress
 from .validation import SettingsError, check_range, check_types
 
 SUBNET_BITS = 4
@@ -39,6 +42,8 @@ class NetworkProps:
     """CIDR of a created VPC, /16 to /24; each subnet gets 1/16 of it. Default: "10.0.0.0/16"."""
     az_count: int = 2
     """Availability Zones a created VPC spans, 2 to 4. Default: 2."""
+    availability_zones: tuple[str, ...] = ()
+    """Zones of a created VPC, az_count of them, e.g. ("ap-northeast-1a", "ap-northeast-1c"). Default: () (the first available)."""
     nat_gateway: bool = True
     """Give created private subnets a NAT gateway so tasks can pull images. Default: True."""
 
@@ -66,7 +71,20 @@ class NetworkProps:
                     "subnet gets 1/16 of it, so /24 gives the smallest subnet AWS allows (/28).",
                 )
             check_range("network.az_count", self.az_count, 2, 4)
+            zones = self.availability_zones
+            if zones and (len(zones) != self.az_count or len(set(zones)) != len(zones)):
+                raise SettingsError(
+                    "network.availability_zones", zones,
+                    f"Give az_count ({self.az_count}) distinct zones, or set az_count to match.",
+                )
+            for zone in zones:
+                if not re.match(r"^[a-z]{2}(-[a-z]+)+-\d[a-z]$", zone):
+                    raise SettingsError("network.availability_zones", zone,
+                                        "Use zone names such as 'ap-northeast-1a'.")
             return
+        if self.availability_zones:
+            raise SettingsError("network.availability_zones", self.availability_zones,
+                                "Zones apply to a created VPC; an existing one brings its subnets' zones.")
         for name in ("public_subnet_ids", "private_subnet_ids"):
             ids = getattr(self, name)
             if len(set(ids)) < MIN_SUBNETS:
@@ -107,8 +125,19 @@ class Network(Construct):
             enable_dns_support=True,
             tags={"Name": name},
         )
+        suppress(self.vpc, "CKV2_AWS_11", "Flow logs cost per GB; turn them on account-wide, or bring a "
+                 "VPC that has them (network.vpc_id).")
         self.vpc_id = self.vpc.id
-        zones = DataAwsAvailabilityZones(self, "zones", state="available")
+        # Terraform adopts the VPC's default security group and removes its rules: nothing can
+        # use it by accident.
+        DefaultSecurityGroup(self, "default-sg", vpc_id=self.vpc.id, tags={"Name": f"{name}-default-closed"})
+        if props.availability_zones:
+            zone_names: list[str] = list(props.availability_zones)
+        else:
+            zones = DataAwsAvailabilityZones(self, "zones", state="available")
+            suppress(zones, "CKV_AWS_394", "The first az_count available zones are used; pin them with "
+                     "network.availability_zones so a new zone never moves a subnet.")
+            zone_names = [Fn.element(zones.names, i) for i in range(props.az_count)]
         # Sixteen equal slots: room for 4 AZs x 2 tiers, and for subnets added later.
         blocks = list(ipaddress.ip_network(props.vpc_cidr).subnets(prefixlen_diff=SUBNET_BITS))
         igw = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": name})
@@ -121,7 +150,7 @@ class Network(Construct):
         self.public_subnets: list[Subnet] = []
         self.private_subnets: list[Subnet] = []
         for i in range(props.az_count):
-            az = Fn.element(zones.names, i)
+            az = zone_names[i]
             public = Subnet(
                 self, f"public-{i}", vpc_id=self.vpc.id, cidr_block=str(blocks[i]),
                 availability_zone=az, tags={"Name": f"{name}-public-{i}", "Tier": "public"},

@@ -13,6 +13,13 @@ from cdktf_cdktf_provider_aws.dynamodb_table import (
     DynamodbTableServerSideEncryption,
 )
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
@@ -30,7 +37,8 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 )
 from constructs import Construct
 
-from .validation import check_arn, check_bucket_name, check_table_name, check_types
+from .suppressions import suppress
+from .validation import check_arn, check_bucket_name, check_range, check_table_name, check_types
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,9 +51,12 @@ class StateBucketProps:
     """Also create this DynamoDB lock table (LockID key), for teams still on one. Default: None."""
     kms_key_arn: str | None = None
     """Encrypt with this KMS key instead of S3-managed keys (SSE-S3). Default: None."""
+    noncurrent_version_days: int = 90
+    """Days an overwritten state version is kept before it expires, 1 to 3650. Default: 90."""
 
     def __post_init__(self) -> None:
         check_types(self, "state")
+        check_range("state.noncurrent_version_days", self.noncurrent_version_days, 1, 3650, "days")
         check_bucket_name("state.bucket", self.bucket)
         check_table_name("state.lock_table", self.lock_table)
         check_arn("state.kms_key_arn", self.kms_key_arn, "kms")
@@ -65,6 +76,14 @@ class StateBucket(Construct):
             self, "bucket", bucket=props.bucket,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
         )
+        suppress(self.bucket, "CKV_AWS_144", "Replication costs a second bucket in another region; "
+                 "versioning already guards against mistakes.")
+        suppress(self.bucket, "CKV_AWS_18", "Server access logs need another bucket; CloudTrail data events "
+                 "audit state access better.")
+        suppress(self.bucket, "CKV2_AWS_62", "Nothing consumes events from a state bucket.")
+        if props.kms_key_arn is None:
+            suppress(self.bucket, "CKV_AWS_145", "SSE-S3 by default (free, no key policy to manage); set "
+                     "state.kms_key_arn for SSE-KMS.")
         # Every state write is kept: a broken apply can be rolled back to the previous version.
         S3BucketVersioningA(
             self, "versioning", bucket=self.bucket.id,
@@ -80,6 +99,18 @@ class StateBucket(Construct):
                     )
                 ),
                 bucket_key_enabled=True if props.kms_key_arn else None,
+            )],
+        )
+        # Old versions expire after a while, so the bucket does not grow forever.
+        S3BucketLifecycleConfiguration(
+            self, "lifecycle", bucket=self.bucket.id,
+            rule=[S3BucketLifecycleConfigurationRule(
+                id="expire-old-state-versions", status="Enabled",
+                filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                noncurrent_version_expiration=[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                    noncurrent_days=props.noncurrent_version_days)],
+                abort_incomplete_multipart_upload=[
+                    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
             )],
         )
         S3BucketPublicAccessBlock(
@@ -114,3 +145,5 @@ class StateBucket(Construct):
                 point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
                 lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
             )
+            suppress(self.lock_table, "CKV_AWS_119", "Encrypted with the AWS-owned key; a customer-managed "
+                     "key costs and only guards lock entries.")

@@ -144,4 +144,9 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
         service=ServiceProps(image=IMAGE, autoscaling=AutoscalingProps(min_capacity=2, max_capacity=4)),
         deployment=DeploymentProps(alarms=AlarmProps()),
     ),
+    "https-plain-test": _settings(
+        "web-https-plain",
+        load_balancer=LoadBalancerProps(certificate_arn=CERTIFICATE, redirect_http=False, internal=True),
+        network=NetworkProps(availability_zones=("ap-northeast-1a", "ap-northeast-1c")),
+    ),
 }

@@ -53,6 +53,14 @@ def test_bucket_policy_denies_non_tls_access(doc):
     }]
 
 
+def test_old_state_versions_expire(doc):
+    lifecycle = resource(doc, "aws_s3_bucket_lifecycle_configuration", "state/lifecycle")
+    assert lifecycle["rule"] == [{
+        "id": "expire-old-state-versions", "status": "Enabled", "filter": [{"prefix": ""}],
+        "noncurrent_version_expiration": [{"noncurrent_days": 90}],
+        "abort_incomplete_multipart_upload": [{"days_after_initiation": 7}]}]
+
+
 def test_no_lock_table_unless_asked(doc):
     assert resources(doc, "aws_dynamodb_table") == {}
     assert list(doc["output"]) == ["state_bucket_name"]

@@ -44,6 +44,12 @@ def test_vpc_spans_two_azs_with_public_and_private_subnets(doc):
     assert not any(s.get("map_public_ip_on_launch") for s in subnets.values())
 
 
+def test_default_security_group_of_the_vpc_is_closed(doc):
+    default = resource(doc, "aws_default_security_group", "network/default-sg")
+    assert default["vpc_id"] == ref(doc, "aws_vpc", "network/vpc", "id")
+    assert "ingress" not in default and "egress" not in default  # Terraform removes every rule
+
+
 def test_public_route_via_internet_gateway_private_via_one_nat(doc):
     routes = resources(doc, "aws_route")
     assert routes["blue-green/network/public-default"]["gateway_id"] == ref(
@@ -289,7 +295,7 @@ def test_outputs_carry_what_the_next_tool_needs(doc):
 def test_resource_count_is_what_the_setup_needs(doc):
     counts = {type_: len(bodies) for type_, bodies in doc["resource"].items()}
     assert counts == {
-        "aws_vpc": 1, "aws_internet_gateway": 1, "aws_subnet": 4, "aws_route_table": 2,
+        "aws_vpc": 1, "aws_default_security_group": 1, "aws_internet_gateway": 1, "aws_subnet": 4, "aws_route_table": 2,
         "aws_route": 2, "aws_route_table_association": 4, "aws_eip": 1, "aws_nat_gateway": 1,
         "aws_iam_role": 2, "aws_iam_role_policy_attachment": 2,
         "aws_security_group": 2, "aws_vpc_security_group_ingress_rule": 2,

@@ -16,6 +16,7 @@ DEFAULT_ADDRESSES = [
     "aws_cloudwatch_log_group.blue-green_ecs_logs_B8D9C6DE",
     "aws_codedeploy_app.blue-green_codedeploy_app_FE51F25B",
     "aws_codedeploy_deployment_group.blue-green_codedeploy_group_26D0FBE1",
+    "aws_default_security_group.blue-green_network_default-sg_CA131E6E",
     "aws_ecs_cluster.blue-green_ecs_cluster_D12C75DC",
     "aws_ecs_service.blue-green_ecs_service_66B1A076",
     "aws_ecs_task_definition.blue-green_ecs_task_168F5344",

@@ -174,6 +174,25 @@ def test_no_redirect_or_tls_without_a_certificate(synthesized):
     assert "certificate_arn" not in resource(doc, "aws_lb_listener", "load-balancer/prod-listener")
 
 
+def test_nlb_balances_across_zones(synthesized):
+    lb = resource(synthesized["nlb"].doc, "aws_lb", "load-balancer/lb")
+    assert lb["enable_cross_zone_load_balancing"] is True
+
+
+def test_pinned_zones_replace_the_zone_lookup(synthesized):
+    doc = synthesized["https-plain-test"].doc
+    assert "aws_availability_zones" not in doc.get("data", {})
+    zones = [resource(doc, "aws_subnet", f"network/{tier}-{i}")["availability_zone"]
+             for tier in ("public", "private") for i in range(2)]
+    assert zones == ["ap-northeast-1a", "ap-northeast-1c"] * 2
+
+
+def test_certificate_without_redirect_keeps_port_80_closed(synthesized):
+    doc = synthesized["https-plain-test"].doc
+    assert "redirect-listener" not in str(list(resources(doc, "aws_lb_listener")))
+    assert resource(doc, "aws_lb_listener", "load-balancer/test-listener")["protocol"] == "HTTP"
+
+
 def test_load_balancer_options(synthesized):
     lb = resource(synthesized["https"].doc, "aws_lb", "load-balancer/lb")
     assert_subset(lb, {"enable_deletion_protection": True, "idle_timeout": 120,

@@ -88,6 +88,13 @@ CASES = {
     "subnets without vpc": (lambda: NetworkProps(public_subnet_ids=("subnet-1", "subnet-2")),
                             r"network\.vpc_id: .*set vpc_id as well"),
     "one az": (lambda: NetworkProps(az_count=1), r"network\.az_count: .*2 to 4"),
+    "zones not matching count": (lambda: NetworkProps(availability_zones=("ap-northeast-1a",)),
+                                 r"network\.availability_zones: .*az_count \(2\) distinct zones"),
+    "zone name": (lambda: NetworkProps(availability_zones=("tokyo-a", "tokyo-c")), r"availability_zones: .*'tokyo-a'"),
+    "zones with existing vpc": (lambda: NetworkProps(vpc_id="vpc-1", public_subnet_ids=("s-1", "s-2"),
+                                                     private_subnet_ids=("s-3", "s-4"),
+                                                     availability_zones=("ap-northeast-1a", "ap-northeast-1c")),
+                                r"availability_zones: .*created VPC"),
     # Service
     "bad image": (lambda: ServiceProps(image="not an image"), r"service\.image: .*'not an image'.*nginx:1\.27"),
     "uppercase repository": (lambda: ServiceProps(image="Nginx:latest"), r"service\.image"),
