@@ -16,6 +16,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import fast_import
+
+fast_import.install()
+
 _EXPORTS = {
     "AlarmProps": "alarms",
     "DeploymentAlarms": "alarms",

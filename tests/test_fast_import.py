@@ -1,0 +1,31 @@
+"""The provider bindings load lazily (modules/fast_import.py), and that changes no byte of output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import main
+
+ROOT = Path(main.__file__).resolve().parent
+
+
+def test_unused_provider_submodules_are_not_imported(synthesized):
+    # This process built every scenario stack; a resource type no stack uses stays unimported.
+    assert "cdktf_cdktf_provider_aws" in sys.modules
+    assert "cdktf_cdktf_provider_aws.lb" in sys.modules
+    assert "cdktf_cdktf_provider_aws.wafv2_web_acl" not in sys.modules
+    loaded = [m for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws.")]
+    assert len(loaded) < 100, len(loaded)
+
+
+def test_eager_import_synthesizes_the_same_bytes(synthesized, tmp_path):
+    # The eager path is the bindings' own __init__.py: the same stacks must come out of it.
+    env = {**os.environ, "BLUEGREEN_EAGER_PROVIDER_IMPORT": "1", "CDKTF_OUTDIR": str(tmp_path)}
+    subprocess.run([sys.executable, main.__file__], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    for stack in ("web-state", "web-dev", "web-prod"):
+        eager = (tmp_path / "stacks" / stack / "cdk.tf.json").read_text()
+        lazy = (synthesized[f"main:{stack}"].workdir / "cdk.tf.json").read_text()
+        assert eager == lazy, stack
