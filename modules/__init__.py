@@ -8,7 +8,7 @@ Import the composite into your own stack::
         name="web-dev", service=ServiceProps(image="public.ecr.aws/nginx/nginx:1.27")))
 
 Names are imported on first use: `python -m modules.cli` (which needs only boto3) must not pay
-the ~10 s it takes to load the AWS provider bindings.
+the seconds it takes to load the AWS provider bindings.
 """
 
 from __future__ import annotations
