@@ -17,6 +17,8 @@ from .validation import SettingsError, check_image
 
 REQUIRED_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
                     "codedeploy_app_name", "codedeploy_group_name")
+# Outputs of newer stacks; with them, the AppSpec carries what Terraform leaves to CodeDeploy.
+OPTIONAL_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip")
 RUNNING_STATUSES = ("Created", "Queued", "InProgress", "Baking", "Ready")
 HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic",
                "AfterAllowTraffic")
@@ -46,6 +48,10 @@ class StackOutputs:
     container_port: int
     codedeploy_app_name: str
     codedeploy_group_name: str
+    platform_version: str | None = None
+    task_subnet_ids: list[str] | None = None
+    task_security_group_ids: list[str] | None = None
+    assign_public_ip: bool | None = None
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], source: str) -> StackOutputs:
@@ -57,7 +63,7 @@ class StackOutputs:
         if missing:
             raise DeployError(f"{source} lacks the outputs {', '.join(missing)}: apply the stack "
                               "with this version of the library", 2)
-        return cls(**{k: values[k] for k in REQUIRED_OUTPUTS})
+        return cls(**{k: values[k] for k in REQUIRED_OUTPUTS + OPTIONAL_OUTPUTS if k in values})
 
 
 def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None) -> StackOutputs:
@@ -91,16 +97,21 @@ def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None) -> StackO
 
 def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str, str]) -> dict[str, Any]:
     """The AppSpec CodeDeploy needs for an ECS blue/green deployment."""
+    properties: dict[str, Any] = {
+        "TaskDefinition": task_definition_arn,
+        "LoadBalancerInfo": {"ContainerName": outputs.container_name, "ContainerPort": outputs.container_port},
+    }
+    if outputs.platform_version is not None:
+        properties["PlatformVersion"] = outputs.platform_version
+    if outputs.task_subnet_ids is not None and outputs.task_security_group_ids is not None:
+        properties["NetworkConfiguration"] = {"AwsvpcConfiguration": {
+            "Subnets": list(outputs.task_subnet_ids),
+            "SecurityGroups": list(outputs.task_security_group_ids),
+            "AssignPublicIp": "ENABLED" if outputs.assign_public_ip else "DISABLED",
+        }}
     spec: dict[str, Any] = {
         "version": "0.0",
-        "Resources": [{"TargetService": {
-            "Type": "AWS::ECS::Service",
-            "Properties": {
-                "TaskDefinition": task_definition_arn,
-                "LoadBalancerInfo": {"ContainerName": outputs.container_name,
-                                     "ContainerPort": outputs.container_port},
-            },
-        }}],
+        "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": properties}}],
     }
     if hooks:
         spec["Hooks"] = [{event: function} for event, function in hooks.items()]

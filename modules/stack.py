@@ -54,7 +54,8 @@ class BlueGreenStack(TerraformStack):
     Outputs (logical ids are stable API for scripts and the deploy command):
     load_balancer_dns_name, prod_url, test_url, cluster_name, service_name, container_name,
     container_port, codedeploy_app_name, codedeploy_group_name, blue_target_group_name,
-    green_target_group_name, prod_listener_arn, test_listener_arn, region.
+    green_target_group_name, prod_listener_arn, test_listener_arn, region, platform_version,
+    task_subnet_ids, task_security_group_ids, assign_public_ip.
     """
 
     def __init__(self, scope: Construct, id: str, *, settings: StackSettings) -> None:
@@ -84,6 +85,11 @@ class BlueGreenStack(TerraformStack):
             "prod_listener_arn": (lb.prod_listener.arn, "Production listener."),
             "test_listener_arn": (lb.test_listener.arn, "Test listener."),
             "region": (settings.region, "AWS region of the stack."),
+            # What a deployment's AppSpec needs to carry changes Terraform leaves to CodeDeploy.
+            "platform_version": (settings.app.service.platform_version, "Fargate platform version of new task sets."),
+            "task_subnet_ids": (bg.network.private_subnet_ids, "Subnets of the tasks."),
+            "task_security_group_ids": ([bg.ecs.security_group.id], "Security groups of the tasks."),
+            "assign_public_ip": (settings.app.service.assign_public_ip, "Whether tasks get a public IP."),
         }
         self.outputs = {
             key: TerraformOutput(self, key, value=value, description=description)

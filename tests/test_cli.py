@@ -102,11 +102,22 @@ def test_deploy_creates_a_deployment_whose_appspec_names_revision_container_and_
     assert (info["applicationName"], info["deploymentGroupName"]) == ("web-dev", "web-dev")
     assert info["description"] == f"bluegreen: {NEW_IMAGE}"
     spec = json.loads(info["revision"]["appSpecContent"]["content"])
+    # The platform and the network come from the stack's outputs, so that a change Terraform
+    # leaves to CodeDeploy reaches the new task set.
+    (service,) = applied.client("ecs").describe_services(cluster="web-dev", services=["web-dev"])["services"]
+    network = service["networkConfiguration"]["awsvpcConfiguration"]
     assert spec == {"version": "0.0", "Resources": [{"TargetService": {
         "Type": "AWS::ECS::Service",
         "Properties": {"TaskDefinition": deployed["taskDefinitionArn"],
-                       "LoadBalancerInfo": {"ContainerName": "nginx", "ContainerPort": 80}},
+                       "LoadBalancerInfo": {"ContainerName": "nginx", "ContainerPort": 80},
+                       "PlatformVersion": "1.4.0",
+                       "NetworkConfiguration": {"AwsvpcConfiguration": {
+                           "Subnets": applied.outputs["task_subnet_ids"],
+                           "SecurityGroups": applied.outputs["task_security_group_ids"],
+                           "AssignPublicIp": "DISABLED"}}},
     }}]}
+    assert sorted(network["subnets"]) == sorted(applied.outputs["task_subnet_ids"])
+    assert network["securityGroups"] == applied.outputs["task_security_group_ids"]
 
 
 @pytest.mark.e2e

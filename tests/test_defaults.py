@@ -287,6 +287,10 @@ def test_outputs_carry_what_the_next_tool_needs(doc):
         "prod_listener_arn": ref(doc, "aws_lb_listener", "load-balancer/prod-listener", "arn"),
         "test_listener_arn": ref(doc, "aws_lb_listener", "load-balancer/test-listener", "arn"),
         "region": "ap-northeast-1",
+        "platform_version": "1.4.0",
+        "task_subnet_ids": [ref(doc, "aws_subnet", f"network/private-{i}", "id") for i in range(2)],
+        "task_security_group_ids": [ref(doc, "aws_security_group", "ecs/sg", "id")],
+        "assign_public_ip": False,
     }
     assert {key: out["value"] for key, out in outputs.items()} == expected
     assert all(out.get("description") for out in outputs.values())
