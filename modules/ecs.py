@@ -303,11 +303,13 @@ class FargateService(Construct):
                 scalable_dimension="ecs:service:DesiredCount",
                 min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity,
             )
+            scaled = {
+                "service_namespace": self.autoscaling_target.service_namespace,
+                "resource_id": self.autoscaling_target.resource_id,
+                "scalable_dimension": self.autoscaling_target.scalable_dimension,
+            }
             AppautoscalingPolicy(
-                self, "scaling-cpu", name=f"{name}-cpu", policy_type="TargetTrackingScaling",
-                service_namespace=self.autoscaling_target.service_namespace,
-                resource_id=self.autoscaling_target.resource_id,
-                scalable_dimension=self.autoscaling_target.scalable_dimension,
+                self, "scaling-cpu", name=f"{name}-cpu", policy_type="TargetTrackingScaling", **scaled,
                 target_tracking_scaling_policy_configuration=(
                     AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration(
                         target_value=scaling.cpu_target_percent,
@@ -326,10 +328,7 @@ class FargateService(Construct):
                 for color, group in zip(("blue", "green"), target_groups):
                     AppautoscalingPolicy(
                         self, f"scaling-requests-{color}", name=f"{name}-requests-{color}",
-                        policy_type="TargetTrackingScaling",
-                        service_namespace=self.autoscaling_target.service_namespace,
-                        resource_id=self.autoscaling_target.resource_id,
-                        scalable_dimension=self.autoscaling_target.scalable_dimension,
+                        policy_type="TargetTrackingScaling", **scaled,
                         target_tracking_scaling_policy_configuration=(
                             AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration(
                                 target_value=scaling.requests_per_target, disable_scale_in=True,

@@ -13,9 +13,17 @@ import pytest
 from cdktf import App
 
 import main
-from modules import BlueGreenStack, BootstrapSettings, StateBootstrapStack, load_config
+from modules import BlueGreenStack, BootstrapSettings, StateBootstrapStack
 from scenarios import SCENARIOS
-from emulator import E2E_BUCKET, E2E_REGION, Applied, MotoServer, tolerate_emulator_gaps
+from emulator import (
+    E2E_BUCKET,
+    E2E_REGION,
+    Applied,
+    MotoServer,
+    example_config,
+    synth_example,
+    tolerate_emulator_gaps,
+)
 from terraform import Terraform, terraform_or_skip
 
 ROOT = Path(main.__file__).resolve().parent
@@ -66,22 +74,13 @@ def moto(tmp_path_factory: pytest.TempPathFactory):
 def applied(moto, terraform, tmp_path_factory) -> Applied:
     """The example `dev` stack applied on the emulator: once per test run, never destroyed
     (moto cannot delete CodeDeploy resources; the server is stopped instead)."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    config = load_config(Path(main.__file__).with_name("cdktf.json"))
-    config["defaults"]["backend"]["bucket"] = E2E_BUCKET
-    config["defaults"]["endpoint"] = {"url": moto.url}
+    config = example_config(moto, E2E_BUCKET)
     # The traffic-control options moto can hold go in too: alarms and SNS notifications. Left out,
     # emulator gaps: custom deployment configs (moto has none) and autoscaling (moto has no
     # Application Auto Scaling ListTagsForResource, so the provider cannot read a scalable target).
     config["environments"]["dev"]["app"]["deployment"] = {
         "alarms": {"p99_latency_seconds": 2.0}, "notifications": {}}
-    config_path = tmp / "settings.json"
-    config_path.write_text(json.dumps(config))
-
-    app = App(outdir=str(tmp / "cdktf.out"))
-    main.build(app, config_path, ["dev"])
-    app.synth()
-    workdir = tmp / "cdktf.out" / "stacks" / "web-dev"
+    workdir = synth_example(config, tmp_path_factory.mktemp("e2e")) / "web-dev"
     tolerate_emulator_gaps(workdir / "cdk.tf.json")
 
     run = Applied(moto, terraform, workdir)

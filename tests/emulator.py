@@ -14,7 +14,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from cdktf import App
+
+import main
 from helpers import resource
+from modules import load_config
 from terraform import unavailable
 
 E2E_REGION = "ap-northeast-1"
@@ -139,3 +143,21 @@ class Applied:
 
     def client(self, service: str):
         return self.moto.client(service, E2E_REGION)
+
+
+def example_config(moto: MotoServer, bucket: str) -> dict:
+    """The example app's settings (cdktf.json), with its state bucket and AWS calls on the emulator."""
+    config = load_config(Path(main.__file__).with_name("cdktf.json"))
+    config["defaults"]["backend"]["bucket"] = bucket
+    config["defaults"]["endpoint"] = {"url": moto.url}
+    return config
+
+
+def synth_example(config: dict, folder: Path) -> Path:
+    """Synthesize main.py's state stack and dev stack from `config` into `folder`; the stacks folder."""
+    path = folder / "settings.json"
+    path.write_text(json.dumps(config))
+    app = App(outdir=str(folder / "cdktf.out"))
+    main.build(app, path, ["dev"])
+    app.synth()
+    return folder / "cdktf.out" / "stacks"

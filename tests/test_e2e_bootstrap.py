@@ -8,10 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from cdktf import App
 
-import main
-from modules import load_config
+from emulator import example_config, synth_example
 
 pytestmark = pytest.mark.e2e
 
@@ -25,20 +23,13 @@ TIMEOUT = 300
 @pytest.fixture(scope="module")
 def bootstrap(moto, terraform, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bootstrap")
-    config = load_config(Path(main.__file__).with_name("cdktf.json"))
-    config["defaults"]["backend"]["bucket"] = BUCKET
-    config["defaults"]["endpoint"] = {"url": moto.url}
+    config = example_config(moto, BUCKET)
     config["bootstrap"] = {"state": {"lock_table": LOCK_TABLE}}
     env = moto.env
 
     def synth(migrated: bool) -> Path:
         config["bootstrap"]["migrated"] = migrated
-        path = tmp / "settings.json"
-        path.write_text(json.dumps(config))
-        app = App(outdir=str(tmp / "cdktf.out"))
-        main.build(app, path, ["dev"])
-        app.synth()
-        return tmp / "cdktf.out" / "stacks" / "web-state"
+        return synth_example(config, tmp) / "web-state"
 
     def tf(workdir: Path, *args: str, check: bool = True):
         return terraform.run(workdir, *args, env=env, check=check, timeout=TIMEOUT)
