@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -188,6 +190,49 @@ def _status(deployments: Deployments, args: argparse.Namespace, out: TextIO) -> 
     return 0
 
 
+class _PageText(HTMLParser):
+    """The title and the first paragraph of an HTML page, as plain text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: dict[str, str] = {}
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self._in = tag if tag in ("title", "h1", "p") and tag not in self.parts else None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.parts[self._in] = " ".join(f"{self.parts.get(self._in, '')} {data}".split())
+
+
+def _one_line(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _refusal(response: dict[str, Any]) -> str:
+    """What AWS said, on one line. An endpoint that is not an AWS API (a proxy, an emulator's error
+    page) may answer with HTML: then the HTTP status and the page's own words, not its markup."""
+    info = response.get("Error", {})
+    meta = response.get("ResponseMetadata", {})
+    message = str(info.get("Message") or "")
+    content_type = meta.get("HTTPHeaders", {}).get("content-type", "")
+    if content_type.startswith("text/html") or re.match(r"\s*<(!doctype|html)\b", message, re.I):
+        page = _PageText()
+        page.feed(message)
+        title = page.parts.get("title") or page.parts.get("h1") or ""
+        status = str(meta.get("HTTPStatusCode") or info.get("Code") or "")
+        heading = title if title.startswith(status) else f"{status} {title}".strip()
+        detail = page.parts.get("p", "").split(". ")[0].rstrip(".")
+        reason = f"HTTP {heading}" + (f": {detail}" if detail else "")
+        return _one_line(f"{reason} (an HTML page, not an AWS API answer)")
+    return _one_line(f"{info.get('Code')}: {message}")
+
+
 def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_clients,
          out: TextIO | None = None, err: TextIO | None = None,
          sleep: Callable[[float], None] = time.sleep) -> int:
@@ -221,10 +266,7 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_client
         err.write(f"{PROG}: error: {error}: check AWS_PROFILE\n")
         return 2
     except ClientError as error:
-        info = error.response.get("Error", {})
-        # One line, even when an endpoint answers with an HTML error page.
-        message = " ".join(str(info.get("Message") or "").split())[:300]
-        err.write(f"{PROG}: error: {error.operation_name} refused: {info.get('Code')}: {message}\n")
+        err.write(f"{PROG}: error: {error.operation_name} refused: {_refusal(error.response)}\n")
         return 1
     except BotoCoreError as error:
         err.write(f"{PROG}: error: {error}\n")

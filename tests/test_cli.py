@@ -149,6 +149,15 @@ def test_status_lists_the_deployment(deployed, emulator_env, stack):
 
 
 @pytest.mark.e2e
+def test_rollback_on_the_emulator_reports_its_error_page_on_one_line(deployed, emulator_env, stack):
+    # moto has no StopDeployment and answers with its HTML error page: the user gets the status and
+    # the page's words, not its markup.
+    proc = run_cli("rollback", *stack, env=emulator_env)
+    assert_one_line_error(proc, 1, r"StopDeployment refused: HTTP 500 Internal Server Error: The server "
+                                   r"encountered an internal error .*\(an HTML page, not an AWS API answer\)$")
+
+
+@pytest.mark.e2e
 def test_wait_gives_up_after_the_timeout_and_says_how_to_follow(deployed, emulator_env, stack):
     # moto leaves every deployment "Created", so only the timeout path can run on it.
     proc = run_cli("deploy", *stack, "--task-definition", deployed["taskDefinitionArn"], "--wait",
@@ -281,6 +290,28 @@ def test_aws_refusal_is_one_line_with_exit_1(outputs_file):
     assert code == 1
     assert err == ("bluegreen: error: StopDeployment refused: DeploymentAlreadyCompletedException: "
                    "The deployment d-OLD is already completed.\n")
+
+
+MOTO_500 = ("<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server "
+            "Error</h1>\n<p>The server encountered an internal error and was unable to complete your request. "
+            "Either the server is overloaded or there is an error in the application.</p>\n")
+
+
+@pytest.mark.parametrize("status,page,content_type,expected", [
+    (500, MOTO_500, "text/html; charset=utf-8",
+     "HTTP 500 Internal Server Error: The server encountered an internal error and was unable to complete "
+     "your request (an HTML page, not an AWS API answer)"),
+    (502, "<html><head><title>Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>", "",
+     "HTTP 502 Bad Gateway (an HTML page, not an AWS API answer)"),
+])
+def test_an_html_error_page_is_one_readable_line(outputs_file, status, page, content_type, expected):
+    ecs, codedeploy, _, stub = _stubbed()
+    stub.add_client_error("stop_deployment", service_error_code=str(status), service_message=page,
+                          http_status_code=status,
+                          response_meta={"HTTPHeaders": {"content-type": content_type}} if content_type else None)
+    with stub:
+        code, _, err = _main(["rollback", "--deployment-id", "d-OLD"], outputs_file, ecs, codedeploy)
+    assert (code, err) == (1, f"bluegreen: error: StopDeployment refused: {expected}\n")
 
 
 def _deployment(status, **extra):

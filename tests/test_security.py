@@ -22,11 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _checkov() -> str:
-    for candidate in (os.environ.get("CHECKOV_BIN"), str(ROOT / ".venv-checkov" / "bin" / "checkov"),
+    for candidate in (os.environ.get("CHECKOV_BIN"), str(ROOT / "tools" / "checkov" / ".venv" / "bin" / "checkov"),
                       shutil.which("checkov")):
         if candidate and Path(candidate).exists():
             return candidate
-    unavailable("checkov not found: install it as the README says (.venv-checkov), or set CHECKOV_BIN")
+    unavailable("checkov not found: run `python3 tools/install.py` (it goes into tools/checkov/.venv), "
+                "or set CHECKOV_BIN")
 
 
 def _elements(doc):

