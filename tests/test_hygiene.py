@@ -49,7 +49,8 @@ def git() -> None:
 
 
 def test_this_repository_is_clean(git):
-    assert hygiene_problems(ROOT) == []
+    problems = hygiene_problems(ROOT)
+    assert not problems, "\n".join(["fix these tracked paths (git rm --cached, or mend .gitignore):", *problems])
 
 
 def test_the_check_finds_both_kinds(git, tmp_path):

@@ -120,7 +120,8 @@ def install_cli() -> None:
     if CLI_STAMP.is_file() and CLI_STAMP.read_text().strip() == wanted:
         done(started, f"already installed for Node {node.stdout.strip()}")
     else:
-        run([VENV / "bin" / "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], env=env, cwd=CLI)
+        run([VENV / "bin" / "npm", "ci", "--no-audit", "--no-fund", "--update-notifier=false", "--loglevel=error"],
+            env=env, cwd=CLI)
         CLI_STAMP.write_text(wanted + "\n")
         done(started, f"installed for Node {node.stdout.strip()}")
     link = VENV / "bin" / "cdktf"
