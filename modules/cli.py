@@ -1,6 +1,7 @@
 """bluegreen: deploy a new version, follow it, roll it back, and list deployments.
 
     pipenv run bluegreen deploy --stack-dir cdktf.out/stacks/web-dev --image nginx:1.28 --wait
+    pipenv run bluegreen deploy --stack-dir cdktf.out/stacks/web-dev      # Terraform's new settings
     pipenv run bluegreen rollback --stack-dir cdktf.out/stacks/web-dev
     pipenv run bluegreen status --stack-dir cdktf.out/stacks/web-dev
 
@@ -24,12 +25,14 @@ from typing import Any, TextIO
 from .deployments import (
     HOOK_EVENTS,
     DeployError,
+    DeployPlan,
     Deployments,
     StackOutputs,
     load_outputs,
     parse_hooks,
     validate_image,
 )
+from .revisions import label
 
 PROG = "bluegreen"
 ClientFactory = Callable[[StackOutputs], tuple[Any, Any]]
@@ -57,16 +60,20 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    deploy = commands.add_parser("deploy", parents=[common], help="roll out a new version through CodeDeploy",
-                                 description="Register a task definition revision (or take one) and "
-                                             "start a blue/green deployment of it.")
-    what = deploy.add_mutually_exclusive_group(required=True)
-    what.add_argument("--image", help="new image for the app container; the rest of the current "
-                                      "task definition is kept")
-    what.add_argument("--task-definition", metavar="ARN", help="deploy this task definition revision as is")
+    deploy = commands.add_parser(
+        "deploy", parents=[common], help="roll out Terraform's latest settings and an image through CodeDeploy",
+        description="Terraform owns the task definition's shape, a deployment owns the image. The new "
+                    "revision is the one Terraform registered last (the stack output task_definition_arn) "
+                    "with --image in the app container, or the image that runs now. It shows what "
+                    "changes against the running revision, then starts a blue/green deployment.")
+    what = deploy.add_mutually_exclusive_group()
+    what.add_argument("--image", help="new image for the app container (default: the image that runs now)")
+    what.add_argument("--task-definition", metavar="ARN",
+                      help="deploy this task definition revision as is, instead of Terraform's")
     deploy.add_argument("--hook", action="append", default=[], metavar="EVENT=FUNCTION",
                         help=f"a Lambda function for a lifecycle hook; EVENT is one of {', '.join(HOOK_EVENTS)}")
     deploy.add_argument("--description", help="shown in CodeDeploy (default: what is deployed)")
+    deploy.add_argument("--dry-run", action="store_true", help="show what would change, and deploy nothing")
     deploy.add_argument("--wait", action="store_true", help="follow the deployment until it ends")
     deploy.add_argument("--timeout", type=float, default=120, metavar="MINUTES",
                         help="with --wait: give up following after this long (default: 120)")
@@ -88,7 +95,7 @@ def _print_json(out: TextIO, value: Any) -> None:
 
 
 def _follow(deployments: Deployments, deployment_id: str, args: argparse.Namespace, out: TextIO,
-            sleep: Callable[[float], None]) -> int:
+            sleep: Callable[[float], None], summary: dict[str, Any]) -> int:
     final: dict[str, Any] = {}
     for kind, details in deployments.follow(deployment_id, poll_seconds=args.poll,
                                             timeout_seconds=args.timeout * 60, sleep=sleep,
@@ -114,7 +121,7 @@ def _follow(deployments: Deployments, deployment_id: str, args: argparse.Namespa
     rollback = final.get("rollbackInfo", {})
     error = final.get("errorInformation", {})
     if args.json:
-        _print_json(out, {"deploymentId": deployment_id, "status": status, "error": error or None,
+        _print_json(out, {**summary, "status": status, "error": error or None,
                           "rollback": rollback or None, "timedOut": kind == "timeout"})
     if kind == "timeout":
         raise DeployError(f"{deployment_id} is still {status} after {args.timeout:g} min; follow it "
@@ -129,29 +136,54 @@ def _follow(deployments: Deployments, deployment_id: str, args: argparse.Namespa
     raise DeployError(f"{deployment_id} {status.lower()}: {reason}", 1)
 
 
-def _deploy(deployments: Deployments, args: argparse.Namespace, out: TextIO,
+def _show_plan(plan: DeployPlan, out: TextIO, err: TextIO) -> None:
+    out.write(plan.headline() + "\n")
+    for change in plan.changes:
+        out.write(f"  {change.summary}\n")
+    if plan.changes and not plan.shape_changes:
+        out.write("  the settings stay: the running revision has Terraform's already\n"
+                  if plan.terraform_arn else "  the settings stay the same\n")
+    for note in plan.notes():
+        out.write(f"note: {note}\n")
+    for warning in plan.warnings():
+        err.write(f"{PROG}: warning: {warning}\n")
+    out.flush()
+
+
+def _deploy(deployments: Deployments, args: argparse.Namespace, out: TextIO, err: TextIO,
             sleep: Callable[[float], None]) -> int:
     hooks = parse_hooks(args.hook)
-    if args.image is not None:
-        image = validate_image(args.image)
-        task_definition = deployments.register_revision(image)
-        description = args.description or f"{PROG}: {image}"
-    else:
-        if not args.task_definition.startswith("arn:") or ":task-definition/" not in args.task_definition:
-            raise DeployError(f"--task-definition {args.task_definition!r}: give the full ARN of a "
-                              "task definition revision", 2)
-        task_definition = args.task_definition
-        description = args.description or f"{PROG}: {task_definition.rsplit('/', 1)[-1]}"
-    deployment_id = deployments.create(task_definition, hooks, description)
+    image = validate_image(args.image) if args.image is not None else None
+    if args.task_definition is not None and (
+            not args.task_definition.startswith("arn:") or ":task-definition/" not in args.task_definition):
+        raise DeployError(f"--task-definition {args.task_definition!r}: give the full ARN of a "
+                          "task definition revision", 2)
+    plan = deployments.plan(image=image, task_definition=args.task_definition)
+    summary: dict[str, Any] = {"deploymentId": None, "taskDefinitionArn": plan.deploy_arn,
+                               "registered": False, "dryRun": args.dry_run, **plan.as_json()}
     if not args.json:
-        out.write(f"{'registered' if args.image else 'using'} {task_definition}\nstarted {deployment_id}\n")
+        _show_plan(plan, out, err)
+    if plan.nothing_to_deploy or args.dry_run:
+        if args.json:
+            _print_json(out, summary)
+        return 0
+    if plan.register is not None:
+        task_definition = deployments.register(plan.register)
+        summary.update(taskDefinitionArn=task_definition, registered=True)
+    else:
+        task_definition = plan.deploy_arn or ""
+    description = args.description or f"{PROG}: {label(task_definition)} with {plan.image}"
+    deployment_id = deployments.create(task_definition, hooks, description)
+    summary["deploymentId"] = deployment_id
+    if not args.json:
+        out.write(f"{'registered' if summary['registered'] else 'using'} {task_definition}\nstarted {deployment_id}\n")
         out.flush()
     if not args.wait:
         if args.json:
-            _print_json(out, {"deploymentId": deployment_id, "taskDefinitionArn": task_definition})
+            _print_json(out, summary)
         return 0
     try:
-        return _follow(deployments, deployment_id, args, out, sleep)
+        return _follow(deployments, deployment_id, args, out, sleep, summary)
     except KeyboardInterrupt:
         raise DeployError(
             f"interrupted; {deployment_id} is still running. Follow it with `{PROG} status`, or roll "
@@ -176,11 +208,20 @@ def _status(deployments: Deployments, args: argparse.Namespace, out: TextIO) -> 
         "completed": d.get("completeTime"), "description": d.get("description", ""),
         "error": d.get("errorInformation", {}).get("message"),
     } for d in deployments.latest(args.limit)]
+    terraform = deployments.terraform_status()
     if args.json:
         _print_json(out, {"application": deployments.outputs.codedeploy_app_name,
-                          "deploymentGroup": deployments.outputs.codedeploy_group_name, "deployments": rows})
+                          "deploymentGroup": deployments.outputs.codedeploy_group_name,
+                          "terraformRevision": terraform, "deployments": rows})
         return 0
     out.write(f"{deployments.outputs.codedeploy_app_name}/{deployments.outputs.codedeploy_group_name}\n")
+    if terraform is not None:
+        tf, running = label(terraform["terraformTaskDefinitionArn"]), label(terraform["runningTaskDefinitionArn"])
+        if terraform["live"]:
+            out.write(f"Terraform's {tf} is live" + ("" if tf == running else f" (in {running})") + "\n")
+        else:
+            out.write(f"Terraform's {tf} waits for a deployment; against the running {running}: "
+                      + "; ".join(c["summary"] for c in terraform["pending"]) + f". Roll it out with `{PROG} deploy`\n")
     if not rows:
         out.write("no deployments yet\n")
     for row in rows:
@@ -248,7 +289,7 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_client
         outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs)
         deployments = Deployments(outputs, *clients(outputs))
         if args.command == "deploy":
-            return _deploy(deployments, args, out, sleep)
+            return _deploy(deployments, args, out, err, sleep)
         if args.command == "rollback":
             return _rollback(deployments, args, out)
         return _status(deployments, args, out)

@@ -13,22 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .revisions import (
+    BY_TERRAFORM,
+    Change,
+    Provenance,
+    container,
+    deploy_tags,
+    diff,
+    label,
+    register_request,
+    with_image,
+)
 from .validation import SettingsError, check_image
 
 REQUIRED_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
                     "codedeploy_app_name", "codedeploy_group_name")
-# Outputs of newer stacks; with them, the AppSpec carries what Terraform leaves to CodeDeploy.
-OPTIONAL_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip")
+# Outputs of newer stacks; with them, the AppSpec carries what Terraform leaves to CodeDeploy, and
+# a deployment starts from the task definition revision Terraform registered last.
+OPTIONAL_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip",
+                    "task_definition_arn")
 RUNNING_STATUSES = ("Created", "Queued", "InProgress", "Baking", "Ready")
 HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic",
                "AfterAllowTraffic")
-# What register_task_definition accepts back from describe_task_definition.
-_REGISTER_FIELDS = (
-    "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
-    "placementConstraints", "requiresCompatibilities", "cpu", "memory", "pidMode", "ipcMode",
-    "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage", "runtimePlatform",
-    "enableFaultInjection",
-)
 
 
 class DeployError(Exception):
@@ -52,6 +58,7 @@ class StackOutputs:
     task_subnet_ids: list[str] | None = None
     task_security_group_ids: list[str] | None = None
     assign_public_ip: bool | None = None
+    task_definition_arn: str | None = None
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], source: str) -> StackOutputs:
@@ -139,6 +146,72 @@ def validate_image(image: str) -> str:
     return image
 
 
+@dataclass(frozen=True)
+class DeployPlan:
+    """What a deployment rolls out: an existing revision (`deploy_arn`) or a new one (`register`)."""
+
+    container_name: str
+    running_arn: str
+    terraform_arn: str | None  # None: --task-definition, deployed as given
+    image: str
+    image_given: bool
+    deploy_arn: str | None
+    register: dict[str, Any] | None
+    changes: list[Change]  # against the running revision, the app image first if it changes
+    drift: list[Change] | None  # made by hand in the running revision; None: cannot be checked
+    origin: str  # who registered the running revision
+    terraform_image: str | None
+
+    @property
+    def shape_changes(self) -> list[Change]:
+        """The changes beyond the app container's image."""
+        return [c for c in self.changes if c.field != f"{self.container_name}.image"]
+
+    @property
+    def nothing_to_deploy(self) -> bool:
+        return self.terraform_arn is not None and not self.changes
+
+    def headline(self) -> str:
+        running = label(self.running_arn)
+        if self.terraform_arn is None:
+            return f"from {running} to {label(self.deploy_arn or '')}, as given (--task-definition)"
+        source = f"Terraform's {label(self.terraform_arn)}"
+        if self.nothing_to_deploy:
+            return (f"nothing to deploy: {running} has the settings of {source} and image {self.image} "
+                    f"already; to start it again, pass --task-definition {self.running_arn}")
+        which = "image" if self.image_given else "the image that runs now,"
+        return f"from {running} to {source} with {which} {self.image}"
+
+    def warnings(self) -> list[str]:
+        running = label(self.running_arn)
+        if self.nothing_to_deploy:
+            return []
+        if self.drift:
+            what = "the given revision" if self.terraform_arn is None else "Terraform's settings"
+            return [f"{running} has changes that neither Terraform nor a deployment made (by hand?): "
+                    f"{'; '.join(c.summary for c in self.drift)}. This deployment drops those not in "
+                    f"{what}; to keep them, put them in the settings"]
+        if self.drift is None and self.changes:
+            return [f"{running} was {self.origin}: the changes listed also undo whatever was changed in "
+                    "it by hand"]
+        return []
+
+    def notes(self) -> list[str]:
+        if (self.terraform_arn is not None and not self.image_given and self.terraform_image
+                and self.terraform_image != self.image):
+            return [f"Terraform's revision has image {self.terraform_image} (the settings' image, which "
+                    "only the first deployment uses); the image that runs now stays. Pass --image to change it"]
+        return []
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "runningTaskDefinitionArn": self.running_arn, "terraformTaskDefinitionArn": self.terraform_arn,
+            "image": self.image, "changes": [c.as_json() for c in self.changes],
+            "drift": None if self.drift is None else [c.as_json() for c in self.drift], "origin": self.origin,
+            "warnings": self.warnings(), "notes": self.notes(),
+        }
+
+
 class Deployments:
     """The CodeDeploy deployments of one stack's service."""
 
@@ -146,6 +219,7 @@ class Deployments:
         self.outputs = outputs
         self.ecs = ecs
         self.codedeploy = codedeploy
+        self._described: dict[str, dict[str, Any]] = {}
 
     def current_task_definition(self) -> str:
         services = self.ecs.describe_services(cluster=self.outputs.cluster_name,
@@ -155,24 +229,102 @@ class Deployments:
                               f"{self.outputs.cluster_name}")
         return services[0]["taskDefinition"]
 
-    def register_revision(self, image: str) -> str:
-        """A new revision of the service's task definition, with `image` in the app container."""
-        described = self.ecs.describe_task_definition(taskDefinition=self.current_task_definition(),
-                                                      include=["TAGS"])
-        current = described["taskDefinition"]
-        request = {k: current[k] for k in _REGISTER_FIELDS if current.get(k) not in (None, [], {})}
-        containers = [dict(c) for c in current["containerDefinitions"]]
-        names = [c["name"] for c in containers]
-        if self.outputs.container_name not in names:
-            raise DeployError(f"the task definition has no container {self.outputs.container_name!r} "
-                              f"(it has {', '.join(names)})")
-        for container in containers:
-            if container["name"] == self.outputs.container_name:
-                container["image"] = image
-        request["containerDefinitions"] = containers
-        if described.get("tags"):
-            request["tags"] = described["tags"]
+    def describe(self, arn: str) -> dict[str, Any]:
+        """describe_task_definition with the tags, once per revision."""
+        if arn not in self._described:
+            self._described[arn] = self.ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+        return self._described[arn]
+
+    def _image(self, described: Mapping[str, Any]) -> str:
+        try:
+            return container(described["taskDefinition"], self.outputs.container_name)["image"]
+        except LookupError as err:
+            raise DeployError(str(err)) from None
+
+    def _terraform_arn(self) -> str:
+        if not self.outputs.task_definition_arn:
+            raise DeployError("the stack's outputs lack task_definition_arn, the revision Terraform "
+                              "registered last: apply the stack with this version of the library, or "
+                              "pass --task-definition ARN", 2)
+        return self.outputs.task_definition_arn
+
+    def drift(self, running: Mapping[str, Any]) -> tuple[list[Change] | None, str]:
+        """What the running revision has that neither its Terraform revision nor its image explain
+        (made by hand), and who registered it. The list is None when that cannot be checked."""
+        from botocore.exceptions import ClientError
+
+        origin = Provenance.of(running)
+        if origin.terraform_revision is None:
+            return None, "registered neither by Terraform nor by bluegreen (by hand, or by another tool)"
+        if origin.registered_by == BY_TERRAFORM:
+            return [], "registered by Terraform"
+        source = label(origin.terraform_revision)
+        try:
+            base = self.describe(origin.terraform_revision)["taskDefinition"]
+            expected = with_image(base, self.outputs.container_name, self._image(running))
+        except ClientError:
+            return None, f"registered by bluegreen from {source}, which is gone"
+        except LookupError:
+            return None, f"registered by bluegreen from {source}, which has no container {self.outputs.container_name!r}"
+        return (diff(expected, running["taskDefinition"], skip_image_of=self.outputs.container_name),
+                f"registered by bluegreen from {source}")
+
+    def plan(self, *, image: str | None, task_definition: str | None) -> DeployPlan:
+        """What `bluegreen deploy` would roll out, against what runs now.
+
+        Terraform owns the shape, a deployment owns the image: without `task_definition`, the new
+        revision is Terraform's latest with `image` (default: the image that runs now) in the app
+        container. Terraform's revision is deployed as is when its image is that image already."""
+        name = self.outputs.container_name
+        running_arn = self.current_task_definition()
+        running = self.describe(running_arn)
+        running_image = self._image(running)
+        terraform_arn: str | None = None
+        register: dict[str, Any] | None = None
+        if task_definition is not None:
+            deploy_arn: str | None = task_definition
+            target = self.describe(task_definition)["taskDefinition"]
+            target_image = self._image(self.describe(task_definition))
+        else:
+            terraform_arn = self._terraform_arn()
+            terraform = self.describe(terraform_arn)
+            target_image = image or running_image
+            self._image(terraform)  # Terraform's revision has the app container
+            target = with_image(terraform["taskDefinition"], name, target_image)
+            if self._image(terraform) == target_image:
+                deploy_arn = terraform_arn
+            else:
+                deploy_arn = None
+                register = {**register_request(target), "tags": deploy_tags(terraform)}
+        changes = diff(running["taskDefinition"], target, skip_image_of=name)
+        drift, origin = self.drift(running)
+        if target_image != running_image:
+            changes.insert(0, Change(f"{name}.image", running_image, target_image,
+                                     f"{name} image {running_image} → {target_image}"))
+        return DeployPlan(
+            container_name=name, running_arn=running_arn, terraform_arn=terraform_arn, image=target_image,
+            image_given=image is not None, deploy_arn=deploy_arn, register=register,
+            changes=changes, drift=drift, origin=origin,
+            terraform_image=self._image(self.describe(terraform_arn)) if terraform_arn else None,
+        )
+
+    def register(self, request: Mapping[str, Any]) -> str:
         return self.ecs.register_task_definition(**request)["taskDefinition"]["taskDefinitionArn"]
+
+    def terraform_status(self) -> dict[str, Any] | None:
+        """Whether Terraform's latest revision is live: the running revision has its shape (the
+        image aside). None when the stack has no task_definition_arn output."""
+        if not self.outputs.task_definition_arn:
+            return None
+        running_arn = self.current_task_definition()
+        running = self.describe(running_arn)
+        terraform = self.describe(self.outputs.task_definition_arn)
+        self._image(terraform)  # Terraform's revision has the app container
+        expected = with_image(terraform["taskDefinition"], self.outputs.container_name, self._image(running))
+        pending = diff(running["taskDefinition"], expected, skip_image_of=self.outputs.container_name)
+        return {"terraformTaskDefinitionArn": self.outputs.task_definition_arn,
+                "runningTaskDefinitionArn": running_arn, "live": not pending,
+                "pending": [c.as_json() for c in pending]}
 
     def create(self, task_definition_arn: str, hooks: Mapping[str, str], description: str) -> str:
         content = json.dumps(appspec(task_definition_arn, self.outputs, hooks), sort_keys=True)

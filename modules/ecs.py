@@ -32,6 +32,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from .ownership import service_ignore_changes
+from .revisions import BY_TERRAFORM, REGISTERED_BY
 from .suppressions import suppress
 from .validation import SettingsError, check_image, check_port, check_range, check_types
 
@@ -87,7 +88,8 @@ class ServiceProps:
     """The container and the Fargate service that runs it."""
 
     image: str
-    """Container image reference, e.g. "public.ecr.aws/nginx/nginx:1.27". Required."""
+    """Image of the first deployment, e.g. "public.ecr.aws/nginx/nginx:1.27"; later ones come from
+    `bluegreen deploy --image`. Required."""
     container_name: str = "app"
     """Name of the container; CodeDeploy's AppSpec refers to it. Default: "app"."""
     container_port: int = 80
@@ -241,6 +243,9 @@ class FargateService(Construct):
             cpu=str(props.cpu), memory=str(props.memory),
             execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
             container_definitions=json.dumps([container], sort_keys=True),
+            # Who registered a revision: `bluegreen deploy` tells its own revisions from Terraform's,
+            # and from ones made by hand (modules/revisions.py).
+            tags={REGISTERED_BY: BY_TERRAFORM},
         )
 
         self.security_group = SecurityGroup(

@@ -55,7 +55,7 @@ class BlueGreenStack(TerraformStack):
     load_balancer_dns_name, prod_url, test_url, cluster_name, service_name, container_name,
     container_port, codedeploy_app_name, codedeploy_group_name, blue_target_group_name,
     green_target_group_name, prod_listener_arn, test_listener_arn, region, platform_version,
-    task_subnet_ids, task_security_group_ids, assign_public_ip.
+    task_subnet_ids, task_security_group_ids, assign_public_ip, task_definition_arn.
     """
 
     def __init__(self, scope: Construct, id: str, *, settings: StackSettings) -> None:
@@ -90,6 +90,10 @@ class BlueGreenStack(TerraformStack):
             "task_subnet_ids": (bg.network.private_subnet_ids, "Subnets of the tasks."),
             "task_security_group_ids": ([bg.ecs.security_group.id], "Security groups of the tasks."),
             "assign_public_ip": (settings.app.service.assign_public_ip, "Whether tasks get a public IP."),
+            # Terraform owns the task definition's shape: a deployment starts from this revision.
+            "task_definition_arn": (bg.ecs.task_definition.arn,
+                                    "Task definition revision Terraform registered last; `bluegreen deploy` "
+                                    "rolls it out with the image."),
         }
         self.outputs = {
             key: TerraformOutput(self, key, value=value, description=description)

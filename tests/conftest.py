@@ -20,7 +20,7 @@ from emulator import (
     E2E_REGION,
     Applied,
     MotoServer,
-    example_config,
+    e2e_config,
     synth_example,
     tolerate_emulator_gaps,
 )
@@ -74,13 +74,7 @@ def moto(tmp_path_factory: pytest.TempPathFactory):
 def applied(moto, terraform, tmp_path_factory) -> Applied:
     """The example `dev` stack applied on the emulator: once per test run, never destroyed
     (moto cannot delete CodeDeploy resources; the server is stopped instead)."""
-    config = example_config(moto, E2E_BUCKET)
-    # The traffic-control options moto can hold go in too: alarms and SNS notifications. Left out,
-    # emulator gaps: custom deployment configs (moto has none) and autoscaling (moto has no
-    # Application Auto Scaling ListTagsForResource, so the provider cannot read a scalable target).
-    config["environments"]["dev"]["app"]["deployment"] = {
-        "alarms": {"p99_latency_seconds": 2.0}, "notifications": {}}
-    workdir = synth_example(config, tmp_path_factory.mktemp("e2e")) / "web-dev"
+    workdir = synth_example(e2e_config(moto), tmp_path_factory.mktemp("e2e")) / "web-dev"
     tolerate_emulator_gaps(workdir / "cdk.tf.json")
 
     run = Applied(moto, terraform, workdir)

@@ -153,6 +153,18 @@ def example_config(moto: MotoServer, bucket: str) -> dict:
     return config
 
 
+def e2e_config(moto: MotoServer) -> dict:
+    """The settings of the stack the end-to-end tier applies: the example's, on the emulator.
+
+    The traffic-control options moto can hold go in too: alarms and SNS notifications. Left out,
+    emulator gaps: custom deployment configs (moto has none) and autoscaling (moto has no
+    Application Auto Scaling ListTagsForResource, so the provider cannot read a scalable target)."""
+    config = example_config(moto, E2E_BUCKET)
+    config["environments"]["dev"]["app"]["deployment"] = {
+        "alarms": {"p99_latency_seconds": 2.0}, "notifications": {}}
+    return config
+
+
 def synth_example(config: dict, folder: Path) -> Path:
     """Synthesize main.py's state stack and dev stack from `config` into `folder`; the stacks folder."""
     path = folder / "settings.json"

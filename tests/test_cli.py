@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from modules import cli
 from modules.deployments import RUNNING_STATUSES
+from stubbed_aws import ARN, Aws, revision
 
 ROOT = Path(cli.__file__).resolve().parent.parent
 OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name": "web-dev",
@@ -68,9 +71,11 @@ def test_rollback_with_nothing_running_says_so(emulator_env, stack):
 
 
 @pytest.mark.e2e
-def test_status_before_any_deployment(emulator_env, stack):
+def test_status_before_any_deployment(applied, emulator_env, stack):
     proc = run_cli("status", *stack, env=emulator_env)
-    assert (proc.returncode, proc.stdout) == (0, "web-dev/web-dev\nno deployments yet\n"), proc.stderr
+    revision = applied.outputs["task_definition_arn"].rsplit("/", 1)[1]
+    assert (proc.returncode, proc.stdout) == (
+        0, f"web-dev/web-dev\nTerraform's {revision} is live\nno deployments yet\n"), proc.stderr
 
 
 @pytest.fixture(scope="module")
@@ -94,13 +99,17 @@ def test_deploy_registers_a_revision_with_the_new_image(applied, deployed):
         {k: v for k, v in old_container.items() if k != "image"}
     for key in ("cpu", "memory", "executionRoleArn", "networkMode", "requiresCompatibilities"):
         assert new[key] == old[key], key
+    tags = {t["key"]: t["value"] for t in ecs.describe_task_definition(
+        taskDefinition=deployed["taskDefinitionArn"], include=["TAGS"])["tags"]}
+    assert tags["bluegreen:registered-by"] == "bluegreen deploy"
+    assert tags["bluegreen:terraform-revision"] == applied.outputs["task_definition_arn"] == old["taskDefinitionArn"]
 
 
 @pytest.mark.e2e
 def test_deploy_creates_a_deployment_whose_appspec_names_revision_container_and_port(applied, deployed):
     info = applied.client("codedeploy").get_deployment(deploymentId=deployed["deploymentId"])["deploymentInfo"]
     assert (info["applicationName"], info["deploymentGroupName"]) == ("web-dev", "web-dev")
-    assert info["description"] == f"bluegreen: {NEW_IMAGE}"
+    assert info["description"] == f"bluegreen: {deployed['taskDefinitionArn'].rsplit('/', 1)[1]} with {NEW_IMAGE}"
     spec = json.loads(info["revision"]["appSpecContent"]["content"])
     # The platform and the network come from the stack's outputs, so that a change Terraform
     # leaves to CodeDeploy reaches the new task set.
@@ -128,7 +137,9 @@ def test_deploy_a_given_revision_with_hooks_from_an_outputs_file(applied, deploy
                    "--hook", "AfterAllowTestTraffic=smoke-test", "--hook", "BeforeInstall=prepare",
                    env=emulator_env)
     assert proc.returncode == 0, proc.stderr
-    match = re.fullmatch(rf"using {re.escape(deployed['taskDefinitionArn'])}\nstarted (\S+)\n", proc.stdout)
+    given = deployed["taskDefinitionArn"]
+    assert proc.stdout.startswith(f"from web-dev:1 to {given.rsplit('/', 1)[1]}, as given (--task-definition)\n")
+    match = re.search(rf"^using {re.escape(given)}\nstarted (\S+)\n\Z", proc.stdout, re.M)
     assert match, proc.stdout
     deployment_id = match.group(1)
     info = applied.client("codedeploy").get_deployment(deploymentId=deployment_id)["deploymentInfo"]
@@ -145,7 +156,7 @@ def test_status_lists_the_deployment(deployed, emulator_env, stack):
     ids = [d["deploymentId"] for d in listed["deployments"]]
     assert deployed["deploymentId"] in ids
     text = run_cli("status", *stack, env=emulator_env).stdout
-    assert f"{deployed['deploymentId']} " in text and f"bluegreen: {NEW_IMAGE}" in text
+    assert f"{deployed['deploymentId']} " in text and f" with {NEW_IMAGE}" in text
 
 
 @pytest.mark.e2e
@@ -165,6 +176,74 @@ def test_wait_gives_up_after_the_timeout_and_says_how_to_follow(deployed, emulat
     assert "status Created" in proc.stdout
     assert_one_line_error(proc, 3, r"\S+ is still Created after 0.002 min; follow it with `bluegreen "
                                    r"status` or stop it with `bluegreen rollback`")
+
+
+THIRD_IMAGE = "public.ecr.aws/nginx/nginx:1.29"
+
+
+def _apply_settings(applied, service: dict, folder: Path) -> None:
+    """Synthesize the e2e stack with these `app.service` settings for dev, and `terraform apply` it."""
+    config = e2e_config(applied.moto)
+    config["environments"]["dev"]["app"]["service"].update(service)
+    folder.mkdir()
+    folder = synth_example(config, folder) / "web-dev"
+    tolerate_emulator_gaps(folder / "cdk.tf.json")
+    shutil.copyfile(folder / "cdk.tf.json", applied.workdir / "cdk.tf.json")
+    applied.tf("apply", "-input=false", "-auto-approve")
+
+
+@pytest.mark.e2e
+def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, deployed, emulator_env, stack,
+                                                                      tmp_path):
+    ecs = applied.client("ecs")
+
+    def describe(arn):
+        return ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+
+    def succeed(arn):
+        # moto leaves every deployment "Created". When one succeeds, CodeDeploy makes its task set
+        # the primary one and the service reports that task set's revision: do that by hand.
+        ecs.update_service(cluster="web-dev", service="web-dev", taskDefinition=arn)
+
+    succeed(deployed["taskDefinitionArn"])  # step 1: an image deployed (the `deployed` fixture)
+    try:
+        # Step 2: cpu 512 (with memory 1024, a pair Fargate takes) and a variable, applied by Terraform.
+        _apply_settings(applied, {"cpu": 512, "memory": 1024, "environment": {"LOG_LEVEL": "debug"}},
+                        tmp_path / "changed")
+        terraform_arn = json.loads(applied.tf("output", "-json").stdout)["task_definition_arn"]["value"]
+        assert describe(terraform_arn)["cpu"] == "512"
+        status = run_cli("status", *stack, env=emulator_env)
+        assert f"Terraform's {terraform_arn.rsplit('/', 1)[1]} waits for a deployment" in status.stdout
+
+        # Step 3: no image given. Terraform's settings go out with the image that runs now.
+        proc = run_cli("deploy", *stack, env=emulator_env)
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        running, terraform = deployed["taskDefinitionArn"].rsplit("/", 1)[1], terraform_arn.rsplit("/", 1)[1]
+        assert lines[:4] == [
+            f"from {running} to Terraform's {terraform} with the image that runs now, {NEW_IMAGE}",
+            "  cpu 256 → 512", "  memory 512 → 1024", "  nginx environment +LOG_LEVEL"]
+        registered = re.search(r"^registered (\S+)$", proc.stdout, re.M).group(1)
+        settings_revision = describe(registered)
+        (container,) = settings_revision["containerDefinitions"]
+        assert (settings_revision["cpu"], settings_revision["memory"]) == ("512", "1024")
+        assert container["environment"] == [{"name": "LOG_LEVEL", "value": "debug"}]
+        assert container["image"] == NEW_IMAGE
+        succeed(registered)
+        status = run_cli("status", *stack, env=emulator_env)
+        assert f"Terraform's {terraform} is live (in {registered.rsplit('/', 1)[1]})" in status.stdout
+
+        # Step 4: a third image keeps Terraform's new settings.
+        proc = run_cli("deploy", *stack, "--image", THIRD_IMAGE, "--json", env=emulator_env)
+        assert proc.returncode == 0, proc.stderr
+        doc = json.loads(proc.stdout)
+        assert [c["summary"] for c in doc["changes"]] == [f"nginx image {NEW_IMAGE} → {THIRD_IMAGE}"]
+        third = describe(doc["taskDefinitionArn"])
+        assert (third["cpu"], third["memory"], third["containerDefinitions"][0]["image"]) == ("512", "1024", THIRD_IMAGE)
+        assert third["containerDefinitions"][0]["environment"] == [{"name": "LOG_LEVEL", "value": "debug"}]
+    finally:
+        # Later tests share the applied stack: put the example's settings back.
+        _apply_settings(applied, {}, tmp_path / "restored")
 
 
 # --- errors, each a one-line message and a non-zero exit -----------------------------------------
@@ -230,9 +309,9 @@ def test_unknown_profile(outputs_file, tmp_path):
 
 
 def test_usage_errors_exit_2():
-    proc = run_cli("deploy")
+    proc = run_cli("deploy", "--image", "nginx:1.28", "--task-definition", "x")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "one of the arguments --image --task-definition is required" in proc.stderr
+    assert "argument --task-definition: not allowed with argument --image" in proc.stderr
 
 
 def test_help_lists_the_commands_and_exit_codes():
@@ -329,74 +408,71 @@ def _targets(stub, events, traffic):
     }]}, {"deploymentId": "d-NEW", "targetIds": ["web-dev:web-dev"]})
 
 
-ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/web-dev:7"
+def _start(aws: Aws) -> None:
+    """`deploy --task-definition web-dev:7` while Terraform's web-dev:6 runs: the plan's ECS calls,
+    then the deployment."""
+    aws.running(6)
+    aws.describe(revision(6))
+    aws.describe(revision(7, image="nginx:1.28"))
+    aws.create(7, "bluegreen: web-dev:7 with nginx:1.28")
 
 
-def _start(stub):
-    stub.add_response("create_deployment", {"deploymentId": "d-NEW"}, {
-        "applicationName": "web-dev", "deploymentGroupName": "web-dev", "description": "bluegreen: web-dev:7",
-        "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": json.dumps({
-            "Resources": [{"TargetService": {"Properties": {
-                "LoadBalancerInfo": {"ContainerName": "nginx", "ContainerPort": 80}, "TaskDefinition": ARN},
-                "Type": "AWS::ECS::Service"}}], "version": "0.0"}, sort_keys=True)}}})
+def _progress(out: str) -> list[str]:
+    """What --wait printed after the deployment started, without the time stamps."""
+    return [line.split(" ", 1)[1] for line in out.split("started d-NEW\n", 1)[1].splitlines()]
 
 
-def test_wait_shows_progress_and_succeeds(outputs_file):
-    ecs, codedeploy, _, stub = _stubbed()
-    _start(stub)
+def test_wait_shows_progress_and_succeeds(tmp_path):
+    aws = Aws()
+    _start(aws)
+    stub = aws.codedeploy_stub
     stub.add_response("get_deployment", _deployment("InProgress"), {"deploymentId": "d-NEW"})
     _targets(stub, [("BeforeInstall", "Succeeded"), ("AllowTraffic", "InProgress")], [("Blue", 100.0), ("Green", 0.0)])
     stub.add_response("get_deployment", _deployment("Succeeded"), {"deploymentId": "d-NEW"})
     _targets(stub, [("BeforeInstall", "Succeeded"), ("AllowTraffic", "Succeeded")], [("Blue", 0.0), ("Green", 100.0)])
-    with stub:
-        code, out, err = _main(["deploy", "--task-definition", ARN, "--wait", "--poll", "0"], outputs_file, ecs, codedeploy)
-    stub.assert_no_pending_responses()
+    code, out, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "0", tmp_path=tmp_path)
     assert (code, err) == (0, "")
-    lines = [line.split(" ", 1)[1] for line in out.splitlines()[2:]]
-    assert lines == [
+    assert _progress(out) == [
         "status InProgress", "lifecycle BeforeInstall: Succeeded", "lifecycle AllowTraffic: InProgress",
         "traffic Blue 100%, Green 0%", "status Succeeded", "lifecycle AllowTraffic: Succeeded",
         "traffic Blue 0%, Green 100%", "succeeded"]
 
 
-def test_wait_reports_a_rolled_back_deployment_as_failure(outputs_file):
-    ecs, codedeploy, _, stub = _stubbed()
-    _start(stub)
-    stub.add_response("get_deployment", _deployment(
+def test_wait_reports_a_rolled_back_deployment_as_failure(tmp_path):
+    aws = Aws()
+    _start(aws)
+    aws.codedeploy_stub.add_response("get_deployment", _deployment(
         "Failed", errorInformation={"code": "ECS_UPDATE_ERROR", "message": "tasks failed to start"},
         rollbackInfo={"rollbackDeploymentId": "d-ROLLBACK"}), {"deploymentId": "d-NEW"})
-    _targets(stub, [("Install", "Failed")], [("Blue", 100.0)])
-    with stub:
-        code, out, err = _main(["deploy", "--task-definition", ARN, "--wait", "--poll", "0"], outputs_file, ecs, codedeploy)
+    _targets(aws.codedeploy_stub, [("Install", "Failed")], [("Blue", 100.0)])
+    code, _, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "0", tmp_path=tmp_path)
     assert code == 1
     assert err == "bluegreen: error: d-NEW failed: tasks failed to start; rolled back by d-ROLLBACK\n"
 
 
-def test_wait_says_how_to_approve_a_deployment_that_waits(outputs_file):
-    ecs, codedeploy, _, stub = _stubbed()
-    _start(stub)
+def test_wait_says_how_to_approve_a_deployment_that_waits(tmp_path):
+    aws = Aws()
+    _start(aws)
+    stub = aws.codedeploy_stub
     stub.add_response("get_deployment", _deployment("Ready"), {"deploymentId": "d-NEW"})
     _targets(stub, [], [])
     stub.add_response("get_deployment", _deployment("Succeeded"), {"deploymentId": "d-NEW"})
     _targets(stub, [], [])
-    with stub:
-        code, out, _ = _main(["deploy", "--task-definition", ARN, "--wait", "--poll", "0"], outputs_file, ecs, codedeploy)
+    code, out, _ = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "0", tmp_path=tmp_path)
     assert code == 0
     assert "waiting for approval: aws deploy continue-deployment --deployment-id d-NEW" in out
 
 
-def test_interrupting_wait_leaves_the_deployment_running_and_says_what_to_do(outputs_file):
-    ecs, codedeploy, _, stub = _stubbed()
-    _start(stub)
-    stub.add_response("get_deployment", _deployment("Created"), {"deploymentId": "d-NEW"})
+def test_interrupting_wait_leaves_the_deployment_running_and_says_what_to_do(tmp_path):
+    aws = Aws()
+    _start(aws)
+    aws.codedeploy_stub.add_response("get_deployment", _deployment("Created"), {"deploymentId": "d-NEW"})
 
     def interrupt(seconds):
         raise KeyboardInterrupt
 
-    with stub:
-        code, _, err = _main(["deploy", "--task-definition", ARN, "--wait"], outputs_file, ecs, codedeploy,
-                             sleep=interrupt)
-    stub.assert_no_pending_responses()  # and no stop_deployment was sent
+    # Aws.run asserts no call is left over, and none more was sent: no stop_deployment.
+    code, _, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", tmp_path=tmp_path, sleep=interrupt)
     assert code == 130
     assert err == ("bluegreen: error: interrupted; d-NEW is still running. Follow it with `bluegreen status`, "
                    "or roll it back with `bluegreen rollback --deployment-id d-NEW`\n")
