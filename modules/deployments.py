@@ -279,33 +279,31 @@ class Deployments:
         running_arn = self.current_task_definition()
         running = self.describe(running_arn)
         running_image = self._image(running)
-        terraform_arn: str | None = None
+        terraform_arn = terraform_image = None
+        deploy_arn: str | None = None
         register: dict[str, Any] | None = None
         if task_definition is not None:
-            deploy_arn: str | None = task_definition
-            target = self.describe(task_definition)["taskDefinition"]
-            target_image = self._image(self.describe(task_definition))
+            given = self.describe(task_definition)
+            deploy_arn, target, target_image = task_definition, given["taskDefinition"], self._image(given)
         else:
             terraform_arn = self._terraform_arn()
             terraform = self.describe(terraform_arn)
+            terraform_image = self._image(terraform)
             target_image = image or running_image
-            self._image(terraform)  # Terraform's revision has the app container
             target = with_image(terraform["taskDefinition"], name, target_image)
-            if self._image(terraform) == target_image:
+            if terraform_image == target_image:
                 deploy_arn = terraform_arn
             else:
-                deploy_arn = None
                 register = {**register_request(target), "tags": deploy_tags(terraform)}
         changes = diff(running["taskDefinition"], target, skip_image_of=name)
-        drift, origin = self.drift(running)
         if target_image != running_image:
             changes.insert(0, Change(f"{name}.image", running_image, target_image,
                                      f"{name} image {running_image} → {target_image}"))
+        drift, origin = self.drift(running)
         return DeployPlan(
             container_name=name, running_arn=running_arn, terraform_arn=terraform_arn, image=target_image,
             image_given=image is not None, deploy_arn=deploy_arn, register=register,
-            changes=changes, drift=drift, origin=origin,
-            terraform_image=self._image(self.describe(terraform_arn)) if terraform_arn else None,
+            changes=changes, drift=drift, origin=origin, terraform_image=terraform_image,
         )
 
     def register(self, request: Mapping[str, Any]) -> str:

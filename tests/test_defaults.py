@@ -291,9 +291,15 @@ def test_outputs_carry_what_the_next_tool_needs(doc):
         "task_subnet_ids": [ref(doc, "aws_subnet", f"network/private-{i}", "id") for i in range(2)],
         "task_security_group_ids": [ref(doc, "aws_security_group", "ecs/sg", "id")],
         "assign_public_ip": False,
+        "task_definition_arn": ref(doc, "aws_ecs_task_definition", "ecs/task", "arn"),
     }
     assert {key: out["value"] for key, out in outputs.items()} == expected
     assert all(out.get("description") for out in outputs.values())
+
+
+def test_task_definition_says_terraform_registered_it(doc):
+    # bluegreen deploy tells Terraform's revisions from its own and from ones made by hand.
+    assert resource(doc, "aws_ecs_task_definition", "ecs/task")["tags"] == {"bluegreen:registered-by": "terraform"}
 
 
 def test_resource_count_is_what_the_setup_needs(doc):
