@@ -10,9 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from cdktf import App, TerraformStack
-
-from modules import (
+from ecs_bluegreen import (
     BlueGreenStack,
     SettingsError,
     StateBootstrapStack,
@@ -20,6 +18,7 @@ from modules import (
     environment_settings,
     load_config,
 )
+from ecs_bluegreen.cdk import App, TerraformStack
 
 HERE = Path(__file__).resolve().parent
 

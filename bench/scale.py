@@ -13,13 +13,8 @@ import json
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cdktf import App, TerraformStack  # noqa: E402
-
-from modules import (  # noqa: E402
+from ecs_bluegreen import (
     BlueGreenServiceProps,
     BlueGreenStack,
     EcsBlueGreen,
@@ -29,7 +24,8 @@ from modules import (  # noqa: E402
     StateBackendProps,
     add_s3_backend,
 )
-from modules.provider import add_aws_provider  # noqa: E402
+from ecs_bluegreen.cdk import App, TerraformStack
+from ecs_bluegreen.constructs.provider import add_aws_provider
 
 # Services share one existing VPC, as teams with many services do.
 NETWORK = NetworkProps(vpc_id="vpc-0123456789abcdef0",

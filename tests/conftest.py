@@ -9,12 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cdktf import App
-
-import main
-from modules import BlueGreenStack, BootstrapSettings, StateBootstrapStack
-from scenarios import SCENARIOS
+from ecs_bluegreen import BlueGreenStack, BootstrapSettings, StateBootstrapStack
+from ecs_bluegreen.cdk import App
 from emulator import (
     E2E_BUCKET,
     E2E_REGION,
@@ -24,7 +20,10 @@ from emulator import (
     synth_example,
     tolerate_emulator_gaps,
 )
+from scenarios import SCENARIOS
 from terraform import Terraform, terraform_or_skip
+
+import main
 
 ROOT = Path(main.__file__).resolve().parent
 

@@ -14,12 +14,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from cdktf import App
+from ecs_bluegreen import load_config
+from ecs_bluegreen.cdk import App
+from helpers import resource
+from terraform import unavailable
 
 import main
-from helpers import resource
-from modules import load_config
-from terraform import unavailable
 
 E2E_REGION = "ap-northeast-1"
 E2E_BUCKET = "e2e-tfstate"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from modules import (
+from ecs_bluegreen import (
     AlarmProps,
     AutoscalingProps,
     BlueGreenServiceProps,

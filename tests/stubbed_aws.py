@@ -8,8 +8,7 @@ import json
 
 import boto3
 from botocore.stub import Stubber
-
-from modules import cli
+from ecs_bluegreen import cli
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/web-dev:{}"
 OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name": "web-dev",

@@ -7,10 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-
+from ecs_bluegreen import BootstrapSettings, CustomEndpointProps, SettingsError, StateBucketProps, bootstrap_settings
+from ecs_bluegreen.constructs.provider import EMULATED_SERVICES
 from helpers import assert_subset, ref, resource, resources
-from modules import BootstrapSettings, CustomEndpointProps, SettingsError, StateBucketProps, bootstrap_settings
-from modules.provider import EMULATED_SERVICES
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from terraform import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """The bluegreen command: deploy, rollback and status.
 
-Against the emulator (the `applied` stack), each run is a real `python -m modules.cli` process
+Against the emulator (the `applied` stack), each run is a real `python -m ecs_bluegreen.cli` process
 that reads the stack's outputs with `terraform output -json`. Where moto falls short, botocore's
 Stubber stands in for AWS, and says so: moto has no stop_deployment, and its deployments never
 leave "Created", so rollback and the progress of --wait are checked against stubbed AWS answers,
@@ -22,10 +22,10 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
-
+from ecs_bluegreen import cli
+from ecs_bluegreen.cli.deployments import RUNNING_STATUSES
+from ecs_bluegreen.cli.deployments import load_outputs as _load_outputs
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
-from modules import cli
-from modules.deployments import RUNNING_STATUSES
 from stubbed_aws import ARN, Aws, revision
 
 ROOT = Path(cli.__file__).resolve().parent.parent
@@ -37,8 +37,12 @@ NEW_IMAGE = "public.ecr.aws/nginx/nginx:1.28"
 
 def run_cli(*args: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in unset}
-    return subprocess.run([sys.executable, "-m", "modules.cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "ecs_bluegreen.cli", *args], cwd=ROOT,
                           env={**full_env, **(env or {})}, capture_output=True, text=True, timeout=120)
+
+
+def cli_outputs(path: str, prefix: str):
+    return _load_outputs(stack_dir=None, outputs_file=Path(path), prefix=prefix)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, pattern: str) -> None:
@@ -274,6 +278,17 @@ def test_bad_stack_location(args, code, pattern):
 ])
 def test_bad_outputs(outputs_file, content, pattern):
     assert_one_line_error(run_cli("status", "--outputs", outputs_file(content)), 2, pattern)
+
+
+def test_output_prefix_reads_one_service_of_a_stack_with_several(outputs_file, tmp_path):
+    both = {**{f"api_{k}": {"value": v} for k, v in OUTPUTS.items()},
+            **{f"web_{k}": {"value": v.replace("web-dev", "web-x") if isinstance(v, str) else v}
+               for k, v in OUTPUTS.items()}}
+    path = outputs_file(both)
+    assert cli_outputs(path, "web_").codedeploy_app_name == "web-x"
+    assert cli_outputs(path, "api_").codedeploy_app_name == "web-dev"
+    assert_one_line_error(run_cli("status", "--outputs", path, "--output-prefix", "db_"), 2,
+                          r"has no outputs named db_\*: check --output-prefix")
 
 
 def test_missing_outputs_file():

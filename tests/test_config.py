@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from ecs_bluegreen import SettingsError, environment_settings, load_config
+from helpers import resource
 
 import main
-from helpers import resource
-from modules import SettingsError, environment_settings, load_config
 
 CONFIG = {
     "project": "shop",

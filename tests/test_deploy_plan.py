@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 
-from modules.revisions import diff
+from ecs_bluegreen.cli.revisions import diff
 from stubbed_aws import ARN, OUTPUTS, Aws, deployed_by_us, register_request, revision
+
 
 def test_image_only_starts_from_terraforms_revision(tmp_path):
     aws = Aws()

@@ -9,7 +9,6 @@ import subprocess
 import time
 
 import pytest
-
 from emulator import E2E_BUCKET as BUCKET
 from emulator import E2E_STATE_KEY as STATE_KEY
 from helpers import resource

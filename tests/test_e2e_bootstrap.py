@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from emulator import example_config, synth_example
 
 pytestmark = pytest.mark.e2e

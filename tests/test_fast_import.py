@@ -1,4 +1,5 @@
-"""The provider bindings load lazily (modules/fast_import.py), and that changes no byte of output."""
+"""The provider bindings load lazily, and that changes no byte of output. cdktf's bindings need
+ecs_bluegreen/fast_import.py for it; cdktn's are lazy by themselves, and the finder steps aside."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ecs_bluegreen.family import FAMILY
+
 import main
 
 ROOT = Path(main.__file__).resolve().parent
@@ -14,10 +17,10 @@ ROOT = Path(main.__file__).resolve().parent
 
 def test_unused_provider_submodules_are_not_imported(synthesized):
     # This process built every scenario stack; a resource type no stack uses stays unimported.
-    assert "cdktf_cdktf_provider_aws" in sys.modules
-    assert "cdktf_cdktf_provider_aws.lb" in sys.modules
-    assert "cdktf_cdktf_provider_aws.wafv2_web_acl" not in sys.modules
-    loaded = [m for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws.")]
+    assert FAMILY.provider in sys.modules
+    assert f"{FAMILY.provider}.lb" in sys.modules
+    assert f"{FAMILY.provider}.wafv2_web_acl" not in sys.modules
+    loaded = [m for m in sys.modules if m.startswith(f"{FAMILY.provider}.")]
     assert len(loaded) < 100, len(loaded)
 
 

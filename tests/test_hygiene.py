@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
-
 from terraform import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent

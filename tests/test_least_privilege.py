@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
+from ecs_bluegreen import BootstrapSettings
 from helpers import ref, resource, resources
 from scenarios import SCENARIOS
-from modules import BootstrapSettings
 
 SERVICE_STACKS = [name for name, s in SCENARIOS.items() if not isinstance(s, BootstrapSettings)]
 MANAGED_POLICIES = {

@@ -12,12 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
-from cdktf import App
+from ecs_bluegreen import BlueGreenStack, SettingsError, StackSettings, StateBackendProps, from_mapping
+from ecs_bluegreen.cdk import App
+from ecs_bluegreen.constructs.blue_green import BlueGreenServiceProps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from modules import BlueGreenStack, SettingsError, StackSettings, StateBackendProps, from_mapping
-from modules.blue_green import BlueGreenServiceProps
 
 EXAMPLES = 150
 TERRAFORM_SAMPLE = 6

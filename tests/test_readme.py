@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from pathlib import Path
 
+import ecs_bluegreen as lib
 import pytest
 
-import modules
-
-ROOT = Path(modules.__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-PROPS = [modules.BlueGreenServiceProps, modules.ServiceProps, modules.AutoscalingProps,
-         modules.NetworkProps, modules.LoadBalancerProps, modules.HealthCheckProps,
-         modules.IamProps, modules.DeploymentProps, modules.TrafficShiftProps, modules.AlarmProps,
-         modules.NotificationProps, modules.StateBackendProps, modules.StackSettings,
-         modules.CustomEndpointProps, modules.BootstrapSettings, modules.StateBucketProps]
+PROPS = [lib.BlueGreenServiceProps, lib.ServiceProps, lib.AutoscalingProps, lib.NetworkProps,
+         lib.LoadBalancerProps, lib.HealthCheckProps, lib.IamProps, lib.DeploymentProps,
+         lib.TrafficShiftProps, lib.AlarmProps, lib.NotificationProps, lib.StateBackendProps,
+         lib.StackSettings, lib.CustomEndpointProps, lib.BootstrapSettings, lib.StateBucketProps]
 
 
 def _table(cls_name: str) -> list[tuple[str, str]]:
@@ -42,7 +41,7 @@ def test_settings_table_matches_the_props(cls):
 
 @pytest.mark.parametrize("cls", PROPS, ids=lambda c: c.__name__)
 def test_every_field_docstring_states_its_default(cls):
-    source = Path(modules.__file__).parent.joinpath(f"{cls.__module__.rsplit('.', 1)[1]}.py").read_text()
+    source = Path(inspect.getsourcefile(cls)).read_text()
     body = source.split(f"class {cls.__name__}", 1)[1]
     for f in dataclasses.fields(cls):
         doc = re.search(rf"^    {f.name}: [^\n]*\n    \"\"\"(.*?)\"\"\"", body, re.M | re.S)

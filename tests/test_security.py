@@ -15,7 +15,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from terraform import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent

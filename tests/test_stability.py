@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import App
-
-from modules import BlueGreenStack
+from ecs_bluegreen import BlueGreenStack
+from ecs_bluegreen.cdk import App
 from scenarios import SCENARIOS
 
 # Changing this list is a breaking change for every user: it needs a `moved` block or a

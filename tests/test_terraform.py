@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from scenarios import SCENARIOS
 
 STACKS = [*SCENARIOS, "main:web-state", "main:web-dev", "main:web-prod"]

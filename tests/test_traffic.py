@@ -4,9 +4,7 @@ autoscaling, load balancer options. One behaviour per test, read from scenarios.
 from __future__ import annotations
 
 import pytest
-
-from helpers import assert_subset, ref, resource, resources
-from modules import (
+from ecs_bluegreen import (
     AlarmProps,
     AutoscalingProps,
     BlueGreenServiceProps,
@@ -18,6 +16,7 @@ from modules import (
     SettingsError,
     TrafficShiftProps,
 )
+from helpers import assert_subset, ref, resource, resources
 from scenarios import CERTIFICATE, IMAGE
 
 

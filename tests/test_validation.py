@@ -4,8 +4,7 @@ setting, shows the value and says how to fix it. Nothing reaches jsii or Terrafo
 from __future__ import annotations
 
 import pytest
-
-from modules import (
+from ecs_bluegreen import (
     AutoscalingProps,
     BlueGreenServiceProps,
     DeploymentProps,

@@ -9,6 +9,10 @@
    checkov pins versions that clash with ours, so it lives apart, locked with hashes as well.
 4. The cdktf CLI, from tools/cdktf-cli/package-lock.json, installed with the virtualenv's npm and
    linked as `.venv/bin/cdktf` (see tools/cdktf-cli/cdktf).
+5. One virtualenv per compatibility tier, `tools/tiers/<tier>/.venv`, from its own Pipfile.lock:
+   the library from this checkout on another CDK family, provider bindings or Python, which
+   tests/test_tiers.py runs the unit tier in. `--skip-tiers` leaves them out (the tests then skip
+   them, or fail when CI is set).
 
 Each step leaves what is current alone and rebuilds what is stale: a virtualenv whose Python no
 longer runs (a dangling link, a removed interpreter) is removed first, and the CLI is installed
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +36,7 @@ VENV = ROOT / ".venv"
 CHECKOV = ROOT / "tools" / "checkov"
 CLI = ROOT / "tools" / "cdktf-cli"
 CLI_STAMP = CLI / "node_modules" / ".installed-from"
+TIERS = ROOT / "tools" / "tiers"
 # Where earlier versions put checkov, once as a tracked link to one machine's folder: never current.
 LEGACY = ROOT / ".venv-checkov"
 
@@ -54,13 +60,20 @@ def run(args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path 
         raise InstallError(f"`{' '.join(str(a) for a in args)}` exited with {proc.returncode}")
 
 
-def python_runs(venv: Path) -> bool:
-    """True when the virtualenv's interpreter starts (it may be a dangling or stale link)."""
+def python_version(venv: Path) -> str | None:
+    """The X.Y of the virtualenv's interpreter, or None when it does not start (a dangling link)."""
     python = venv / "bin" / "python"
+    probe = "import sys; print('%d.%d' % sys.version_info[:2])"
     try:
-        return subprocess.run([str(python), "-c", ""], capture_output=True, timeout=60).returncode == 0
+        proc = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
-        return False
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def required_python(pipfile: Path) -> str | None:
+    found = re.search(r'^python_version\s*=\s*"([\d.]+)"', pipfile.read_text(), re.M)
+    return found.group(1) if found else None
 
 
 def remove(path: Path) -> None:
@@ -70,9 +83,13 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def clear_if_stale(venv: Path) -> None:
-    if (venv.exists() or venv.is_symlink()) and not python_runs(venv):
-        print(f"    {venv.relative_to(ROOT)} is stale (its Python does not run): removing it", flush=True)
+def clear_if_stale(venv: Path, wanted: str | None) -> None:
+    if not (venv.exists() or venv.is_symlink()):
+        return
+    found = python_version(venv)
+    if found is None or (wanted and found != wanted):
+        why = "its Python does not run" if found is None else f"Python {found}, not {wanted}"
+        print(f"    {venv.relative_to(ROOT)} is stale ({why}): removing it", flush=True)
         remove(venv)
 
 
@@ -100,8 +117,10 @@ def install_pipenv() -> None:
 def sync(pipfile: Path, *extra: str) -> None:
     venv = pipfile.parent / ".venv"
     started = step(f"{venv.relative_to(ROOT)} from {pipfile.relative_to(ROOT)}.lock")
-    clear_if_stale(venv)
-    run([sys.executable, "-m", "pipenv", "sync", *extra], env=pipenv_env(pipfile), cwd=pipfile.parent)
+    wanted = required_python(pipfile)
+    clear_if_stale(venv, wanted)
+    python = ["--python", wanted] if wanted else []
+    run([sys.executable, "-m", "pipenv", "sync", *python, *extra], env=pipenv_env(pipfile), cwd=pipfile.parent)
     done(started, "in step with the lock")
 
 
@@ -129,7 +148,12 @@ def install_cli() -> None:
     link.symlink_to(os.path.relpath(CLI / "cdktf", link.parent))
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    skip_tiers = "--skip-tiers" in argv
+    unknown = [a for a in argv if a != "--skip-tiers"]
+    if unknown:
+        print(f"install: error: unknown argument {unknown[0]}; the one option is --skip-tiers", file=sys.stderr)
+        return 2
     if LEGACY.exists() or LEGACY.is_symlink():
         print(f"==> removing {LEGACY.name}, which earlier versions made (checkov is now in tools/checkov/.venv)")
         remove(LEGACY)
@@ -138,6 +162,8 @@ def main() -> int:
         sync(ROOT / "Pipfile", "--dev")
         sync(CHECKOV / "Pipfile")
         install_cli()
+        for pipfile in [] if skip_tiers else sorted(TIERS.glob("*/Pipfile")):
+            sync(pipfile)
     except InstallError as error:
         print(f"install: error: {error}", file=sys.stderr)
         return 1
@@ -146,4 +172,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
-from .validation import SettingsError, check_arn, check_types
+from ..aws.data_aws_partition import DataAwsPartition
+from ..aws.iam_role import IamRole
+from ..aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from ..validation import SettingsError, check_arn, check_types
 
 CODEDEPLOY_ECS_POLICY = "policy/AWSCodeDeployRoleForECS"
 TASK_EXECUTION_POLICY = "policy/service-role/AmazonECSTaskExecutionRolePolicy"

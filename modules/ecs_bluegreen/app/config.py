@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
+from ..validation import SettingsError
 from .stack import BootstrapSettings, StackSettings
-from .validation import SettingsError
 
 _ENV_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 

@@ -1,6 +1,6 @@
 """Roll out and roll back through CodeDeploy: what Terraform cannot do on a CODE_DEPLOY service.
 
-Needs only boto3 and the stack's Terraform outputs; it never loads the CDKTF bindings.
+Needs only boto3 and the stack's Terraform outputs (contract.py); it never loads the CDKTF bindings.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS
+from ..validation import SettingsError, check_image
 from .revisions import (
     BY_TERRAFORM,
     Change,
@@ -24,14 +26,7 @@ from .revisions import (
     register_request,
     with_image,
 )
-from .validation import SettingsError, check_image
 
-REQUIRED_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
-                    "codedeploy_app_name", "codedeploy_group_name")
-# Outputs of newer stacks; with them, the AppSpec carries what Terraform leaves to CodeDeploy, and
-# a deployment starts from the task definition revision Terraform registered last.
-OPTIONAL_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip",
-                    "task_definition_arn")
 RUNNING_STATUSES = ("Created", "Queued", "InProgress", "Baking", "Ready")
 HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic",
                "AfterAllowTraffic")
@@ -61,20 +56,26 @@ class StackOutputs:
     task_definition_arn: str | None = None
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any], source: str) -> StackOutputs:
+    def from_mapping(cls, raw: Mapping[str, Any], source: str, prefix: str = "") -> StackOutputs:
         # `terraform output -json` wraps each value as {"value": ...}; a hand-written file may not.
         values = {k: v["value"] if isinstance(v, Mapping) and "value" in v else v for k, v in raw.items()}
         if not values:
             raise DeployError(f"{source} has no outputs: apply the stack first", 2)
-        missing = [k for k in REQUIRED_OUTPUTS if k not in values]
+        if prefix:
+            # A stack with several services names each one's outputs `<prefix><name>`.
+            values = {k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)}
+            if not values:
+                raise DeployError(f"{source} has no outputs named {prefix}*: check --output-prefix", 2)
+        missing = [k for k in DEPLOY_OUTPUTS if k not in values]
         if missing:
             raise DeployError(f"{source} lacks the outputs {', '.join(missing)}: apply the stack "
                               "with this version of the library", 2)
-        return cls(**{k: values[k] for k in REQUIRED_OUTPUTS + OPTIONAL_OUTPUTS if k in values})
+        return cls(**{k: values[k] for k in DEPLOY_OUTPUTS + APPSPEC_OUTPUTS if k in values})
 
 
-def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None) -> StackOutputs:
-    """The stack's outputs, from `terraform output -json` in its folder or from a saved file."""
+def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: str = "") -> StackOutputs:
+    """The service's outputs, from `terraform output -json` in its stack's folder or from a saved
+    file; with `prefix`, those named `<prefix><name>` (a stack with several services)."""
     if outputs_file is not None:
         try:
             raw = json.loads(outputs_file.read_text())
@@ -84,7 +85,7 @@ def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None) -> StackO
             raise DeployError(f"{outputs_file} is not JSON: {err}", 2) from None
         if not isinstance(raw, Mapping):
             raise DeployError(f"{outputs_file} is not an object of outputs", 2)
-        return StackOutputs.from_mapping(raw, str(outputs_file))
+        return StackOutputs.from_mapping(raw, str(outputs_file), prefix)
     if stack_dir is None:
         raise DeployError("say where the stack is: --stack-dir cdktf.out/stacks/<stack> or "
                           "--outputs <file from `terraform output -json`>", 2)
@@ -99,7 +100,7 @@ def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None) -> StackO
     if proc.returncode != 0:
         first = next((line.strip() for line in proc.stderr.splitlines() if line.strip().strip("╷│╵")), "")
         raise DeployError(f"terraform output failed in {stack_dir}: {first.strip('│ ')}", 2)
-    return StackOutputs.from_mapping(json.loads(proc.stdout or "{}"), str(stack_dir))
+    return StackOutputs.from_mapping(json.loads(proc.stdout or "{}"), str(stack_dir), prefix)
 
 
 def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str, str]) -> dict[str, Any]:

@@ -7,8 +7,10 @@ more than half of a cold synth, while a stack uses some thirty of them. This fin
 that submodule, on first use, exactly as before. The assembly itself still loads once (jsii), and
 every class keeps its type, so the typed API is unchanged.
 
-It acts only when it is installed before the bindings are first imported, which `modules`
-does on import. Set BLUEGREEN_EAGER_PROVIDER_IMPORT=1 to turn it off.
+It acts only when it is installed before the bindings are first imported, which `ecs_bluegreen`
+does on import. Set BLUEGREEN_EAGER_PROVIDER_IMPORT=1 to turn it off. cdktn's bindings
+(`cdktn_provider_aws`) load their submodules lazily by themselves, so there it has nothing to do
+and never matches.
 """
 
 from __future__ import annotations

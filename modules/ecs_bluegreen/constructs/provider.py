@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 from constructs import Construct
 
-from .validation import SettingsError, check_range, check_types
+from ..aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
+from ..validation import SettingsError, check_range, check_types
 
 EMULATED_SERVICES = (
     "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "codedeploy", "dynamodb", "ec2",

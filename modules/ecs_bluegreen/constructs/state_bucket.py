@@ -5,40 +5,40 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.dynamodb_table import (
+from constructs import Construct
+
+from ..aws.dynamodb_table import (
     DynamodbTable,
     DynamodbTableAttribute,
     DynamodbTablePointInTimeRecovery,
     DynamodbTableServerSideEncryption,
 )
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+from ..aws.s3_bucket import S3Bucket
+from ..aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
     S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
     S3BucketLifecycleConfigurationRuleFilter,
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
+from ..aws.s3_bucket_ownership_controls import (
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+from ..aws.s3_bucket_policy import S3BucketPolicy
+from ..aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from ..aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
+from ..aws.s3_bucket_versioning import (
     S3BucketVersioningA,
     S3BucketVersioningVersioningConfiguration,
 )
-from constructs import Construct
-
+from ..cdk import TerraformResourceLifecycle
+from ..validation import check_arn, check_bucket_name, check_range, check_table_name, check_types
 from .suppressions import suppress
-from .validation import check_arn, check_bucket_name, check_range, check_table_name, check_types
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,8 +25,8 @@ from typing import Any, TextIO
 from .deployments import (
     HOOK_EVENTS,
     DeployError,
-    DeployPlan,
     Deployments,
+    DeployPlan,
     StackOutputs,
     load_outputs,
     parse_hooks,
@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the stack's folder, e.g. cdktf.out/stacks/web-dev (runs `terraform output -json` there)")
     where.add_argument("--outputs", type=Path, metavar="FILE",
                        help="a saved `terraform output -json` of the stack, instead of --stack-dir")
+    common.add_argument("--output-prefix", default="", metavar="PREFIX",
+                        help="with several services in one stack: the prefix of this service's outputs, e.g. api_")
     common.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
@@ -286,7 +288,7 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_client
         err.write(f"{PROG}: error: boto3 is not installed\n")
         return 2
     try:
-        outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs)
+        outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs, prefix=args.output_prefix)
         deployments = Deployments(outputs, *clients(outputs))
         if args.command == "deploy":
             return _deploy(deployments, args, out, err, sleep)

@@ -6,21 +6,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
-from cdktf_cdktf_provider_aws.lb_listener import (
+from constructs import Construct
+
+from ..aws.lb import Lb, LbAccessLogs
+from ..aws.lb_listener import (
     LbListener,
     LbListenerDefaultAction,
     LbListenerDefaultActionRedirect,
 )
-from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
-from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
-from constructs import Construct
-
+from ..aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
+from ..aws.security_group import SecurityGroup
+from ..aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+from ..cdk import TerraformResourceLifecycle
+from ..validation import SettingsError, check_bucket_name, check_cidrs, check_port, check_range, check_types
 from .ownership import listener_ignore_changes
 from .suppressions import suppress
-from .validation import SettingsError, check_bucket_name, check_cidrs, check_port, check_range, check_types
 
 _MATCHER = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")

@@ -6,21 +6,21 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from cdktf import Fn
-from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
-from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
-from cdktf_cdktf_provider_aws.eip import Eip
-from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
-from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
-from cdktf_cdktf_provider_aws.route import Route
-from cdktf_cdktf_provider_aws.route_table import RouteTable
-from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
-from cdktf_cdktf_provider_aws.subnet import Subnet
-from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
+from ..aws.data_aws_availability_zones import DataAwsAvailabilityZones
+from ..aws.default_security_group import DefaultSecurityGroup
+from ..aws.eip import Eip
+from ..aws.internet_gateway import InternetGateway
+from ..aws.nat_gateway import NatGateway
+from ..aws.route import Route
+from ..aws.route_table import RouteTable
+from ..aws.route_table_association import RouteTableAssociation
+from ..aws.subnet import Subnet
+from ..aws.vpc import Vpc
+from ..cdk import Fn
+from ..validation import SettingsError, check_range, check_types
 from .suppressions import suppress
-from .validation import SettingsError, check_range, check_types
 
 SUBNET_BITS = 4
 """A created subnet is 1/16 of the VPC: a /16 VPC gives /20 subnets of 4,091 usable addresses."""

@@ -7,34 +7,34 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf import ITerraformDependable, TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.appautoscaling_policy import (
+from constructs import Construct
+
+from ..aws.appautoscaling_policy import (
     AppautoscalingPolicy,
     AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
     AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification,
 )
-from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
-from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting
-from cdktf_cdktf_provider_aws.ecs_service import (
+from ..aws.appautoscaling_target import AppautoscalingTarget
+from ..aws.cloudwatch_log_group import CloudwatchLogGroup
+from ..aws.data_aws_region import DataAwsRegion
+from ..aws.ecs_cluster import EcsCluster, EcsClusterSetting
+from ..aws.ecs_service import (
     EcsService,
     EcsServiceDeploymentController,
     EcsServiceLoadBalancer,
     EcsServiceNetworkConfiguration,
 )
-from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinition
-from cdktf_cdktf_provider_aws.lb import Lb
-from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
-from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
-from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
-from constructs import Construct
-
+from ..aws.ecs_task_definition import EcsTaskDefinition
+from ..aws.lb import Lb
+from ..aws.lb_target_group import LbTargetGroup
+from ..aws.security_group import SecurityGroup
+from ..aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
+from ..aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+from ..cdk import ITerraformDependable, TerraformResourceLifecycle
+from ..contract import BY_TERRAFORM, REGISTERED_BY
+from ..validation import SettingsError, check_image, check_port, check_range, check_types
 from .ownership import service_ignore_changes
-from .revisions import BY_TERRAFORM, REGISTERED_BY
 from .suppressions import suppress
-from .validation import SettingsError, check_image, check_port, check_range, check_types
 
 # Fargate's CPU units and the memory (MiB) each one allows.
 FARGATE_MEMORY: dict[int, tuple[int, ...]] = {
@@ -214,7 +214,7 @@ class FargateService(Construct):
         if props.log_retention_days < 365:
             suppress(self.log_group, "CKV_AWS_338", f"Kept {props.log_retention_days} days, a cost "
                      "choice: raise service.log_retention_days.")
-        region = DataAwsRegion(self, "region")
+        self.region = DataAwsRegion(self, "region")
         container = {
             "name": props.container_name,
             "image": props.image,
@@ -229,7 +229,7 @@ class FargateService(Construct):
                 "logDriver": "awslogs",
                 "options": {
                     "awslogs-group": self.log_group.name,
-                    "awslogs-region": region.name,
+                    "awslogs-region": self.region.name,
                     "awslogs-stream-prefix": props.container_name,
                 },
             },

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdktf import App, LocalBackend, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from .backend import StateBackendProps, add_s3_backend
-from .blue_green import BlueGreenServiceProps, EcsBlueGreen
-from .provider import CustomEndpointProps, add_aws_provider
-from .state_bucket import StateBucket, StateBucketProps
-from .validation import SettingsError, check_region, check_types
+from ..cdk import App, LocalBackend, TerraformOutput, TerraformStack
+from ..constructs.backend import StateBackendProps, add_s3_backend
+from ..constructs.blue_green import BlueGreenServiceProps, EcsBlueGreen
+from ..constructs.provider import CustomEndpointProps, add_aws_provider
+from ..constructs.state_bucket import StateBucket, StateBucketProps
+from ..family import check_app
+from ..validation import SettingsError, check_region, check_types
 
 
 def _check_tags(tags: Mapping[str, str]) -> None:
@@ -49,16 +51,11 @@ class StackSettings:
 
 
 class BlueGreenStack(TerraformStack):
-    """A complete, deployable stack around :class:`EcsBlueGreen`.
-
-    Outputs (logical ids are stable API for scripts and the deploy command):
-    load_balancer_dns_name, prod_url, test_url, cluster_name, service_name, container_name,
-    container_port, codedeploy_app_name, codedeploy_group_name, blue_target_group_name,
-    green_target_group_name, prod_listener_arn, test_listener_arn, region, platform_version,
-    task_subnet_ids, task_security_group_ids, assign_public_ip, task_definition_arn.
-    """
+    """A complete, deployable stack around :class:`EcsBlueGreen`: provider, S3 backend, the
+    service, and its outputs (:func:`service_outputs`; their names are API, see contract.py)."""
 
     def __init__(self, scope: Construct, id: str, *, settings: StackSettings) -> None:
+        check_app(scope, f"BlueGreenStack {id!r}")
         super().__init__(scope, id)
         self.settings = settings
         self.provider = add_aws_provider(self, region=settings.region, default_tags=settings.default_tags,
@@ -67,38 +64,54 @@ class BlueGreenStack(TerraformStack):
                                       endpoint=settings.endpoint)
         self.blue_green = EcsBlueGreen(self, "blue-green", props=settings.app)
 
-        bg = self.blue_green
-        lb = bg.load_balancer
-        outputs = {
-            "load_balancer_dns_name": (lb.lb.dns_name, "DNS name of the load balancer."),
-            "prod_url": (lb.prod_url, "URL of the production listener (live task set)."),
-            "test_url": (lb.test_url, "URL of the test listener (new task set during a deployment)."),
-            "cluster_name": (bg.ecs.cluster_name, "ECS cluster of the service."),
-            "service_name": (bg.ecs.service.name, "ECS service deployed by CodeDeploy."),
-            "container_name": (settings.app.service.container_name, "Container the AppSpec routes traffic to."),
-            "container_port": (settings.app.service.container_port, "Port of that container."),
-            "codedeploy_app_name": (bg.deployment.application.name, "CodeDeploy application."),
-            "codedeploy_group_name": (bg.deployment.deployment_group.deployment_group_name,
-                                      "CodeDeploy deployment group."),
-            "blue_target_group_name": (lb.blue_target_group.name, "Target group serving production at first."),
-            "green_target_group_name": (lb.green_target_group.name, "Target group of the first new task set."),
-            "prod_listener_arn": (lb.prod_listener.arn, "Production listener."),
-            "test_listener_arn": (lb.test_listener.arn, "Test listener."),
-            "region": (settings.region, "AWS region of the stack."),
-            # What a deployment's AppSpec needs to carry changes Terraform leaves to CodeDeploy.
-            "platform_version": (settings.app.service.platform_version, "Fargate platform version of new task sets."),
-            "task_subnet_ids": (bg.network.private_subnet_ids, "Subnets of the tasks."),
-            "task_security_group_ids": ([bg.ecs.security_group.id], "Security groups of the tasks."),
-            "assign_public_ip": (settings.app.service.assign_public_ip, "Whether tasks get a public IP."),
-            # Terraform owns the task definition's shape: a deployment starts from this revision.
-            "task_definition_arn": (bg.ecs.task_definition.arn,
-                                    "Task definition revision Terraform registered last; `bluegreen deploy` "
-                                    "rolls it out with the image."),
-        }
-        self.outputs = {
-            key: TerraformOutput(self, key, value=value, description=description)
-            for key, (value, description) in outputs.items()
-        }
+        self.outputs = service_outputs(self.blue_green, region=settings.region)
+
+
+_OUTPUT_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | None = None) -> dict[str, TerraformOutput]:
+    """The outputs of one service (contract.py), on its stack, named `<prefix><name>`.
+
+    A stack with several services gives each a prefix ("api_", "web_"), and `bluegreen
+    --output-prefix api_` reads that service's. `region` is written as given; by default it is the
+    provider's region, read by a data source."""
+    if prefix and not _OUTPUT_PREFIX.fullmatch(prefix):
+        raise SettingsError("prefix", prefix, "Use letters, digits and underscores, not starting with a "
+                            "digit, e.g. 'api_'.")
+    stack = TerraformStack.of(service)
+    props = service.props.service
+    lb = service.load_balancer
+    values = {
+        "load_balancer_dns_name": (lb.lb.dns_name, "DNS name of the load balancer."),
+        "prod_url": (lb.prod_url, "URL of the production listener (live task set)."),
+        "test_url": (lb.test_url, "URL of the test listener (new task set during a deployment)."),
+        "cluster_name": (service.ecs.cluster_name, "ECS cluster of the service."),
+        "service_name": (service.ecs.service.name, "ECS service deployed by CodeDeploy."),
+        "container_name": (props.container_name, "Container the AppSpec routes traffic to."),
+        "container_port": (props.container_port, "Port of that container."),
+        "codedeploy_app_name": (service.deployment.application.name, "CodeDeploy application."),
+        "codedeploy_group_name": (service.deployment.deployment_group.deployment_group_name,
+                                  "CodeDeploy deployment group."),
+        "blue_target_group_name": (lb.blue_target_group.name, "Target group serving production at first."),
+        "green_target_group_name": (lb.green_target_group.name, "Target group of the first new task set."),
+        "prod_listener_arn": (lb.prod_listener.arn, "Production listener."),
+        "test_listener_arn": (lb.test_listener.arn, "Test listener."),
+        "region": (region if region is not None else service.ecs.region.name, "AWS region of the stack."),
+        # What a deployment's AppSpec needs to carry changes Terraform leaves to CodeDeploy.
+        "platform_version": (props.platform_version, "Fargate platform version of new task sets."),
+        "task_subnet_ids": (service.network.private_subnet_ids, "Subnets of the tasks."),
+        "task_security_group_ids": ([service.ecs.security_group.id], "Security groups of the tasks."),
+        "assign_public_ip": (props.assign_public_ip, "Whether tasks get a public IP."),
+        # Terraform owns the task definition's shape: a deployment starts from this revision.
+        "task_definition_arn": (service.ecs.task_definition.arn,
+                                "Task definition revision Terraform registered last; `bluegreen deploy` "
+                                "rolls it out with the image."),
+    }
+    return {
+        key: TerraformOutput(stack, f"{prefix}{key}", value=value, description=description)
+        for key, (value, description) in values.items()
+    }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,6 +144,7 @@ class StateBootstrapStack(TerraformStack):
     `terraform init -migrate-state` so its own state moves into the bucket it created."""
 
     def __init__(self, scope: Construct, id: str, *, settings: BootstrapSettings) -> None:
+        check_app(scope, f"StateBootstrapStack {id!r}")
         super().__init__(scope, id)
         self.settings = settings
         self.provider = add_aws_provider(self, region=settings.region, default_tags=settings.default_tags,

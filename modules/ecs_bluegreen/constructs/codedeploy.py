@@ -6,14 +6,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp
-from cdktf_cdktf_provider_aws.codedeploy_deployment_config import (
+from constructs import Construct
+
+from ..aws.codedeploy_app import CodedeployApp
+from ..aws.codedeploy_deployment_config import (
     CodedeployDeploymentConfig,
     CodedeployDeploymentConfigTrafficRoutingConfig,
     CodedeployDeploymentConfigTrafficRoutingConfigTimeBasedCanary,
     CodedeployDeploymentConfigTrafficRoutingConfigTimeBasedLinear,
 )
-from cdktf_cdktf_provider_aws.codedeploy_deployment_group import (
+from ..aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroup,
     CodedeployDeploymentGroupAlarmConfiguration,
     CodedeployDeploymentGroupAutoRollbackConfiguration,
@@ -29,11 +31,9 @@ from cdktf_cdktf_provider_aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
     CodedeployDeploymentGroupTriggerConfiguration,
 )
-from constructs import Construct
-
+from ..validation import SettingsError, check_range, check_types
 from .alarms import AlarmProps
 from .notifications import NotificationProps
-from .validation import SettingsError, check_range, check_types
 
 ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
 PREDEFINED_ECS_CONFIGS = (

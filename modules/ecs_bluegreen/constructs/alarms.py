@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
+from constructs import Construct
+
+from ..aws.cloudwatch_metric_alarm import (
     CloudwatchMetricAlarm,
     CloudwatchMetricAlarmMetricQuery,
     CloudwatchMetricAlarmMetricQueryMetric,
 )
-from cdktf_cdktf_provider_aws.lb import Lb
-from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
-from constructs import Construct
-
-from .validation import SettingsError, check_range, check_types
+from ..aws.lb import Lb
+from ..aws.lb_target_group import LbTargetGroup
+from ..validation import SettingsError, check_range, check_types
 
 MAX_DEPLOYMENT_GROUP_ALARMS = 10
 """CodeDeploy accepts at most ten alarms per deployment group."""

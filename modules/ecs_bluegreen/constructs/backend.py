@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf import S3Backend, S3BackendEndpointConfig, TerraformStack
-
+from ..cdk import S3Backend, S3BackendEndpointConfig, TerraformStack
+from ..validation import SettingsError, check_bucket_name, check_region, check_table_name, check_types
 from .provider import CustomEndpointProps
-from .validation import SettingsError, check_bucket_name, check_region, check_table_name, check_types
 
 _KEY = re.compile(r"^[A-Za-z0-9!_.*'()/-]+$")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from constructs import Construct
 
-from .validation import SettingsError, check_arn, check_types
+from ..aws.sns_topic import SnsTopic
+from ..validation import SettingsError, check_arn, check_types
 
 TRIGGER_EVENTS = ("DeploymentStart", "DeploymentSuccess", "DeploymentFailure", "DeploymentStop",
                   "DeploymentRollback", "DeploymentReady")

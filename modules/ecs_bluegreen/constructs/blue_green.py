@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from ..family import check_app
+from ..validation import SettingsError, check_aws_name, check_types
 from .alarms import MAX_DEPLOYMENT_GROUP_ALARMS, DeploymentAlarms
 from .codedeploy import ALL_AT_ONCE, BlueGreenDeployment, DeploymentProps
 from .ecs import FargateService, ServiceProps
@@ -13,7 +15,6 @@ from .iam import IamProps, ServiceRoles
 from .load_balancer import TARGET_GROUP_SUFFIXES, BlueGreenLoadBalancer, LoadBalancerProps
 from .network import Network, NetworkProps
 from .notifications import DeploymentTopic
-from .validation import SettingsError, check_aws_name, check_types
 
 MAX_NAME_LENGTH = 32 - max(len(s) for s in TARGET_GROUP_SUFFIXES)
 """Target group names ("<name>-green") may have 32 characters at most."""
@@ -86,6 +87,7 @@ class EcsBlueGreen(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: BlueGreenServiceProps) -> None:
+        check_app(scope, f"EcsBlueGreen {id!r}")
         super().__init__(scope, id)
         self.props = props
         name = props.name

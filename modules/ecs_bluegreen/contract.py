@@ -1,0 +1,28 @@
+"""What a stack and its readers agree on: output names, and the tags on task definition revisions.
+
+The stacks write them; `bluegreen`, other stacks (through remote state) and scripts read them.
+They are API: renaming one breaks every reader, so the tests pin them. Light on purpose: the
+command imports it without the CDKTF bindings.
+"""
+
+from __future__ import annotations
+
+DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
+                  "codedeploy_app_name", "codedeploy_group_name")
+"""What a deployment cannot do without."""
+
+APPSPEC_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip",
+                   "task_definition_arn")
+"""What a deployment carries when the stack has it: the settings Terraform leaves to CodeDeploy
+(written into the AppSpec), and the revision Terraform registered last, which it starts from."""
+
+TRAFFIC_OUTPUTS = ("load_balancer_dns_name", "prod_url", "test_url", "blue_target_group_name",
+                   "green_target_group_name", "prod_listener_arn", "test_listener_arn")
+"""Where traffic enters, for scripts, alarms and other stacks."""
+
+REGISTERED_BY = "bluegreen:registered-by"
+"""Tag on a task definition revision: who registered it."""
+TERRAFORM_REVISION = "bluegreen:terraform-revision"
+"""Tag on a revision `bluegreen deploy` registered: the Terraform revision it started from."""
+BY_TERRAFORM = "terraform"
+BY_DEPLOY = "bluegreen deploy"
