@@ -28,6 +28,14 @@ import main
 ROOT = Path(main.__file__).resolve().parent
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs Terraform and the tier-A provider, so that the other tiers
+    (tests/test_tiers.py), which have no provider binary, can leave them out by marker."""
+    for item in items:
+        if {"terraform", "applied", "moto"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.terraform)
+
+
 @dataclass(frozen=True)
 class Synthesized:
     """One synthesized stack: its parsed cdk.tf.json and the folder Terraform can run in."""

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from terraform import unavailable
 
+pytestmark = pytest.mark.toolchain
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 STACKS = ["web-dev", "web-prod", "web-state"]

@@ -15,6 +15,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from terraform import unavailable
 
+pytestmark = pytest.mark.toolchain
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

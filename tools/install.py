@@ -83,6 +83,23 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
+def find_python(version: str) -> str | None:
+    """An interpreter of this X.Y that runs: one that pyenv installed, or pythonX.Y on PATH (a
+    pyenv shim there may exist and still refuse to run a version that is not selected)."""
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates = [str(p) for p in sorted(root.glob(f"versions/{version}.*/bin/python{version}"), reverse=True)]
+    candidates.append(shutil.which(f"python{version}") or "")
+    probe = "import sys; print('%d.%d' % sys.version_info[:2])"
+    for candidate in filter(None, candidates):
+        try:
+            proc = subprocess.run([candidate, "-c", probe], capture_output=True, text=True, timeout=60)
+        except OSError:
+            continue
+        if proc.returncode == 0 and proc.stdout.strip() == version:
+            return candidate
+    return None
+
+
 def clear_if_stale(venv: Path, wanted: str | None) -> None:
     if not (venv.exists() or venv.is_symlink()):
         return
@@ -114,13 +131,19 @@ def install_pipenv() -> None:
     done(started, "installed")
 
 
-def sync(pipfile: Path, *extra: str) -> None:
+def sync(pipfile: Path, *extra: str, optional: bool = False) -> None:
+    """`pipenv sync` the virtualenv beside `pipfile`. An optional one (a tier) whose Python is not
+    on this machine is left out with a note, instead of failing the whole set-up."""
     venv = pipfile.parent / ".venv"
     started = step(f"{venv.relative_to(ROOT)} from {pipfile.relative_to(ROOT)}.lock")
     wanted = required_python(pipfile)
+    python = find_python(wanted) if wanted else None
+    if wanted and python is None and optional:
+        done(started, f"left out: no Python {wanted} here (install it, e.g. with pyenv, and run again)")
+        return
     clear_if_stale(venv, wanted)
-    python = ["--python", wanted] if wanted else []
-    run([sys.executable, "-m", "pipenv", "sync", *python, *extra], env=pipenv_env(pipfile), cwd=pipfile.parent)
+    run([sys.executable, "-m", "pipenv", "sync", *(["--python", python] if python else []), *extra],
+        env=pipenv_env(pipfile), cwd=pipfile.parent)
     done(started, "in step with the lock")
 
 
@@ -163,7 +186,7 @@ def main(argv: list[str]) -> int:
         sync(CHECKOV / "Pipfile")
         install_cli()
         for pipfile in [] if skip_tiers else sorted(TIERS.glob("*/Pipfile")):
-            sync(pipfile)
+            sync(pipfile, optional=True)
     except InstallError as error:
         print(f"install: error: {error}", file=sys.stderr)
         return 1

@@ -1,0 +1,41 @@
+"""The compatibility tiers: the CDK family, provider bindings and Python each one runs.
+
+Tier A is the project's own virtualenv (Pipfile.lock). The others live in tools/tiers/<name>/.venv,
+each from its own lock, and tests/test_tiers.py runs the unit tier in them. What a tier's bindings
+pin in the synthesized JSON is known per bindings version, below.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from dataclasses import dataclass
+
+from ecs_bluegreen.family import FAMILY
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    what: str
+    python: str
+
+
+TIERS = {
+    "cdktf-aws6": Tier("cdktf-aws6", "B: cdktf 0.21.0 with bindings 21.22.1 (hashicorp/aws 6.25.0)", "3.11"),
+    "cdktn": Tier("cdktn", "C: cdktn 0.24.0 with cdktn-provider-aws 25.8.1 (hashicorp/aws 6.69.1)", "3.11"),
+    "py310": Tier("py310", "A on Python 3.10", "3.10"),
+    "py313": Tier("py313", "A on Python 3.13", "3.13"),
+}
+
+# The hashicorp/aws version each bindings release pins in required_providers.
+PROVIDER_PINS = {
+    ("cdktf-cdktf-provider-aws", "20.1.0"): {"source": "aws", "version": "5.100.0"},
+    ("cdktf-cdktf-provider-aws", "21.22.1"): {"source": "aws", "version": "6.25.0"},
+    ("cdktn-provider-aws", "25.8.1"): {"source": "hashicorp/aws", "version": "6.69.1"},
+}
+
+
+def bindings() -> tuple[str, str]:
+    """The provider bindings of this process: distribution name and version."""
+    dist = FAMILY.provider.replace("_", "-")
+    return dist, importlib.metadata.version(dist)
