@@ -48,6 +48,13 @@ def main(outdir: str | None = None) -> int:
     app.synth()
     for stack in stacks:
         print(f"synthesized {stack.node.id} -> {app.outdir}/stacks/{stack.node.id}/cdk.tf.json")
+    # cdktf keeps the folders of stacks the app no longer has; they may hold local state, so say
+    # so rather than delete them (`bluegreen --stack-dir` refuses them).
+    current = {stack.node.id for stack in stacks}
+    for folder in sorted(Path(app.outdir, "stacks").iterdir()):
+        if folder.is_dir() and folder.name not in current:
+            print(f"note: {folder} is left from an earlier synth; this app has no stack {folder.name!r} "
+                  "any more: remove the folder", file=sys.stderr)
     return 0
 
 

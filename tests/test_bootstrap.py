@@ -160,7 +160,7 @@ def test_bootstrap_from_config_uses_the_environments_bucket_and_region():
     (lambda: StateBucketProps(bucket="Bad_Bucket"), r"state\.bucket: .*'Bad_Bucket'"),
     (lambda: StateBucketProps(bucket="state", lock_table="x"), r"state\.lock_table: .*'x'"),
     (lambda: StateBucketProps(bucket="state", kms_key_arn="alias/terraform"), r"state\.kms_key_arn: .*full ARN"),
-    (lambda: BootstrapSettings(state=StateBucketProps(bucket="state"), state_key="/abs"), r"backend\.key"),
+    (lambda: BootstrapSettings(state=StateBucketProps(bucket="state"), state_key="/abs"), r"^state_key: invalid value ./abs."),
     (lambda: bootstrap_settings({"project": "p", "defaults": {}, "environments": {"dev": {}}}),
      r"bluegreen\.bootstrap\.state\.bucket: .*required"),
 ])

@@ -176,7 +176,7 @@ def test_rollback_on_the_emulator_reports_its_error_page_on_one_line(deployed, e
 def test_wait_gives_up_after_the_timeout_and_says_how_to_follow(deployed, emulator_env, stack):
     # moto leaves every deployment "Created", so only the timeout path can run on it.
     proc = run_cli("deploy", *stack, "--task-definition", deployed["taskDefinitionArn"], "--wait",
-                   "--timeout", "0.002", "--poll", "0.05", env=emulator_env)
+                   "--timeout", "0.002", "--poll", "1", env=emulator_env)
     assert "status Created" in proc.stdout
     assert_one_line_error(proc, 3, r"\S+ is still Created after 0.002 min; follow it with `bluegreen "
                                    r"status` or stop it with `bluegreen rollback`")
@@ -445,7 +445,7 @@ def test_wait_shows_progress_and_succeeds(tmp_path):
     _targets(stub, [("BeforeInstall", "Succeeded"), ("AllowTraffic", "InProgress")], [("Blue", 100.0), ("Green", 0.0)])
     stub.add_response("get_deployment", _deployment("Succeeded"), {"deploymentId": "d-NEW"})
     _targets(stub, [("BeforeInstall", "Succeeded"), ("AllowTraffic", "Succeeded")], [("Blue", 0.0), ("Green", 100.0)])
-    code, out, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "0", tmp_path=tmp_path)
+    code, out, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "1", tmp_path=tmp_path)
     assert (code, err) == (0, "")
     assert _progress(out) == [
         "status InProgress", "lifecycle BeforeInstall: Succeeded", "lifecycle AllowTraffic: InProgress",
@@ -460,7 +460,7 @@ def test_wait_reports_a_rolled_back_deployment_as_failure(tmp_path):
         "Failed", errorInformation={"code": "ECS_UPDATE_ERROR", "message": "tasks failed to start"},
         rollbackInfo={"rollbackDeploymentId": "d-ROLLBACK"}), {"deploymentId": "d-NEW"})
     _targets(aws.codedeploy_stub, [("Install", "Failed")], [("Blue", 100.0)])
-    code, _, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "0", tmp_path=tmp_path)
+    code, _, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "1", tmp_path=tmp_path)
     assert code == 1
     assert err == "bluegreen: error: d-NEW failed: tasks failed to start; rolled back by d-ROLLBACK\n"
 
@@ -473,7 +473,7 @@ def test_wait_says_how_to_approve_a_deployment_that_waits(tmp_path):
     _targets(stub, [], [])
     stub.add_response("get_deployment", _deployment("Succeeded"), {"deploymentId": "d-NEW"})
     _targets(stub, [], [])
-    code, out, _ = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "0", tmp_path=tmp_path)
+    code, out, _ = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "1", tmp_path=tmp_path)
     assert code == 0
     assert "waiting for approval: aws deploy continue-deployment --deployment-id d-NEW" in out
 

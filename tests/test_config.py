@@ -49,7 +49,7 @@ def test_selecting_environments():
     ({**CONFIG, "environments": {"dev": {"app": {"servce": {}}}}}, None,
      r"bluegreen\.environments\.dev\.app\.servce: .*Unknown setting\. Valid keys here: name, service"),
     ({**CONFIG, "environments": {"dev": {"app": {"service": {"cpu": "256"}}}}}, None,
-     r"service\.cpu: invalid value '256'\. Expected int\. \(environment 'dev'\)"),
+     r"^bluegreen\.environments\.dev\.app\.service\.cpu: invalid value '256'\. Expected a whole number\.$"),
     ({**CONFIG, "defaults": {"backend": {"bucket": "shop-state"}}}, None,
      r"bluegreen\.environments\.dev\.app\.service: .*required"),
     (CONFIG, ["staging"], r"BLUEGREEN_ENVIRONMENTS: invalid value 'staging'\. .*dev, prod"),
@@ -100,7 +100,7 @@ def test_main_reports_bad_settings_without_a_traceback(tmp_path, monkeypatch, ca
     monkeypatch.delenv("BLUEGREEN_ENVIRONMENTS", raising=False)
     assert main.main() == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: load_balancer.test_port: invalid value 80.")
+    assert err.startswith("error: bluegreen.environments.dev.app.load_balancer.test_port: invalid value 80.")
     assert "Traceback" not in err
 
 

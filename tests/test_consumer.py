@@ -50,7 +50,8 @@ def test_the_wheel_holds_the_package_its_entry_point_and_ranges(dist):
         metadata = wheel.read(info).decode()
         entry_points = wheel.read(info.replace("METADATA", "entry_points.txt")).decode()
     assert {n.split("/")[0] for n in names} == {"ecs_bluegreen", "ecs_bluegreen-0.1.0.dist-info"}
-    for part in ("constructs/ecs.py", "app/stack.py", "cli/__main__.py", "contract.py", "aws/__init__.py"):
+    for part in ("constructs/ecs.py", "app/stack.py", "cli/__main__.py", "contract.py", "aws/__init__.py",
+                 "settings.schema.json", "node.py"):
         assert f"ecs_bluegreen/{part}" in names
     assert "bluegreen = ecs_bluegreen.cli:main" in entry_points
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]

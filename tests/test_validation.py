@@ -100,7 +100,7 @@ CASES = {
     "empty image": (lambda: ServiceProps(image=""), r"service\.image"),
     "env var name": (lambda: ServiceProps(image=IMAGE, environment={"1BAD": "x"}), r"service\.environment: .*'1BAD'"),
     "env var value type": (lambda: ServiceProps(image=IMAGE, environment={"PORT": 80}),
-                           r"service\.environment: .*a mapping of str to str"),
+                           r"^service\.environment\.PORT: invalid value 80\. Expected text\.$"),
     "container name": (lambda: ServiceProps(image=IMAGE, container_name="my app"), r"service\.container_name"),
     "log retention": (lambda: ServiceProps(image=IMAGE, log_retention_days=13), r"service\.log_retention_days: .*13.*1, 3, 5"),
     "platform version": (lambda: ServiceProps(image=IMAGE, platform_version="v1"), r"service\.platform_version: .*'1\.4\.0'"),
@@ -136,15 +136,17 @@ CASES = {
     "stack region": (lambda: StackSettings(app=app(), backend=StateBackendProps(bucket="state", key="k"),
                                            region="Tokyo"), r"region: .*'Tokyo'.*ap-northeast-1"),
     "aws: tag": (lambda: StackSettings(app=app(), backend=StateBackendProps(bucket="state", key="k"),
-                                       default_tags={"aws:owner": "x"}), r"default_tags: .*'aws:'"),
+                                       default_tags={"aws:owner": "x"}), r"^default_tags\.aws:owner: .*'aws:'"),
     # Types, as a Python user can get them wrong
-    "port as string": (lambda: LoadBalancerProps(prod_port="80"), r"load_balancer\.prod_port: invalid value '80'\. Expected int"),
-    "port as bool": (lambda: LoadBalancerProps(prod_port=True), r"load_balancer\.prod_port: .*Expected int"),
+    "port as string": (lambda: LoadBalancerProps(prod_port="80"), r"load_balancer\.prod_port: invalid value '80'\. Expected a whole number\.$"),
+    "port as bool": (lambda: LoadBalancerProps(prod_port=True), r"load_balancer\.prod_port: invalid value True\. Expected a whole number\.$"),
     "list not tuple": (lambda: LoadBalancerProps(test_ingress_cidrs=["10.0.0.0/8"]),
-                       r"test_ingress_cidrs: .*Expected a list of str\. Pass a tuple"),
+                       r"test_ingress_cidrs: invalid value \['10\.0\.0\.0/8'\]\. Expected a tuple of text \(in JSON, a "
+                       r"list\)\. Pass a tuple"),
     "props of the wrong kind": (lambda: app(network=LoadBalancerProps()),
-                                r"blue_green\.network: .*Expected NetworkProps"),
-    "missing image": (lambda: ServiceProps(image=None), r"service\.image: invalid value None\. Expected str"),
+                                r"^network: invalid value LoadBalancerProps\(\.\.\.\)\. Expected NetworkProps \(build "
+                                r"it with NetworkProps\(\.\.\.\)\)\.$"),
+    "missing image": (lambda: ServiceProps(image=None), r"service\.image: invalid value None\. Expected text\.$"),
 }
 
 

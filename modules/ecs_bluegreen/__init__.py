@@ -17,9 +17,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import fast_import
+from . import fast_import, node
 
 fast_import.install()
+node.configure()
 
 _EXPORTS = {
     "AlarmProps": "constructs.alarms",

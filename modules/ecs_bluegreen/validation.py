@@ -8,12 +8,17 @@ the message names the setting, the value and the fix.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import functools
 import ipaddress
+import json
+import math
 import re
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, Literal, Union, get_args, get_origin
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 
 class SettingsError(ValueError):
@@ -23,66 +28,134 @@ class SettingsError(ValueError):
         self.field = field
         self.value = value
         self.fix = fix
-        super().__init__(f"{field}: invalid value {value!r}. {fix}")
+        super().__init__(f"{field}: invalid value {_shown(value)}. {fix}")
+
+    def at(self, field: str, fix: str | None = None) -> SettingsError:
+        """The same error, named where the user wrote the setting."""
+        return SettingsError(field, self.value, self.fix if fix is None else fix)
 
 
-def _type_name(hint: Any) -> str:
+def _shown(value: Any) -> str:
+    """A value as a message shows it: props objects by their class, not their whole repr."""
+    return f"{type(value).__name__}(...)" if dataclasses.is_dataclass(value) else repr(value)
+
+
+FREE_TEXT = "free text"
+"""Marks a text setting that may hold any characters (`Annotated[str, FREE_TEXT]`): a container's
+environment variable values. Every other text setting refuses control characters and spaces at
+either end, which no AWS name, ARN or identifier has."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _type_name(hint: Any, from_json: bool) -> str:
     origin = get_origin(hint)
+    if origin is Annotated:
+        return _type_name(get_args(hint)[0], from_json)
     if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in get_args(hint))
+        return "one of " + ", ".join(json.dumps(a) if from_json else repr(a) for a in get_args(hint))
     if origin in (Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in get_args(hint))
+        return " or ".join(_type_name(a, from_json) for a in get_args(hint))
     if origin is tuple:
-        return f"a list of {_type_name(get_args(hint)[0])}"
+        item = _type_name(get_args(hint)[0], from_json)
+        return f"a list of {item}" if from_json else f"a tuple of {item} (in JSON, a list)"
     if origin in (Mapping, dict):
         key, val = get_args(hint)
-        return f"a mapping of {_type_name(key)} to {_type_name(val)}"
+        return f"an object of {_type_name(val, from_json)}" if from_json else \
+            f"a mapping of {_type_name(key, from_json)} to {_type_name(val, from_json)}"
     if hint is type(None):
-        return "None"
+        return "null" if from_json else "None"
     if dataclasses.is_dataclass(hint):
-        return hint.__name__
-    return getattr(hint, "__name__", str(hint))
+        return f"an object with keys from: {', '.join(f.name for f in dataclasses.fields(hint))}" if from_json \
+            else f"{hint.__name__} (build it with {hint.__name__}(...))"
+    return {str: "text", int: "a whole number", float: "a finite number", bool: "true or false" if from_json
+            else "True or False"}.get(hint, getattr(hint, "__name__", str(hint)))
 
 
-def _matches(value: Any, hint: Any) -> bool:
+def check_value(path: str, value: Any, hint: Any, *, from_json: bool = False) -> Any:
+    """`value` checked against its type `hint`, all the way down, and returned as it is kept:
+    JSON lists become tuples, mappings become read-only. One checker knows every setting's kind,
+    for the Python API and for JSON alike; it raises SettingsError naming the exact path."""
     origin = get_origin(hint)
-    if hint is Any:
-        return True
-    if origin is Literal:
-        return any(value == a and type(value) is type(a) for a in get_args(hint))
+    if origin is Annotated:
+        base, *marks = get_args(hint)
+        if base is str and FREE_TEXT in marks:
+            if not isinstance(value, str):
+                raise SettingsError(path, value, f"Expected {_type_name(str, from_json)}.")
+            if "\x00" in value:
+                raise SettingsError(path, value, "Remove the NUL character: no process environment can hold it.")
+            return value
+        return check_value(path, value, base, from_json=from_json)
     if origin in (Union, types.UnionType):
-        return any(_matches(value, a) for a in get_args(hint))
+        arms = get_args(hint)
+        if value is None and type(None) in arms:
+            return None
+        for arm in arms:
+            if arm is type(None):
+                continue
+            try:
+                return check_value(path, value, arm, from_json=from_json)
+            except SettingsError as err:
+                if len([a for a in arms if a is not type(None)]) == 1:
+                    raise err from None
+        raise SettingsError(path, value, f"Expected {_type_name(hint, from_json)}.")
+    if origin is Literal:
+        if any(value == a and type(value) is type(a) for a in get_args(hint)):
+            return value
+        raise SettingsError(path, value, f"Use {_type_name(hint, from_json)}.")
     if origin is tuple:
         item = get_args(hint)[0]
-        return isinstance(value, tuple) and all(_matches(v, item) for v in value)
+        if not isinstance(value, tuple) and not (from_json and isinstance(value, list)):
+            extra = " Pass a tuple, e.g. (\"a\", \"b\"): props are immutable." if isinstance(value, list) else ""
+            raise SettingsError(path, value, f"Expected {_type_name(hint, from_json)}.{extra}")
+        return tuple(check_value(f"{path}[{i}]", v, item, from_json=from_json) for i, v in enumerate(value))
     if origin in (Mapping, dict):
-        key, val = get_args(hint)
-        return isinstance(value, Mapping) and all(
-            _matches(k, key) and _matches(v, val) for k, v in value.items()
-        )
-    if hint is type(None):
-        return value is None
-    if hint is int:
+        key_hint, value_hint = get_args(hint)
+        if not isinstance(value, Mapping):
+            raise SettingsError(path, value, f"Expected {_type_name(hint, from_json)}.")
+        checked = {}
+        for key, item in value.items():
+            check_value(path, key, key_hint, from_json=from_json)
+            checked[key] = check_value(f"{path}.{key}", item, value_hint, from_json=from_json)
+        return MappingProxyType(checked)
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, hint):
+            raise SettingsError(path, value, f"Expected {_type_name(hint, from_json)}.")
+        return value
+    if hint is bool:
+        ok = isinstance(value, bool)
+    elif hint is int:
         # bool is an int subclass; `port=True` is a mistake, not port 1.
-        return isinstance(value, int) and not isinstance(value, bool)
-    if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, hint)
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif hint is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    elif hint is str:
+        ok = isinstance(value, str)
+        if ok and (_CONTROL.search(value) or value != value.strip()):
+            raise SettingsError(path, value, "Remove the spaces at either end and any control character "
+                                             "(newline, tab): no AWS name or identifier has them.")
+    else:
+        ok = hint is Any or isinstance(value, hint)
+    if not ok:
+        raise SettingsError(path, value, f"Expected {_type_name(hint, from_json)}.")
+    return value
 
 
-def check_types(props: Any, prefix: str) -> None:
-    """Raise SettingsError for the first field of dataclass `props` whose value has the wrong type."""
-    hints = typing.get_type_hints(type(props))
+def check_types(props: Any) -> None:
+    """Check every field of dataclass `props` (from its __post_init__), and keep its mappings
+    read-only, so that frozen props stay frozen. Errors name `<props.SETTING>.<field>`."""
+    hints = typing.get_type_hints(type(props), include_extras=True)
+    prefix = type(props).SETTING
     for f in dataclasses.fields(props):
         value = getattr(props, f.name)
-        hint = hints[f.name]
-        if not _matches(value, hint):
-            extra = ""
-            if get_origin(hint) is tuple and isinstance(value, list):
-                extra = " Pass a tuple, e.g. (\"a\", \"b\"), so the props stay immutable."
-            raise SettingsError(
-                f"{prefix}.{f.name}", value, f"Expected {_type_name(hint)}.{extra}"
-            )
+        checked = check_value(f"{prefix}.{f.name}" if prefix else f.name, value, hints[f.name])
+        if checked is not value:
+            object.__setattr__(props, f.name, checked)
+
+
+def matches(pattern: re.Pattern[str], value: str) -> bool:
+    """The whole of `value` matches: no `$` before a trailing newline, no prefix match."""
+    return pattern.fullmatch(value) is not None
 
 
 def check_range(field: str, value: int, low: int, high: int, unit: str = "") -> None:
@@ -107,12 +180,12 @@ def check_cidrs(field: str, values: tuple[str, ...]) -> None:
         raise SettingsError(field, values, "List each CIDR block once.")
 
 
-_AWS_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+_AWS_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
 
 
 def check_aws_name(field: str, value: str, max_length: int, what: str) -> None:
     """Names of load balancers and target groups: letters, digits, hyphens; no edge hyphen."""
-    if not _AWS_NAME.match(value):
+    if not matches(_AWS_NAME, value):
         raise SettingsError(
             field,
             value,
@@ -123,29 +196,45 @@ def check_aws_name(field: str, value: str, max_length: int, what: str) -> None:
         raise SettingsError(
             field,
             value,
-            f"It is {len(value)} characters; {what} allows at most {max_length}. "
+            f"It is {len(value)} characters; {what[:1].lower() + what[1:]} allows at most {max_length}. "
             "Choose a shorter name.",
         )
 
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+@functools.lru_cache(maxsize=1)
+def regions() -> dict[str, str]:
+    """Every AWS region, and the partition it belongs to, from botocore's endpoint data (boto3 is
+    a dependency, and its data is kept current with each release)."""
+    import botocore.session
+
+    data = botocore.session.get_session().get_data("endpoints")
+    return {region: partition["partition"] for partition in data["partitions"] for region in partition["regions"]}
 
 
 def check_region(field: str, value: str) -> None:
-    if not _REGION.match(value):
-        raise SettingsError(field, value, "Use an AWS region code such as 'ap-northeast-1'.")
+    if value not in regions():
+        close = difflib.get_close_matches(value, regions(), n=3)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise SettingsError(field, value, f"Use an AWS region code such as 'ap-northeast-1'; AWS has no "
+                                          f"region by this name.{hint}")
+
+
+def region_of_zone(zone: str) -> str | None:
+    """'ap-northeast-1a' -> 'ap-northeast-1'; None when the name is no zone of a known region."""
+    region = zone[:-1]
+    return region if zone[-1:].isalpha() and zone[-1:].islower() and region in regions() else None
 
 
 # [registry[:port]/]path[:tag][@sha256:digest], as Docker parses an image reference.
 _IMAGE = re.compile(
-    r"^(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+    r"(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
     r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?"
 )
 
 
 def check_image(field: str, value: str) -> None:
-    if not _IMAGE.match(value) or len(value) > 255:
+    if not matches(_IMAGE, value) or len(value) > 255:
         raise SettingsError(
             field, value,
             "Use an image reference such as 'nginx:1.27' or "
@@ -153,33 +242,80 @@ def check_image(field: str, value: str) -> None:
         )
 
 
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_IP_ADDRESS = re.compile(r"\d+\.\d+\.\d+\.\d+")
+# Names S3 keeps for its own features (access points, Object Lambda, directory buckets, examples).
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", ".mrap", "--table-s3")
 
 
 def check_bucket_name(field: str, value: str) -> None:
-    if not _BUCKET.match(value) or ".." in value or re.match(r"^\d+\.\d+\.\d+\.\d+$", value):
+    if not matches(_BUCKET, value) or ".." in value or ".-" in value or "-." in value or matches(_IP_ADDRESS, value):
         raise SettingsError(
             field, value,
             "S3 bucket names have 3 to 63 lowercase letters, digits, dots and hyphens, and start "
             "and end with a letter or digit.",
         )
+    reserved = [p for p in _RESERVED_PREFIXES if value.startswith(p)] + \
+        [s for s in _RESERVED_SUFFIXES if value.endswith(s)]
+    if reserved:
+        raise SettingsError(field, value, f"S3 reserves names with '{reserved[0]}' for its own features: "
+                                          "choose another name.")
 
 
-_TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
 
 def check_table_name(field: str, value: str | None) -> None:
-    if value is not None and not _TABLE.match(value):
+    if value is not None and not matches(_TABLE, value):
         raise SettingsError(field, value, "DynamoDB table names have 3 to 255 letters, digits, '_', '-' and '.'.")
 
 
-_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$")
+_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
+                  r"(?P<account>\d{12}|aws)?:(?P<resource>[^\s]+)")
 
 
-def check_arn(field: str, value: str | None, service: str) -> None:
+# Services whose ARNs have no region part; every other service this library references is regional.
+_GLOBAL_SERVICES = frozenset({"iam"})
+
+
+def parse_arn(value: str) -> re.Match[str] | None:
+    return _ARN.fullmatch(value)
+
+
+def check_arn(field: str, value: str | None, service: str, resource: str | tuple[str, ...] = ()) -> None:
+    """An ARN of `service` (and, with `resource`, of those resource types: 'role/', 'policy/'),
+    in a partition and region AWS has."""
     if value is None:
         return
-    if not _ARN.match(value) or value.split(":")[2] != service:
-        raise SettingsError(
-            field, value, f"Pass the full ARN of an existing {service} resource, or leave it unset."
-        )
+    kinds = (resource,) if isinstance(resource, str) else resource
+    arn = parse_arn(value)
+    what = f"{service} {' or '.join(k.rstrip('/:') for k in kinds)}" if kinds else f"{service} resource"
+    example = f"arn:aws:{service}:{'' if service in _GLOBAL_SERVICES else '<region>'}:<account>:{kinds[0] if kinds else ''}<name>"
+    if arn is None or arn["service"] != service or (kinds and not arn["resource"].startswith(kinds)):
+        raise SettingsError(field, value, f"Pass the full ARN of an existing {what} ({example}), or leave it unset.")
+    region, account = arn["region"], arn["account"]
+    if (service in _GLOBAL_SERVICES) == bool(region):
+        where = "no region: leave that part empty" if service in _GLOBAL_SERVICES else "the region of the resource"
+        raise SettingsError(field, value, f"{service} ARNs carry {where} ({example}).")
+    if not account or (account == "aws" and not (service == "iam" and arn["resource"].startswith("policy/"))):
+        raise SettingsError(field, value, f"The ARN needs the 12-digit account ID that owns the {what} ({example}).")
+    if region and (region not in regions() or regions()[region] != arn["partition"]):
+        raise SettingsError(field, value, f"The ARN names region '{region}' in partition '{arn['partition']}', "
+                                          "which AWS does not have: check the ARN.")
+
+
+def check_arns_in_region(region: str, props: Any, path: str = "") -> None:
+    """Every regional ARN anywhere in `props` names `region`: a load balancer takes ACM
+    certificates of its own region, S3 KMS keys of its own, CodeDeploy SNS topics of its own. Global
+    ARNs (IAM) have no region and pass. Errors name the setting by its attribute path."""
+    for f in dataclasses.fields(props):
+        value, here = getattr(props, f.name), f"{path}.{f.name}" if path else f.name
+        if dataclasses.is_dataclass(value):
+            check_arns_in_region(region, value, here)
+            continue
+        for item in value if isinstance(value, tuple) else (value,):
+            arn = parse_arn(item) if isinstance(item, str) else None
+            if arn is not None and arn["region"] and arn["region"] != region:
+                raise SettingsError(here, item, f"The stack is in {region}, and {arn['service']} serves it only "
+                                                f"what is in {region}: use one from {region}.")

@@ -10,6 +10,11 @@ The shape, with every key of the props classes available under "defaults" and ea
 Each environment gets the name "<project>-<env>", the state key "<project>/<env>/terraform.tfstate"
 and the tags Project and Environment, unless it sets them itself. The bootstrap stack creates the
 bucket named by defaults.backend.bucket, in the default region, unless it names its own.
+
+Every error names the setting where the user wrote it: "bluegreen.defaults.app.service.cpu" for a
+value from the defaults, "bluegreen.environments.prod.app.service.cpu" for an override, and
+"bluegreen.project" for what is made from the project's name. The loader remembers, for each value
+of an environment's merged settings, where it came from (`_Layers`).
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
-from ..validation import SettingsError
+from ..validation import SettingsError, check_value
 from .stack import BootstrapSettings, StackSettings
 
-_ENV_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_ENV_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+TOP_LEVEL = ("project", "defaults", "environments", "bootstrap")
 
 
 def _dataclass_in(hint: Any) -> type | None:
@@ -39,59 +45,141 @@ def _dataclass_in(hint: Any) -> type | None:
     return None
 
 
-def _convert(hint: Any, value: Any, path: str) -> Any:
-    cls = _dataclass_in(hint)
-    if cls is not None and value is not None:
-        return from_mapping(cls, value, path)
-    if get_origin(hint) is tuple and isinstance(value, list):
-        return tuple(value)
-    return value
+def _relocate(field: str, own: str, here: str) -> str:
+    """A props class names its errors `<own>.<field>`; name them `<here>.<field>` instead."""
+    if own and (field == own or field.startswith(own + ".")):
+        return here + field[len(own):]
+    return f"{here}.{field}" if here else field
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 def from_mapping(cls: type, data: Any, path: str) -> Any:
-    """Build props class `cls` from JSON-like `data`, naming the full path of any bad key."""
+    """Build props class `cls` from JSON-like `data`; every error names its setting under `path`."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     if not isinstance(data, Mapping):
         raise SettingsError(path, data, f"Expected an object with keys from: {', '.join(fields)}.")
     for key in data:
         if key not in fields:
-            raise SettingsError(f"{path}.{key}", data[key],
+            raise SettingsError(_join(path, key), data[key],
                                 f"Unknown setting. Valid keys here: {', '.join(fields)}.")
     for name, f in fields.items():
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if required and name not in data:
-            raise SettingsError(f"{path}.{name}", None, "This setting is required.")
-    hints = typing.get_type_hints(cls)
-    kwargs = {key: _convert(hints[key], value, f"{path}.{key}") for key, value in data.items()}
-    return cls(**kwargs)
-
-
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
+            raise SettingsError(_join(path, name), None, "This setting is required.")
+    hints = typing.get_type_hints(cls, include_extras=True)
+    kwargs = {}
+    for key, value in data.items():
+        nested = _dataclass_in(hints[key])
+        if nested is not None and value is not None:
+            kwargs[key] = from_mapping(nested, value, _join(path, key))
         else:
-            merged[key] = value
-    return merged
+            kwargs[key] = check_value(_join(path, key), value, hints[key], from_json=True)
+    try:
+        return cls(**kwargs)
+    except SettingsError as err:
+        raise err.at(_relocate(err.field, cls.SETTING, path)) from None
+
+
+def check_shape(cls: type, data: Any, path: str) -> None:
+    """Check one layer of settings (the defaults, an environment's overrides) on its own: every
+    key known, every value of its setting's kind, where it was written. Required keys and the
+    rules between settings wait for the merged settings (from_mapping)."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    if not isinstance(data, Mapping):
+        raise SettingsError(path, data, f"Expected an object with keys from: {', '.join(fields)}.")
+    hints = typing.get_type_hints(cls, include_extras=True)
+    for key, value in data.items():
+        if key not in fields:
+            raise SettingsError(_join(path, key), value, f"Unknown setting. Valid keys here: {', '.join(fields)}.")
+        nested = _dataclass_in(hints[key])
+        if nested is not None and value is not None:
+            check_shape(nested, value, _join(path, key))
+        else:
+            check_value(_join(path, key), value, hints[key], from_json=True)
+
+
+class _Layers:
+    """Settings merged from layers (the defaults, then an environment), remembering for every
+    value the path where it was written, so that an error names that path."""
+
+    def __init__(self, fallback: str) -> None:
+        self.value: dict[str, Any] = {}
+        self.origins: dict[str, str] = {}
+        self.fallback = fallback  # where a setting nobody wrote belongs (a required one, missing)
+
+    def add(self, layer: Mapping[str, Any], where: str) -> None:
+        self._merge(self.value, layer, where, "")
+
+    def put(self, path: str, value: Any, origin: str) -> None:
+        """One value the loader derives, at `path`, from the setting at `origin`."""
+        *parents, last = path.split(".")
+        target = self.value
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = value
+        self.origins[path] = origin
+
+    def _merge(self, target: dict[str, Any], layer: Mapping[str, Any], where: str, at: str) -> None:
+        for key, value in layer.items():
+            here, source = f"{at}.{key}" if at else key, f"{where}.{key}"
+            if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+                self.origins.setdefault(here, source)
+                self._merge(target[key], value, source, here)
+            else:
+                target[key] = _plain(value)
+                for stale in [p for p in self.origins if p.startswith(here + ".")]:
+                    del self.origins[stale]
+                self._record(value, source, here)
+
+    def _record(self, value: Any, source: str, here: str) -> None:
+        self.origins[here] = source
+        for key, item in value.items() if isinstance(value, Mapping) else ():
+            self._record(item, f"{source}.{key}", f"{here}.{key}")
+
+    def origin(self, path: str) -> str:
+        """Where the setting at `path` (in the merged settings) was written."""
+        parts = path.split(".")
+        for end in range(len(parts), 0, -1):
+            head = ".".join(parts[:end])
+            if head in self.origins:
+                return ".".join([self.origins[head], *parts[end:]])
+        return f"{self.fallback}.{path}"
+
+
+def _plain(value: Any) -> Any:
+    return {k: _plain(v) for k, v in value.items()} if isinstance(value, Mapping) else value
 
 
 def _project_and_defaults(config: Any) -> tuple[str, Mapping[str, Any]]:
     if not isinstance(config, Mapping):
         raise SettingsError("bluegreen", config, "Expected an object with project, defaults, environments.")
-    unknown = set(config) - {"project", "defaults", "environments", "bootstrap"}
+    unknown = [key for key in config if key not in TOP_LEVEL]
     if unknown:
-        key = sorted(unknown)[0]
-        raise SettingsError(f"bluegreen.{key}", config[key],
-                            "Unknown setting. Valid keys here: project, defaults, environments, bootstrap.")
+        raise SettingsError(f"bluegreen.{unknown[0]}", config[unknown[0]],
+                            f"Unknown setting. Valid keys here: {', '.join(TOP_LEVEL)}.")
     project = config.get("project")
-    if not isinstance(project, str) or not _ENV_NAME.match(project):
+    if not isinstance(project, str) or not _ENV_NAME.fullmatch(project):
         raise SettingsError("bluegreen.project", project,
                             "Name the project with lowercase letters, digits and hyphens, e.g. 'web'.")
     defaults = config.get("defaults", {})
-    if not isinstance(defaults, Mapping):
-        raise SettingsError("bluegreen.defaults", defaults, "Expected an object of settings.")
+    check_shape(StackSettings, defaults, "bluegreen.defaults")
     return project, defaults
+
+
+def _named_where_written(err: SettingsError, layers: _Layers, project: str, env: str | None) -> SettingsError:
+    """`err`, raised on the merged settings, named where its value was written. A value the loader
+    made from the project's (and environment's) name is the project's to fix."""
+    origin = layers.origin(err.field)
+    if origin.startswith("bluegreen.project"):
+        made = f"the project's name '{project}'" + (f" and the environment's, '{env}'" if env else "")
+        return SettingsError("bluegreen.project", project, f"It makes {err.value!r}, which is not valid: {err.fix} "
+                                                           f"That value is made from {made}: shorten or rename.")
+    if env and not origin.startswith(f"bluegreen.environments.{env}"):
+        return err.at(origin, f"{err.fix} (in environment '{env}')")
+    return err.at(origin)
 
 
 def environment_settings(config: Mapping[str, Any], selected: list[str] | None = None) -> dict[str, StackSettings]:
@@ -106,55 +194,85 @@ def environment_settings(config: Mapping[str, Any], selected: list[str] | None =
         if env not in environments:
             raise SettingsError("BLUEGREEN_ENVIRONMENTS", env,
                                 f"Choose from the configured environments: {', '.join(names)}.")
-    settings = {}
+    settings: dict[str, StackSettings] = {}
     for env in selected or names:
-        if not _ENV_NAME.match(env):
+        if not _ENV_NAME.fullmatch(env):
             raise SettingsError(f"bluegreen.environments.{env}", env,
                                 "Name environments with lowercase letters, digits and hyphens.")
         overrides = environments[env]
-        if not isinstance(overrides, Mapping):
-            raise SettingsError(f"bluegreen.environments.{env}", overrides,
-                                "Expected an object of settings ({} for the defaults).")
-        merged = _merge(defaults, overrides)
-        merged["app"] = _merge({"name": f"{project}-{env}"}, merged.get("app", {}))
-        merged["backend"] = _merge({"key": f"{project}/{env}/terraform.tfstate"}, merged.get("backend", {}))
-        merged["default_tags"] = _merge({"Project": project, "Environment": env},
-                                        merged.get("default_tags", {}))
+        check_shape(StackSettings, overrides, f"bluegreen.environments.{env}")
+        layers = _Layers(f"bluegreen.environments.{env}")
+        layers.put("app.name", f"{project}-{env}", "bluegreen.project")
+        layers.put("backend.key", f"{project}/{env}/terraform.tfstate", "bluegreen.project")
+        layers.put("default_tags.Project", project, "bluegreen.project")
+        layers.put("default_tags.Environment", env, f"bluegreen.environments.{env}")
+        layers.add(defaults, "bluegreen.defaults")
+        layers.add(overrides, f"bluegreen.environments.{env}")
         try:
-            settings[env] = from_mapping(StackSettings, merged, f"bluegreen.environments.{env}")
+            settings[env] = from_mapping(StackSettings, layers.value, "")
         except SettingsError as err:
-            if err.field.startswith("bluegreen."):
-                raise
-            raise SettingsError(err.field, err.value, f"{err.fix} (environment '{env}')") from None
+            raise _named_where_written(err, layers, project, env) from None
+    _check_distinct_names(project, settings)
     return settings
+
+
+def _check_distinct_names(project: str, settings: Mapping[str, StackSettings]) -> None:
+    """Stack names are construct ids and resource names: two environments must not share one,
+    nor take the bootstrap stack's."""
+    taken = {f"{project}-state": "the state bootstrap stack"}
+    for env, stack in settings.items():
+        name = stack.app.name
+        if name in taken:
+            raise SettingsError(f"bluegreen.environments.{env}", name,
+                                f"This environment's name '{name}' is already {taken[name]}'s: rename the "
+                                "environment, or set app.name.")
+        taken[name] = f"environment '{env}'"
 
 
 def bootstrap_settings(config: Mapping[str, Any]) -> BootstrapSettings:
     """Settings of the stack that creates the state bucket the environments use."""
     project, defaults = _project_and_defaults(config)
-    bucket = defaults.get("backend", {}).get("bucket")
-    derived: dict[str, Any] = {
-        "state": {"bucket": bucket} if bucket is not None else {},
-        "state_key": f"{project}/bootstrap/terraform.tfstate",
-        "default_tags": {"Project": project, **defaults.get("default_tags", {})},
-    }
-    for key in ("region", "endpoint"):
-        if key in defaults:
-            derived[key] = defaults[key]
     overrides = config.get("bootstrap", {})
-    if not isinstance(overrides, Mapping):
-        raise SettingsError("bluegreen.bootstrap", overrides, "Expected an object of settings.")
-    return from_mapping(BootstrapSettings, _merge(derived, overrides), "bluegreen.bootstrap")
+    check_shape(BootstrapSettings, overrides, "bluegreen.bootstrap")
+    layers = _Layers("bluegreen.bootstrap")
+    layers.put("state_key", f"{project}/bootstrap/terraform.tfstate", "bluegreen.project")
+    layers.put("default_tags.Project", project, "bluegreen.project")
+    layers.put("state", {}, "bluegreen.bootstrap.state")
+    backend = defaults.get("backend", {})
+    if "bucket" in backend:
+        layers.put("state.bucket", backend["bucket"], "bluegreen.defaults.backend.bucket")
+    layers.add({key: defaults[key] for key in ("region", "endpoint", "default_tags") if key in defaults},
+               "bluegreen.defaults")
+    layers.add(overrides, "bluegreen.bootstrap")
+    try:
+        return from_mapping(BootstrapSettings, layers.value, "")
+    except SettingsError as err:
+        raise _named_where_written(err, layers, project, None) from None
 
 
 def load_config(path: Path) -> Mapping[str, Any]:
     """The "bluegreen" object of a cdktf.json context, or a JSON file holding that object."""
+    field = "BLUEGREEN_CONFIG"
     try:
-        data = json.loads(path.read_text())
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SettingsError("BLUEGREEN_CONFIG", str(path), "No such file; give a path to a JSON file.") from None
+        raise SettingsError(field, str(path), "No such file; give a path to a JSON file.") from None
+    except IsADirectoryError:
+        raise SettingsError(field, str(path), "This is a folder; give the path of a JSON file in it.") from None
+    except PermissionError:
+        raise SettingsError(field, str(path), "The file cannot be read: check its permissions.") from None
+    except UnicodeDecodeError as err:
+        raise SettingsError(field, str(path), f"The file is not UTF-8 text ({err.reason} at byte {err.start}): "
+                                              "save it as UTF-8.") from None
+    try:
+        # NaN and Infinity, which Python reads and JSON does not have, fail as the setting they are in.
+        data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise SettingsError("BLUEGREEN_CONFIG", str(path), f"The file is not valid JSON: {err}.") from None
+        raise SettingsError(field, str(path), f"The file is not valid JSON: {err}.") from None
     if isinstance(data, Mapping) and "context" in data:
-        data = data["context"].get("bluegreen")
+        context = data["context"]
+        if not isinstance(context, Mapping) or "bluegreen" not in context:
+            raise SettingsError("context", context, "cdktf.json's context must be an object with a "
+                                                    "\"bluegreen\" object of settings.")
+        data = context["bluegreen"]
     return data

@@ -7,31 +7,51 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from constructs import Construct
 
 from ..cdk import App, LocalBackend, TerraformOutput, TerraformStack
-from ..constructs.backend import StateBackendProps, add_s3_backend
+from ..constructs.backend import StateBackendProps, add_s3_backend, check_state_key
 from ..constructs.blue_green import BlueGreenServiceProps, EcsBlueGreen
 from ..constructs.provider import CustomEndpointProps, add_aws_provider
 from ..constructs.state_bucket import StateBucket, StateBucketProps
 from ..family import check_app
-from ..validation import SettingsError, check_region, check_types
+from ..validation import (
+    SettingsError,
+    check_arns_in_region,
+    check_region,
+    check_types,
+    check_value,
+    region_of_zone,
+)
 
 
 def _check_tags(tags: Mapping[str, str]) -> None:
     for key, value in tags.items():
         if not key or len(key) > 128 or key.lower().startswith("aws:") or len(value) > 256:
             raise SettingsError(
-                "default_tags", {key: value},
+                f"default_tags.{key}", value,
                 "Tag keys have 1 to 128 characters and may not start with 'aws:'; values "
                 "have at most 256.",
             )
 
 
+def _check_in_region(region: str, app: BlueGreenServiceProps) -> None:
+    """What names a region of its own must name the stack's: zones, and every regional ARN."""
+    for zone in app.network.availability_zones:
+        if region_of_zone(zone) != region:
+            raise SettingsError("app.network.availability_zones", zone,
+                                f"The stack is in {region}: use zones of that region, e.g. '{region}a'.")
+    check_arns_in_region(region, app, "app")
+
+
 @dataclass(frozen=True, kw_only=True)
 class StackSettings:
     """One environment: where it runs, where its state lives, and the service itself."""
+
+    SETTING: ClassVar[str] = ""
+    """Where its settings sit, in the names of its errors."""
 
     app: BlueGreenServiceProps
     """The blue/green service. Required."""
@@ -45,9 +65,10 @@ class StackSettings:
     """Send all AWS calls (provider and backend) to an emulator. Default: None (real AWS)."""
 
     def __post_init__(self) -> None:
-        check_types(self, "stack")
+        check_types(self)
         check_region("region", self.region)
         _check_tags(self.default_tags)
+        _check_in_region(self.region, self.app)
 
 
 class BlueGreenStack(TerraformStack):
@@ -56,6 +77,7 @@ class BlueGreenStack(TerraformStack):
 
     def __init__(self, scope: Construct, id: str, *, settings: StackSettings) -> None:
         check_app(scope, f"BlueGreenStack {id!r}")
+        check_value("settings", settings, StackSettings)
         super().__init__(scope, id)
         self.settings = settings
         self.provider = add_aws_provider(self, region=settings.region, default_tags=settings.default_tags,
@@ -118,6 +140,9 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
 class BootstrapSettings:
     """The stack that creates the state bucket, applied once before any other stack."""
 
+    SETTING: ClassVar[str] = ""
+    """Where its settings sit, in the names of its errors."""
+
     state: StateBucketProps
     """The bucket (and optional lock table) to create. Required."""
     region: str = "ap-northeast-1"
@@ -132,11 +157,11 @@ class BootstrapSettings:
     """Send all AWS calls to an emulator. Default: None (real AWS)."""
 
     def __post_init__(self) -> None:
-        check_types(self, "bootstrap")
+        check_types(self)
         check_region("region", self.region)
         _check_tags(self.default_tags)
-        # Checks the key like any other backend's.
-        StateBackendProps(bucket=self.state.bucket, key=self.state_key)
+        check_state_key("state_key", self.state_key)
+        check_arns_in_region(self.region, self.state, "state")
 
 
 class StateBootstrapStack(TerraformStack):
@@ -145,6 +170,7 @@ class StateBootstrapStack(TerraformStack):
 
     def __init__(self, scope: Construct, id: str, *, settings: BootstrapSettings) -> None:
         check_app(scope, f"StateBootstrapStack {id!r}")
+        check_value("settings", settings, BootstrapSettings)
         super().__init__(scope, id)
         self.settings = settings
         self.provider = add_aws_provider(self, region=settings.region, default_tags=settings.default_tags,

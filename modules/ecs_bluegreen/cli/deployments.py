@@ -6,15 +6,17 @@ Needs only boto3 and the stack's Terraform outputs (contract.py); it never loads
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS
-from ..validation import SettingsError, check_image
+from ..validation import SettingsError, check_arn, check_image, check_port, check_region, check_value
 from .revisions import (
     BY_TERRAFORM,
     Change,
@@ -50,8 +52,8 @@ class StackOutputs:
     codedeploy_app_name: str
     codedeploy_group_name: str
     platform_version: str | None = None
-    task_subnet_ids: list[str] | None = None
-    task_security_group_ids: list[str] | None = None
+    task_subnet_ids: tuple[str, ...] | None = None
+    task_security_group_ids: tuple[str, ...] | None = None
     assign_public_ip: bool | None = None
     task_definition_arn: str | None = None
 
@@ -70,7 +72,33 @@ class StackOutputs:
         if missing:
             raise DeployError(f"{source} lacks the outputs {', '.join(missing)}: apply the stack "
                               "with this version of the library", 2)
-        return cls(**{k: values[k] for k in DEPLOY_OUTPUTS + APPSPEC_OUTPUTS if k in values})
+        # The outputs are input too: each of the kind the stack writes, before any AWS call.
+        hints = typing.get_type_hints(cls)
+        checked = {}
+        try:
+            for key in DEPLOY_OUTPUTS + APPSPEC_OUTPUTS:
+                if key in values:
+                    checked[key] = check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
+            check_region(f"output {prefix}region", checked["region"])
+            check_port(f"output {prefix}container_port", checked["container_port"])
+            check_arn(f"output {prefix}task_definition_arn", checked.get("task_definition_arn"), "ecs",
+                      "task-definition/")
+        except SettingsError as err:
+            raise DeployError(f"{source}: {err}; apply the stack again, or fix the saved outputs", 2) from None
+        return cls(**checked)
+
+
+def check_current(stack_dir: Path) -> None:
+    """A stack folder the last synth wrote, not one it left behind: cdktf keeps the folders of
+    stacks an app no longer has (a renamed project, an environment taken out), with old settings."""
+    manifest = stack_dir.resolve().parent.parent / "manifest.json"
+    try:
+        stacks = json.loads(manifest.read_text(encoding="utf-8")).get("stacks", {})
+    except (OSError, ValueError, AttributeError):
+        return  # a folder copied on its own: nothing to compare with
+    if stack_dir.resolve().name not in stacks:
+        raise DeployError(f"{stack_dir} is left from an earlier synth: {manifest} lists "
+                          f"{', '.join(sorted(stacks)) or 'no stack'}. Synthesize again, and use a current stack", 2)
 
 
 def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: str = "") -> StackOutputs:
@@ -78,9 +106,14 @@ def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: s
     file; with `prefix`, those named `<prefix><name>` (a stack with several services)."""
     if outputs_file is not None:
         try:
-            raw = json.loads(outputs_file.read_text())
+            raw = json.loads(outputs_file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise DeployError(f"no outputs file at {outputs_file}", 2) from None
+        except IsADirectoryError:
+            raise DeployError(f"{outputs_file} is a folder: pass the file `terraform output -json` wrote, "
+                              "or the stack's folder with --stack-dir", 2) from None
+        except (PermissionError, UnicodeDecodeError) as err:
+            raise DeployError(f"{outputs_file} cannot be read ({err}): pass a UTF-8 JSON file", 2) from None
         except json.JSONDecodeError as err:
             raise DeployError(f"{outputs_file} is not JSON: {err}", 2) from None
         if not isinstance(raw, Mapping):
@@ -92,6 +125,7 @@ def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: s
     if not (stack_dir / "cdk.tf.json").is_file():
         raise DeployError(f"{stack_dir} is not a synthesized stack folder (no cdk.tf.json): "
                           "use cdktf.out/stacks/<stack>", 2)
+    check_current(stack_dir)
     terraform = shutil.which("terraform")
     if terraform is None:
         raise DeployError("terraform is not on PATH; pass --outputs with a saved `terraform output -json`", 2)
@@ -126,6 +160,11 @@ def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str,
     return spec
 
 
+# A Lambda function as CodeDeploy takes it: its name (with an optional version or alias), or its ARN.
+_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
+                       r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?")
+
+
 def parse_hooks(values: list[str]) -> dict[str, str]:
     hooks: dict[str, str] = {}
     for value in values:
@@ -133,6 +172,9 @@ def parse_hooks(values: list[str]) -> dict[str, str]:
         if not sep or event not in HOOK_EVENTS or not function:
             raise DeployError(f"--hook {value!r}: use EVENT=FUNCTION with EVENT one of "
                               f"{', '.join(HOOK_EVENTS)}", 2)
+        if not _FUNCTION.fullmatch(function):
+            raise DeployError(f"--hook {value!r}: {function!r} is no Lambda function name: use up to 64 letters, "
+                              "digits, '-' and '_' (optionally ':version' or ':alias'), or the function's ARN", 2)
         if event in hooks:
             raise DeployError(f"--hook {event} is given twice", 2)
         hooks[event] = function

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import re
 import sys
 import time
@@ -22,6 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..validation import SettingsError, check_arn
 from .deployments import (
     HOOK_EVENTS,
     DeployError,
@@ -43,9 +46,28 @@ def _boto_clients(outputs: StackOutputs) -> tuple[Any, Any]:
     from botocore.config import Config
 
     # AWS_ENDPOINT_URL (an emulator) and credentials come from the environment, as for the AWS CLI.
+    # An endpoint that takes the connection and never answers must fail in seconds, not minutes:
+    # 5 s to connect, 10 s per answer, one retry (about 25 s in all).
     session = boto3.session.Session(region_name=outputs.region)
-    config = Config(retries={"max_attempts": 3, "mode": "standard"})
-    return session.client("ecs", config=config), session.client("codedeploy", config=config)
+    config = Config(connect_timeout=5, read_timeout=10, retries={"total_max_attempts": 2, "mode": "standard"})
+    try:
+        return session.client("ecs", config=config), session.client("codedeploy", config=config)
+    except ValueError as err:  # botocore's words for an endpoint URL it cannot use
+        raise DeployError(f"{err}: set AWS_ENDPOINT_URL to a URL such as http://127.0.0.1:4566, or unset it "
+                          "for AWS itself", 2) from None
+
+
+def _positive(option: str, least: float) -> Callable[[str], float]:
+    """An argparse type: a finite number of at least `least` (no 0, negative, NaN or infinity)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < least:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: give a number of at least {least:g}")
+        return value
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,9 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--description", help="shown in CodeDeploy (default: what is deployed)")
     deploy.add_argument("--dry-run", action="store_true", help="show what would change, and deploy nothing")
     deploy.add_argument("--wait", action="store_true", help="follow the deployment until it ends")
-    deploy.add_argument("--timeout", type=float, default=120, metavar="MINUTES",
+    deploy.add_argument("--timeout", type=_positive("--timeout", 0.001), default=120, metavar="MINUTES",
                         help="with --wait: give up following after this long (default: 120)")
-    deploy.add_argument("--poll", type=float, default=10, metavar="SECONDS",
+    deploy.add_argument("--poll", type=_positive("--poll", 1), default=10, metavar="SECONDS",
                         help="with --wait: seconds between checks (default: 10)")
 
     rollback = commands.add_parser("rollback", parents=[common], help="stop the running deployment and roll back",
@@ -152,14 +174,22 @@ def _show_plan(plan: DeployPlan, out: TextIO, err: TextIO) -> None:
     out.flush()
 
 
-def _deploy(deployments: Deployments, args: argparse.Namespace, out: TextIO, err: TextIO,
-            sleep: Callable[[float], None]) -> int:
+def _deploy_inputs(args: argparse.Namespace) -> tuple[dict[str, str], str | None]:
+    """The hooks and the image of `deploy`, checked before any AWS call."""
     hooks = parse_hooks(args.hook)
     image = validate_image(args.image) if args.image is not None else None
-    if args.task_definition is not None and (
-            not args.task_definition.startswith("arn:") or ":task-definition/" not in args.task_definition):
-        raise DeployError(f"--task-definition {args.task_definition!r}: give the full ARN of a "
-                          "task definition revision", 2)
+    if args.task_definition is not None:
+        try:
+            check_arn("--task-definition", args.task_definition, "ecs", "task-definition/")
+        except SettingsError:
+            raise DeployError(f"--task-definition {args.task_definition!r}: give the full ARN of a "
+                              "task definition revision", 2) from None
+    return hooks, image
+
+
+def _deploy(deployments: Deployments, args: argparse.Namespace, out: TextIO, err: TextIO,
+            sleep: Callable[[float], None]) -> int:
+    hooks, image = _deploy_inputs(args)
     plan = deployments.plan(image=image, task_definition=args.task_definition)
     summary: dict[str, Any] = {"deploymentId": None, "taskDefinitionArn": plan.deploy_arn,
                                "registered": False, "dryRun": args.dry_run, **plan.as_json()}
@@ -276,6 +306,18 @@ def _refusal(response: dict[str, Any]) -> str:
     return _one_line(f"{info.get('Code')}: {message}")
 
 
+def _hint(error: Exception) -> str:
+    """What to do about a call that got no answer."""
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+
+    where = "AWS_ENDPOINT_URL (is the emulator running?)" if os.environ.get("AWS_ENDPOINT_URL") else "the network"
+    if isinstance(error, ReadTimeoutError):
+        return f": the endpoint took the connection but gave no answer in 10 s, twice. Check {where}"
+    if isinstance(error, (EndpointConnectionError, ConnectTimeoutError)):
+        return f": nothing answered there. Check {where}"
+    return ""
+
+
 def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_clients,
          out: TextIO | None = None, err: TextIO | None = None,
          sleep: Callable[[float], None] = time.sleep) -> int:
@@ -289,6 +331,8 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_client
         return 2
     try:
         outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs, prefix=args.output_prefix)
+        if args.command == "deploy":
+            _deploy_inputs(args)
         deployments = Deployments(outputs, *clients(outputs))
         if args.command == "deploy":
             return _deploy(deployments, args, out, err, sleep)
@@ -312,7 +356,7 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_client
         err.write(f"{PROG}: error: {error.operation_name} refused: {_refusal(error.response)}\n")
         return 1
     except BotoCoreError as error:
-        err.write(f"{PROG}: error: {error}\n")
+        err.write(f"{PROG}: error: {_one_line(str(error))}{_hint(error)}\n")
         return 1
 
 

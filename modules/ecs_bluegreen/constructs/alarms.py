@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from constructs import Construct
 
@@ -14,11 +15,11 @@ from ..aws.cloudwatch_metric_alarm import (
 )
 from ..aws.lb import Lb
 from ..aws.lb_target_group import LbTargetGroup
-from ..validation import SettingsError, check_range, check_types
+from ..validation import SettingsError, check_range, check_types, check_value, matches
 
 MAX_DEPLOYMENT_GROUP_ALARMS = 10
 """CodeDeploy accepts at most ten alarms per deployment group."""
-_ALARM_NAME = re.compile(r"^[^\x00-\x1f]{1,255}$")
+_ALARM_NAME = re.compile(r"[^\x00-\x1f]{1,255}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +27,9 @@ class AlarmProps:
     """Alarms on the blue and green target groups and on the load balancer. Any alarm in ALARM
     during a deployment stops it, and CodeDeploy rolls back. Set a threshold to None to skip
     that alarm. The HTTP alarms need an ALB; an NLB gets the unhealthy-host alarms only."""
+
+    SETTING: ClassVar[str] = "deployment.alarms"
+    """Where its settings sit, in the names of its errors."""
 
     http_5xx_count: int | None = 10
     """Target 5xx responses per period on either target group, 1 or more. Default: 10."""
@@ -45,7 +49,7 @@ class AlarmProps:
     """Deploy on even when CloudWatch cannot be asked for the alarms' state. Default: False."""
 
     def __post_init__(self) -> None:
-        check_types(self, "deployment.alarms")
+        check_types(self)
         for name, value in (("http_5xx_count", self.http_5xx_count), ("unhealthy_hosts", self.unhealthy_hosts)):
             if value is not None and value < 1:
                 raise SettingsError(f"deployment.alarms.{name}", value,
@@ -61,7 +65,7 @@ class AlarmProps:
                                 "CloudWatch alarms take 10, 30 or a multiple of 60 seconds.")
         check_range("deployment.alarms.evaluation_periods", self.evaluation_periods, 1, 60)
         for alarm in self.existing_alarm_names:
-            if not _ALARM_NAME.match(alarm):
+            if not matches(_ALARM_NAME, alarm):
                 raise SettingsError("deployment.alarms.existing_alarm_names", alarm,
                                     "Give alarm names of 1 to 255 printable characters.")
         if len(set(self.existing_alarm_names)) != len(self.existing_alarm_names):
@@ -80,6 +84,7 @@ class DeploymentAlarms(Construct):
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: AlarmProps, load_balancer: Lb,
                  target_groups: dict[str, LbTargetGroup], network: bool) -> None:
+        check_value("props", props, AlarmProps)
         super().__init__(scope, id)
         namespace = "AWS/NetworkELB" if network else "AWS/ApplicationELB"
         common = {"period": props.period_seconds, "evaluation_periods": props.evaluation_periods,

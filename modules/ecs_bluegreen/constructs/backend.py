@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ..cdk import S3Backend, S3BackendEndpointConfig, TerraformStack
-from ..validation import SettingsError, check_bucket_name, check_region, check_table_name, check_types
+from ..validation import SettingsError, check_bucket_name, check_region, check_table_name, check_types, matches
 from .provider import CustomEndpointProps
 
-_KEY = re.compile(r"^[A-Za-z0-9!_.*'()/-]+$")
+_KEY = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,1024}")
 
 
 @dataclass(frozen=True, kw_only=True)
 class StateBackendProps:
     """Where Terraform keeps this stack's state. The bucket must exist before `terraform init`."""
+
+    SETTING: ClassVar[str] = "backend"
+    """Where its settings sit, in the names of its errors."""
 
     bucket: str
     """Name of the existing S3 bucket that holds the state. Required."""
@@ -28,13 +32,9 @@ class StateBackendProps:
     """DynamoDB lock table, for teams migrating from one. Default: None (S3 locking only)."""
 
     def __post_init__(self) -> None:
-        check_types(self, "backend")
+        check_types(self)
         check_bucket_name("backend.bucket", self.bucket)
-        if not _KEY.match(self.key) or self.key.startswith("/") or self.key.endswith("/"):
-            raise SettingsError(
-                "backend.key", self.key,
-                "Use a relative object key such as 'ecs-bluegreen/dev/terraform.tfstate'.",
-            )
+        check_state_key("backend.key", self.key)
         if self.region is not None:
             check_region("backend.region", self.region)
         check_table_name("backend.dynamodb_table", self.dynamodb_table)
@@ -44,6 +44,14 @@ class StateBackendProps:
                 "Without a lock, two runs can corrupt the state: keep use_lockfile=True, or name "
                 "a dynamodb_table.",
             )
+
+
+def check_state_key(field: str, key: str) -> None:
+    """An S3 object key for a state file: relative, no empty segment (`a//b`), no dot segment."""
+    segments = key.split("/")
+    if not matches(_KEY, key) or "" in segments or "." in segments or ".." in segments:
+        raise SettingsError(field, key, "Use a relative object key of non-empty parts, such as "
+                                        "'ecs-bluegreen/dev/terraform.tfstate'.")
 
 
 def add_s3_backend(

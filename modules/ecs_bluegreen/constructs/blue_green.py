@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from constructs import Construct
 
+from ..cdk import TerraformStack
 from ..family import check_app
-from ..validation import SettingsError, check_aws_name, check_types
+from ..validation import SettingsError, check_aws_name, check_types, check_value
 from .alarms import MAX_DEPLOYMENT_GROUP_ALARMS, DeploymentAlarms
 from .codedeploy import ALL_AT_ONCE, BlueGreenDeployment, DeploymentProps
 from .ecs import FargateService, ServiceProps
@@ -24,6 +26,9 @@ MAX_NAME_LENGTH = 32 - max(len(s) for s in TARGET_GROUP_SUFFIXES)
 class BlueGreenServiceProps:
     """Everything one ECS blue/green service needs. Only `name` and `service.image` are required."""
 
+    SETTING: ClassVar[str] = ""
+    """Where its settings sit, in the names of its errors."""
+
     name: str
     """Base name of every resource (e.g. "web-dev"), up to 26 characters. Required."""
     service: ServiceProps
@@ -38,7 +43,7 @@ class BlueGreenServiceProps:
     """CodeDeploy behaviour. Default: all at once, old tasks kept 60 min, rollback on fail/stop."""
 
     def __post_init__(self) -> None:
-        check_types(self, "blue_green")
+        check_types(self)
         check_aws_name("name", self.name, MAX_NAME_LENGTH,
                        "The name (it becomes '<name>-green' for a target group)")
         if self.name.lower().startswith("internal-"):
@@ -78,6 +83,16 @@ class BlueGreenServiceProps:
             )
 
 
+def _check_name_is_free(scope: Construct, name: str) -> None:
+    """Every resource of a service is named after it: two services of one name in one stack would
+    collide in AWS (load balancer, target groups, roles, cluster)."""
+    stack = TerraformStack.of(scope)
+    for other in stack.node.find_all():
+        if isinstance(other, EcsBlueGreen) and other.props.name == name:
+            raise SettingsError("name", name, f"The stack has a service of this name already "
+                                              f"({other.node.path}): give each service its own name.")
+
+
 class EcsBlueGreen(Construct):
     """An ECS Fargate service behind a load balancer, deployed blue/green by CodeDeploy.
 
@@ -88,6 +103,8 @@ class EcsBlueGreen(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: BlueGreenServiceProps) -> None:
         check_app(scope, f"EcsBlueGreen {id!r}")
+        check_value("props", props, BlueGreenServiceProps)
+        _check_name_is_free(scope, props.name)
         super().__init__(scope, id)
         self.props = props
         name = props.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from constructs import Construct
 
@@ -31,7 +31,7 @@ from ..aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
     CodedeployDeploymentGroupTriggerConfiguration,
 )
-from ..validation import SettingsError, check_range, check_types
+from ..validation import SettingsError, check_range, check_types, check_value, matches
 from .alarms import AlarmProps
 from .notifications import NotificationProps
 
@@ -43,7 +43,7 @@ PREDEFINED_ECS_CONFIGS = (
     "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
     "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
 )
-_CONFIG_NAME = re.compile(r"^[A-Za-z0-9._+=,@-]{1,100}$")
+_CONFIG_NAME = re.compile(r"[A-Za-z0-9._+=,@-]{1,100}")
 
 ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
 """Roll back when a deployment fails, and when someone stops it: stopping means 'go back'."""
@@ -54,6 +54,9 @@ ALARM_ROLLBACK_EVENT = "DEPLOYMENT_STOP_ON_ALARM"
 class TrafficShiftProps:
     """A custom canary or linear shift, created as a deployment config for ECS."""
 
+    SETTING: ClassVar[str] = "deployment.traffic_shift"
+    """Where its settings sit, in the names of its errors."""
+
     type: Literal["canary", "linear"]
     """"canary": `percentage` first, the rest after one interval; "linear": `percentage` every interval. Required."""
     percentage: int
@@ -62,7 +65,7 @@ class TrafficShiftProps:
     """Minutes between steps, 1 to 2880. Required."""
 
     def __post_init__(self) -> None:
-        check_types(self, "deployment.traffic_shift")
+        check_types(self)
         check_range("deployment.traffic_shift.percentage", self.percentage, 1, 99, "percent")
         check_range("deployment.traffic_shift.interval_minutes", self.interval_minutes, 1, 2880, "minutes")
 
@@ -73,6 +76,9 @@ class TrafficShiftProps:
 @dataclass(frozen=True, kw_only=True)
 class DeploymentProps:
     """How CodeDeploy shifts traffic to the new task set and what it does afterwards."""
+
+    SETTING: ClassVar[str] = "deployment"
+    """Where its settings sit, in the names of its errors."""
 
     deployment_config_name: str = ALL_AT_ONCE
     """Predefined ECS config (or your own config's name). Default: "CodeDeployDefault.ECSAllAtOnce"."""
@@ -92,7 +98,7 @@ class DeploymentProps:
     """Publish deployment events to SNS. Default: None (no notifications)."""
 
     def __post_init__(self) -> None:
-        check_types(self, "deployment")
+        check_types(self)
         if self.traffic_shift is not None and self.deployment_config_name != ALL_AT_ONCE:
             raise SettingsError(
                 "deployment.traffic_shift", self.traffic_shift,
@@ -106,7 +112,7 @@ class DeploymentProps:
                 "keep auto_rollback=True, or drop the alarms.",
             )
         name = self.deployment_config_name
-        if not _CONFIG_NAME.match(name) or (
+        if not matches(_CONFIG_NAME, name) or (
             name.startswith("CodeDeployDefault.") and name not in PREDEFINED_ECS_CONFIGS
         ):
             raise SettingsError(
@@ -151,6 +157,7 @@ class BlueGreenDeployment(Construct):
         alarm_names: list[str],
         topic_arn: str | None,
     ) -> None:
+        check_value("props", props, DeploymentProps)
         super().__init__(scope, id)
         self.application = CodedeployApp(self, "app", name=name, compute_platform="ECS")
 

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Annotated, ClassVar
 
 from constructs import Construct
 
@@ -32,7 +33,16 @@ from ..aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from ..aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from ..cdk import ITerraformDependable, TerraformResourceLifecycle
 from ..contract import BY_TERRAFORM, REGISTERED_BY
-from ..validation import SettingsError, check_image, check_port, check_range, check_types
+from ..validation import (
+    FREE_TEXT,
+    SettingsError,
+    check_image,
+    check_port,
+    check_range,
+    check_types,
+    check_value,
+    matches,
+)
 from .ownership import service_ignore_changes
 from .suppressions import suppress
 
@@ -51,14 +61,19 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       1827, 2192, 2557, 2922, 3288, 3653)
 """The values CloudWatch Logs accepts (0, never expire, is left out on purpose)."""
 
-_CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLATFORM_VERSION = re.compile(r"^(LATEST|\d+\.\d+\.\d+)$")
+_CONTAINER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# The Linux platform versions Fargate still runs new tasks on: 1.0.0 to 1.3.0 are retired.
+FARGATE_PLATFORM_VERSIONS = ("LATEST", "1.4.0")
+_CLUSTER_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 
 @dataclass(frozen=True, kw_only=True)
 class AutoscalingProps:
     """Application Auto Scaling of the service's task count on average CPU."""
+
+    SETTING: ClassVar[str] = "service.autoscaling"
+    """Where its settings sit, in the names of its errors."""
 
     min_capacity: int = 2
     """Fewest tasks, 1 or more. Default: 2."""
@@ -70,7 +85,7 @@ class AutoscalingProps:
     """Also scale out when requests per task per minute pass this (ALB only). Default: None (off)."""
 
     def __post_init__(self) -> None:
-        check_types(self, "service.autoscaling")
+        check_types(self)
         check_range("service.autoscaling.min_capacity", self.min_capacity, 1, 5000)
         check_range("service.autoscaling.max_capacity", self.max_capacity, 1, 5000)
         if self.min_capacity > self.max_capacity:
@@ -87,6 +102,9 @@ class AutoscalingProps:
 class ServiceProps:
     """The container and the Fargate service that runs it."""
 
+    SETTING: ClassVar[str] = "service"
+    """Where its settings sit, in the names of its errors."""
+
     image: str
     """Image of the first deployment, e.g. "public.ecr.aws/nginx/nginx:1.27"; later ones come from
     `bluegreen deploy --image`. Required."""
@@ -98,12 +116,12 @@ class ServiceProps:
     """Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. Default: 256."""
     memory: int = 512
     """Memory in MiB, one of the values Fargate pairs with cpu. Default: 512."""
-    environment: Mapping[str, str] = field(default_factory=dict)
+    environment: Mapping[str, Annotated[str, FREE_TEXT]] = field(default_factory=dict)
     """Environment variables of the container. Default: {} (none)."""
     desired_count: int = 2
     """Tasks to run (the initial count when autoscaling is on). Default: 2."""
     platform_version: str = "1.4.0"
-    """Fargate platform version, pinned so that it changes only when you say. Default: "1.4.0"."""
+    """Fargate platform version, pinned so that it changes only when you say: "1.4.0" or "LATEST". Default: "1.4.0"."""
     assign_public_ip: bool = False
     """Give tasks public IPs (only for public subnets without NAT). Default: False."""
     health_check_grace_period_seconds: int = 60
@@ -118,9 +136,9 @@ class ServiceProps:
     """Scale the task count on CPU; Terraform then ignores desired_count. Default: None (off)."""
 
     def __post_init__(self) -> None:
-        check_types(self, "service")
+        check_types(self)
         check_image("service.image", self.image)
-        if not _CONTAINER_NAME.match(self.container_name):
+        if not matches(_CONTAINER_NAME, self.container_name):
             raise SettingsError(
                 "service.container_name", self.container_name,
                 "Use up to 255 letters, digits, hyphens and underscores, starting with a letter "
@@ -140,16 +158,17 @@ class ServiceProps:
                 f"MiB: {', '.join(map(str, allowed))}.",
             )
         for key in self.environment:
-            if not _ENV_NAME.match(key):
+            if not matches(_ENV_NAME, key):
                 raise SettingsError(
                     "service.environment", key,
                     "Name variables with letters, digits and underscores, not starting with a digit.",
                 )
         check_range("service.desired_count", self.desired_count, 0, 5000)
-        if not _PLATFORM_VERSION.match(self.platform_version):
+        if self.platform_version not in FARGATE_PLATFORM_VERSIONS:
             raise SettingsError(
                 "service.platform_version", self.platform_version,
-                "Use a Fargate platform version such as '1.4.0', or 'LATEST'.",
+                f"Use one of {', '.join(map(repr, FARGATE_PLATFORM_VERSIONS))}: Fargate runs new Linux tasks on "
+                "no other (1.0.0 to 1.3.0 are retired).",
             )
         check_range("service.health_check_grace_period_seconds",
                     self.health_check_grace_period_seconds, 0, 2147483647, "seconds")
@@ -158,7 +177,7 @@ class ServiceProps:
                 "service.log_retention_days", self.log_retention_days,
                 f"CloudWatch Logs accepts: {', '.join(map(str, LOG_RETENTION_DAYS))}.",
             )
-        if self.cluster_name is not None and not re.match(r"^[A-Za-z0-9_-]{1,255}$", self.cluster_name):
+        if self.cluster_name is not None and not matches(_CLUSTER_NAME, self.cluster_name):
             raise SettingsError(
                 "service.cluster_name", self.cluster_name,
                 "Give the name (not the ARN) of an existing cluster: letters, digits, hyphens, "
@@ -189,6 +208,7 @@ class FargateService(Construct):
         task_role_arn: str | None,
         depends_on: list[ITerraformDependable],
     ) -> None:
+        check_value("props", props, ServiceProps)
         super().__init__(scope, id)
         self.props = props
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import ClassVar
 
 from constructs import Construct
 
 from ..aws.data_aws_partition import DataAwsPartition
 from ..aws.iam_role import IamRole
 from ..aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from ..validation import SettingsError, check_arn, check_types
+from ..validation import SettingsError, check_arn, check_types, check_value
 
 CODEDEPLOY_ECS_POLICY = "policy/AWSCodeDeployRoleForECS"
 TASK_EXECUTION_POLICY = "policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -19,6 +20,9 @@ TASK_EXECUTION_POLICY = "policy/service-role/AmazonECSTaskExecutionRolePolicy"
 @dataclass(frozen=True, kw_only=True)
 class IamProps:
     """The roles the setup needs: each is created unless an existing role's ARN is given."""
+
+    SETTING: ClassVar[str] = "iam"
+    """Where its settings sit, in the names of its errors."""
 
     codedeploy_role_arn: str | None = None
     """Existing role CodeDeploy assumes (needs AWSCodeDeployRoleForECS). Default: None (created)."""
@@ -32,10 +36,10 @@ class IamProps:
     """Managed policies attached to a created task role. Default: () (none)."""
 
     def __post_init__(self) -> None:
-        check_types(self, "iam")
-        check_arn("iam.codedeploy_role_arn", self.codedeploy_role_arn, "iam")
-        check_arn("iam.execution_role_arn", self.execution_role_arn, "iam")
-        check_arn("iam.task_role_arn", self.task_role_arn, "iam")
+        check_types(self)
+        check_arn("iam.codedeploy_role_arn", self.codedeploy_role_arn, "iam", "role/")
+        check_arn("iam.execution_role_arn", self.execution_role_arn, "iam", "role/")
+        check_arn("iam.task_role_arn", self.task_role_arn, "iam", "role/")
         if self.task_role_arn is not None and self.create_task_role:
             raise SettingsError(
                 "iam.create_task_role", True,
@@ -48,7 +52,7 @@ class IamProps:
                 "or attach them to your own role.",
             )
         for arn in self.task_role_policy_arns:
-            check_arn("iam.task_role_policy_arns", arn, "iam")
+            check_arn("iam.task_role_policy_arns", arn, "iam", "policy/")
         names = [arn.rsplit("/", 1)[-1] for arn in self.task_role_policy_arns]
         if len(set(names)) != len(names):
             raise SettingsError(
@@ -77,6 +81,7 @@ class ServiceRoles(Construct):
     task_role: IamRole | None = None
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: IamProps) -> None:
+        check_value("props", props, IamProps)
         super().__init__(scope, id)
         self._partition: DataAwsPartition | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from constructs import Construct
 
@@ -18,12 +18,31 @@ from ..aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
 from ..aws.security_group import SecurityGroup
 from ..aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from ..cdk import TerraformResourceLifecycle
-from ..validation import SettingsError, check_bucket_name, check_cidrs, check_port, check_range, check_types
+from ..validation import (
+    SettingsError,
+    check_arn,
+    check_bucket_name,
+    check_cidrs,
+    check_port,
+    check_range,
+    check_types,
+    check_value,
+    matches,
+)
 from .ownership import listener_ignore_changes
 from .suppressions import suppress
 
-_MATCHER = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
-_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
+_MATCHER = re.compile(r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*")
+# The codes a target group's HTTP health check may count healthy, by load balancer type.
+MATCHER_RANGE = {"application": (200, 499), "network": (200, 599)}
+_ACM_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+# The names of ELB's predefined security policies: the TLS 1.3 families (2021-06, FIPS 2023-04,
+# post-quantum 2025-09) and the older fixed names. A name outside them is one ELB refuses.
+SSL_POLICY = re.compile(
+    r"ELBSecurityPolicy-(?:"
+    r"TLS13-1-[0-3](?:-(?:Res|Ext[0-2]))?(?:-2021-06|-FIPS-2023-04|-PQ-2025-09|-FIPS-PQ-2025-09)"
+    r"|2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|TLS-1-2-2017-01|TLS-1-2-Ext-2018-06"
+    r"|FS-2018-06|FS-1-1-2019-08|FS-1-2-2019-08|FS-1-2-Res-2019-08|FS-1-2-Res-2020-10)")
 HTTP_PORT = 80
 HTTPS_PORT = 443
 
@@ -31,6 +50,9 @@ HTTPS_PORT = 443
 @dataclass(frozen=True, kw_only=True)
 class HealthCheckProps:
     """How the load balancer decides a task is healthy (the same for blue and green)."""
+
+    SETTING: ClassVar[str] = "load_balancer.health_check"
+    """Where its settings sit, in the names of its errors."""
 
     protocol: Literal["HTTP", "TCP"] = "HTTP"
     """"HTTP" probes `path`; "TCP" (NLB only) just connects. Default: "HTTP"."""
@@ -48,13 +70,13 @@ class HealthCheckProps:
     """Failing probes before a task is unhealthy, 2 to 10. Default: 2."""
 
     def __post_init__(self) -> None:
-        check_types(self, "load_balancer.health_check")
+        check_types(self)
         if not self.path.startswith("/") or len(self.path) > 1024 or " " in self.path:
             raise SettingsError(
                 "load_balancer.health_check.path", self.path,
                 "Use an absolute URL path without spaces, such as '/' or '/healthz'.",
             )
-        if not _MATCHER.match(self.matcher):
+        if not matches(_MATCHER, self.matcher):
             raise SettingsError(
                 "load_balancer.health_check.matcher", self.matcher,
                 "Use HTTP codes such as '200', '200,204' or '200-399'.",
@@ -73,6 +95,9 @@ class HealthCheckProps:
 @dataclass(frozen=True, kw_only=True)
 class LoadBalancerProps:
     """The load balancer in front of the service, and who may reach its two listeners."""
+
+    SETTING: ClassVar[str] = "load_balancer"
+    """Where its settings sit, in the names of its errors."""
 
     type: Literal["application", "network"] = "application"
     """"application" (ALB) or "network" (NLB); a Classic LB cannot do blue/green. Default: "application"."""
@@ -110,7 +135,7 @@ class LoadBalancerProps:
     """Drop HTTP headers that are not valid, against request smuggling (ALB only). Default: True."""
 
     def __post_init__(self) -> None:
-        check_types(self, "load_balancer")
+        check_types(self)
         if self.prod_port is not None:
             check_port("load_balancer.prod_port", self.prod_port)
         check_port("load_balancer.test_port", self.test_port)
@@ -139,15 +164,18 @@ class LoadBalancerProps:
                 raise SettingsError("load_balancer.test_listener_https", True,
                                     "HTTPS needs a certificate: set certificate_arn as well.")
             return
-        if not _ACM_ARN.match(self.certificate_arn):
+        if not matches(_ACM_ARN, self.certificate_arn):
             raise SettingsError(
                 "load_balancer.certificate_arn", self.certificate_arn,
                 "Give the ARN of an ACM certificate, "
                 "'arn:aws:acm:<region>:<account>:certificate/<id>'.",
             )
-        if not self.ssl_policy.startswith("ELBSecurityPolicy-"):
+        check_arn("load_balancer.certificate_arn", self.certificate_arn, "acm", "certificate/")
+        if not matches(SSL_POLICY, self.ssl_policy):
             raise SettingsError("load_balancer.ssl_policy", self.ssl_policy,
-                                "Use an ELB security policy, e.g. 'ELBSecurityPolicy-TLS13-1-2-2021-06'.")
+                                "Use one of ELB's predefined security policies, e.g. "
+                                "'ELBSecurityPolicy-TLS13-1-2-2021-06' (TLS 1.3 and 1.2) or "
+                                "'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' (post-quantum).")
         if self.redirect_http and HTTP_PORT in (self.production_port, self.test_port):
             raise SettingsError(
                 "load_balancer.redirect_http", True,
@@ -165,6 +193,13 @@ class LoadBalancerProps:
         elif self.health_check.protocol == "TCP":
             raise SettingsError("load_balancer.health_check.protocol", "TCP",
                                 "An application load balancer checks health over HTTP: use 'HTTP'.")
+        if self.health_check.protocol == "HTTP":
+            low, high = MATCHER_RANGE[self.type]
+            codes = [int(c) for c in re.findall(r"\d{3}", self.health_check.matcher)]
+            if any(not low <= c <= high for c in codes):
+                raise SettingsError("load_balancer.health_check.matcher", self.health_check.matcher,
+                                    f"A {self.type} load balancer counts codes from {low} to {high} healthy: "
+                                    "keep the codes in that range.")
 
     @property
     def is_network(self) -> bool:
@@ -208,6 +243,7 @@ class BlueGreenLoadBalancer(Construct):
         subnet_ids: list[str],
         target_port: int,
     ) -> None:
+        check_value("props", props, LoadBalancerProps)
         super().__init__(scope, id)
         self.props = props
         plain = "TCP" if props.is_network else "HTTP"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from constructs import Construct
 
@@ -19,7 +19,7 @@ from ..aws.route_table_association import RouteTableAssociation
 from ..aws.subnet import Subnet
 from ..aws.vpc import Vpc
 from ..cdk import Fn
-from ..validation import SettingsError, check_range, check_types
+from ..validation import SettingsError, check_range, check_types, check_value, region_of_zone
 from .suppressions import suppress
 
 SUBNET_BITS = 4
@@ -31,6 +31,9 @@ MIN_SUBNETS = 2
 @dataclass(frozen=True, kw_only=True)
 class NetworkProps:
     """Where the load balancer and the tasks run: reuse a VPC, or let the construct create one."""
+
+    SETTING: ClassVar[str] = "network"
+    """Where its settings sit, in the names of its errors."""
 
     vpc_id: str | None = None
     """Existing VPC to use; set the two subnet lists with it. Default: None (create a VPC)."""
@@ -48,7 +51,7 @@ class NetworkProps:
     """Give created private subnets a NAT gateway so tasks can pull images. Default: True."""
 
     def __post_init__(self) -> None:
-        check_types(self, "network")
+        check_types(self)
         if self.vpc_id is None:
             if self.public_subnet_ids or self.private_subnet_ids:
                 raise SettingsError(
@@ -70,6 +73,13 @@ class NetworkProps:
                     "Use an IPv4 block from /16 to /24: AWS allows no larger VPC, and each "
                     "subnet gets 1/16 of it, so /24 gives the smallest subnet AWS allows (/28).",
                 )
+            if net.is_loopback or net.is_link_local or net.is_multicast or net.is_reserved or \
+                    net.subnet_of(ipaddress.ip_network("0.0.0.0/8")):
+                raise SettingsError(
+                    "network.vpc_cidr", self.vpc_cidr,
+                    "AWS refuses loopback, link-local, multicast and reserved ranges for a VPC: use a "
+                    "private range such as 10.0.0.0/16, 172.16.0.0/16 or 192.168.0.0/16.",
+                )
             check_range("network.az_count", self.az_count, 2, 4)
             zones = self.availability_zones
             if zones and (len(zones) != self.az_count or len(set(zones)) != len(zones)):
@@ -78,9 +88,12 @@ class NetworkProps:
                     f"Give az_count ({self.az_count}) distinct zones, or set az_count to match.",
                 )
             for zone in zones:
-                if not re.match(r"^[a-z]{2}(-[a-z]+)+-\d[a-z]$", zone):
+                if region_of_zone(zone) is None:
                     raise SettingsError("network.availability_zones", zone,
-                                        "Use zone names such as 'ap-northeast-1a'.")
+                                        "Use zone names such as 'ap-northeast-1a': a region AWS has, and a letter.")
+            if len({region_of_zone(zone) for zone in zones}) > 1:
+                raise SettingsError("network.availability_zones", zones,
+                                    "A VPC lives in one region: give zones of the same region.")
             return
         if self.availability_zones:
             raise SettingsError("network.availability_zones", self.availability_zones,
@@ -110,6 +123,7 @@ class Network(Construct):
     nat_gateway: NatGateway | None = None
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: NetworkProps) -> None:
+        check_value("props", props, NetworkProps)
         super().__init__(scope, id)
         if props.vpc_id is not None:
             self.vpc_id = props.vpc_id

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from constructs import Construct
 
 from ..aws.sns_topic import SnsTopic
-from ..validation import SettingsError, check_arn, check_types
+from ..validation import SettingsError, check_arn, check_types, check_value
 
 TRIGGER_EVENTS = ("DeploymentStart", "DeploymentSuccess", "DeploymentFailure", "DeploymentStop",
                   "DeploymentRollback", "DeploymentReady")
@@ -18,13 +19,16 @@ TRIGGER_EVENTS = ("DeploymentStart", "DeploymentSuccess", "DeploymentFailure", "
 class NotificationProps:
     """Where CodeDeploy publishes deployment events, and which ones."""
 
+    SETTING: ClassVar[str] = "deployment.notifications"
+    """Where its settings sit, in the names of its errors."""
+
     topic_arn: str | None = None
     """Existing SNS topic. Default: None (a topic "<name>-deployments" is created, encrypted)."""
     events: tuple[str, ...] = ("DeploymentFailure", "DeploymentStop", "DeploymentRollback", "DeploymentSuccess")
     """Events to publish. Default: ("DeploymentFailure", "DeploymentStop", "DeploymentRollback", "DeploymentSuccess")."""
 
     def __post_init__(self) -> None:
-        check_types(self, "deployment.notifications")
+        check_types(self)
         check_arn("deployment.notifications.topic_arn", self.topic_arn, "sns")
         if not self.events:
             raise SettingsError("deployment.notifications.events", self.events,
@@ -43,6 +47,7 @@ class DeploymentTopic(Construct):
     topic: SnsTopic | None = None
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: NotificationProps) -> None:
+        check_value("props", props, NotificationProps)
         super().__init__(scope, id)
         if props.topic_arn is not None:
             self.topic_arn: str = props.topic_arn

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from constructs import Construct
 
 from ..aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
-from ..validation import SettingsError, check_range, check_types
+from ..validation import SettingsError, check_range, check_types, matches
 
 EMULATED_SERVICES = (
     "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "codedeploy", "dynamodb", "ec2",
@@ -17,7 +18,7 @@ EMULATED_SERVICES = (
 )
 """Every AWS API the stacks of this library call, so that none slips past the emulator."""
 
-_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?$")
+_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?")
 @dataclass(frozen=True, kw_only=True)
 class CustomEndpointProps:
     """Send every AWS call of the provider and of the S3 backend to one URL instead of AWS.
@@ -26,14 +27,17 @@ class CustomEndpointProps:
     any dummy AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); nothing secret goes into the JSON.
     """
 
+    SETTING: ClassVar[str] = "endpoint"
+    """Where its settings sit, in the names of its errors."""
+
     url: str
     """Base URL of the emulator, e.g. "http://127.0.0.1:4566". Required."""
     max_retries: int = 2
     """Retries per failed call; low, so an emulator gap fails fast. Default: 2."""
 
     def __post_init__(self) -> None:
-        check_types(self, "endpoint")
-        if not _URL.match(self.url):
+        check_types(self)
+        if not matches(_URL, self.url):
             raise SettingsError("endpoint.url", self.url, "Use an http(s) URL such as 'http://127.0.0.1:4566'.")
         check_range("endpoint.max_retries", self.max_retries, 0, 25)
 

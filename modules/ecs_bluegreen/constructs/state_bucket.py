@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import ClassVar
 
 from constructs import Construct
 
@@ -37,13 +38,16 @@ from ..aws.s3_bucket_versioning import (
     S3BucketVersioningVersioningConfiguration,
 )
 from ..cdk import TerraformResourceLifecycle
-from ..validation import check_arn, check_bucket_name, check_range, check_table_name, check_types
+from ..validation import check_arn, check_bucket_name, check_range, check_table_name, check_types, check_value
 from .suppressions import suppress
 
 
 @dataclass(frozen=True, kw_only=True)
 class StateBucketProps:
     """The state bucket: versioned, encrypted, private, TLS only."""
+
+    SETTING: ClassVar[str] = "state"
+    """Where its settings sit, in the names of its errors."""
 
     bucket: str
     """Name of the bucket to create. Required."""
@@ -55,11 +59,11 @@ class StateBucketProps:
     """Days an overwritten state version is kept before it expires, 1 to 3650. Default: 90."""
 
     def __post_init__(self) -> None:
-        check_types(self, "state")
+        check_types(self)
         check_range("state.noncurrent_version_days", self.noncurrent_version_days, 1, 3650, "days")
         check_bucket_name("state.bucket", self.bucket)
         check_table_name("state.lock_table", self.lock_table)
-        check_arn("state.kms_key_arn", self.kms_key_arn, "kms")
+        check_arn("state.kms_key_arn", self.kms_key_arn, "kms", ("key/", "alias/"))
 
 
 class StateBucket(Construct):
@@ -71,6 +75,7 @@ class StateBucket(Construct):
     lock_table: DynamodbTable | None = None
 
     def __init__(self, scope: Construct, id: str, *, props: StateBucketProps) -> None:
+        check_value("props", props, StateBucketProps)
         super().__init__(scope, id)
         self.bucket = S3Bucket(
             self, "bucket", bucket=props.bucket,

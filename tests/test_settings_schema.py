@@ -1,0 +1,55 @@
+"""The JSON Schema of the settings (ecs_bluegreen/settings.schema.json): in step with the code,
+accepting the example and every setting, refusing a typo and a value of the wrong kind."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from ecs_bluegreen.app.schema import PUBLISHED, render
+from test_bad_input import FULL
+
+pytestmark = pytest.mark.toolchain  # the schema is one file for every tier; jsonschema is a dev tool of tier A
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def validator():
+    import jsonschema  # a dev tool of tier A: imported here, so that the other tiers can collect this module
+
+    schema = json.loads(PUBLISHED.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_the_published_schema_is_the_one_the_code_makes():
+    assert PUBLISHED.read_text() == render(), "run: python3 -m pipenv run python -m ecs_bluegreen.app.schema"
+
+
+def test_the_example_cdktf_json_is_valid(validator):
+    assert list(validator.iter_errors(json.loads((ROOT / "cdktf.json").read_text()))) == []
+
+
+def test_a_file_of_every_setting_is_valid(validator):
+    assert list(validator.iter_errors(FULL)) == []
+
+
+@pytest.mark.parametrize("where,key,value,message", [
+    (["environments", "dev", "app"], "servce", {}, "'servce' was unexpected"),
+    (["defaults", "app", "service"], "cpu", "256", "'256' is not of type 'integer'"),
+    (["defaults", "app", "load_balancer"], "type", "classic", "'classic' is not one of"),
+    (["defaults"], "region", "ap-northeast-1\n", "does not match"),
+])
+def test_a_typo_or_a_wrong_kind_is_flagged(validator, where, key, value, message):
+    config = copy.deepcopy(FULL)
+    target = config
+    for part in where:
+        target = target[part]
+    target[key] = value
+    import jsonschema
+
+    errors = list(validator.iter_errors({"context": {"bluegreen": config}}))
+    assert errors and message in jsonschema.exceptions.best_match(errors).message
