@@ -74,7 +74,7 @@ FULL: dict[str, Any] = {
 }
 # Settings that are free text by nature: a container's environment variable values.
 FREE_TEXT = re.compile(r"\.service\.environment\.[^.]+$")
-ERROR = re.compile(r"^(?P<field>[\w.\[\]-]+): invalid value .+\. \S.*$", re.S)
+ERROR = re.compile(r"^(?P<field>[\w.\[\]-]+): (invalid value .+|not set)\. \S.*$", re.S)
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -98,7 +98,7 @@ def _set(config: dict, path: str, value: Any) -> dict:
     parts = re.findall(r"[^.\[\]]+|\[\d+\]", path)
     target = config
     for part in parts[:-1]:
-        target = target[int(part[1:-1])] if part.startswith("[") else target[part]
+        target = target[int(part[1:-1])] if part.startswith("[") else target.setdefault(part, {})
     last = parts[-1]
     if last.startswith("["):
         target[int(last[1:-1])] = value
@@ -206,6 +206,42 @@ def test_a_reference_to_another_region_is_refused(path):
     error = _refused(_set(FULL, path, OTHER_REGION[path]))
     assert error is not None, f"{OTHER_REGION[path]} at {path} was accepted"
     assert error.field == _json_path(path).split("[")[0] or path == "defaults.region", error
+
+
+def _without(config: dict, path: str) -> dict:
+    config = copy.deepcopy(config)
+    *parents, last = path.split(".")
+    target = config
+    for part in parents:
+        target = target[part]
+    del target[last]
+    return config
+
+
+def test_a_missing_setting_is_named_where_writing_it_fixes_it():
+    """Each key of FULL left out in turn: a required one is "not set", named at a path where
+    writing the value back makes the config valid again."""
+    from ecs_bluegreen.validation import MISSING
+
+    missing = {}
+    for path in PATHS:
+        if "[" in path or path.count(".") < 1:
+            continue
+        error = _refused(_without(FULL, path))
+        if error is not None and error.value is MISSING:
+            missing[path] = error.field
+            named = error.field.removeprefix("bluegreen.")
+            # Every required setting of FULL is in its defaults: the error must name that place.
+            assert _refused(_set(_without(FULL, path), named, _value_at(FULL, named))) is None, (path, str(error))
+            assert re.fullmatch(r".+: not set\. This setting is required: \S.+", str(error)), str(error)
+    assert {"defaults.backend.bucket", "defaults.app.service", "defaults.app.service.image",
+            "defaults.app.deployment.traffic_shift.type"} <= set(missing), missing
+
+
+def _value_at(config: dict, path: str) -> Any:
+    for part in path.split("."):
+        config = config[part]
+    return config
 
 
 # --- the Python API: the same checks, and what only Python callers can get wrong ---------------
@@ -353,6 +389,18 @@ def test_an_output_region_aws_does_not_have_is_named_with_a_fix(tmp_path, region
     """botocore would say "Provided region_name ... doesn't match" or "You must specify a region."."""
     code, err = _command(["status"], tmp_path, {**OUTPUTS, "region": region})
     assert code == 2 and re.search(pattern, _one_line(err)), err
+
+
+@pytest.mark.parametrize("args,pattern", [
+    (["rollback", "--deployment-id", "xyz"], r"--deployment-id: invalid value 'xyz': give a CodeDeploy deployment ID"),
+    (["status", "--output-prefix", "api "], r"--output-prefix: invalid value 'api ': give the prefix service_outputs"),
+    (["status", "--limit", "0"], r"--limit: invalid value '0': give a whole number from 1 to 1000"),
+])
+def test_bad_options_are_one_line_before_any_aws_call(tmp_path, args, pattern, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        _command(args, tmp_path)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and re.search(pattern, err.strip().splitlines()[-1]), err
 
 
 @pytest.mark.parametrize("option,value", [("--poll", "0"), ("--poll", "-1"), ("--poll", "nan"), ("--timeout", "0"),

@@ -162,7 +162,7 @@ def test_bootstrap_from_config_uses_the_environments_bucket_and_region():
     (lambda: StateBucketProps(bucket="state", kms_key_arn="alias/terraform"), r"state\.kms_key_arn: .*full ARN"),
     (lambda: BootstrapSettings(state=StateBucketProps(bucket="state"), state_key="/abs"), r"^state_key: invalid value ./abs."),
     (lambda: bootstrap_settings({"project": "p", "defaults": {}, "environments": {"dev": {}}}),
-     r"bluegreen\.bootstrap\.state\.bucket: .*required"),
+     r"^bluegreen\.defaults\.backend\.bucket: not set\. This setting is required: name of the bucket to create\.$"),
 ])
 def test_bad_bootstrap_and_endpoint_settings(build, pattern):
     with pytest.raises(SettingsError, match=pattern):

@@ -51,7 +51,8 @@ def test_selecting_environments():
     ({**CONFIG, "environments": {"dev": {"app": {"service": {"cpu": "256"}}}}}, None,
      r"^bluegreen\.environments\.dev\.app\.service\.cpu: invalid value '256'\. Expected a whole number\.$"),
     ({**CONFIG, "defaults": {"backend": {"bucket": "shop-state"}}}, None,
-     r"bluegreen\.environments\.dev\.app\.service: .*required"),
+     r"^bluegreen\.defaults\.app\.service: not set\. This setting is required: the container and the Fargate service\. "
+     r"Set it here for every environment, or in bluegreen\.environments\.dev\.app\.service for .dev. alone\.$"),
     (CONFIG, ["staging"], r"BLUEGREEN_ENVIRONMENTS: invalid value 'staging'\. .*dev, prod"),
     ({**CONFIG, "environments": {}}, None, r"bluegreen\.environments: .*at least one environment"),
     ({**CONFIG, "environments": {"Dev": {}}}, None, r"bluegreen\.environments\.Dev: .*lowercase"),

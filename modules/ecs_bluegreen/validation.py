@@ -3,6 +3,17 @@
 Every props class calls :func:`check_types` first, then its own rules, from ``__post_init__``.
 A bad value therefore fails when the props are built, long before jsii or Terraform sees it, and
 the message names the setting, the value and the fix.
+
+Why a checker of our own (check_value, some 80 lines) and not a library:
+- cattrs (jsii brings it) converts rather than checks: its default structure hooks turn "256"
+  into 256, 3.7 into 3, "false" into True and 5 into "5", so a wrong kind passes silently; strict
+  hooks for each type, plus its error tree rewritten into our one line, would be more code than
+  this, and jsii allows any cattrs from 1.8 to 26, whose hooks and errors have changed between
+  releases, so the behaviour would hang on what a consumer's resolver picked;
+- pydantic would add a compiled dependency (pydantic-core) to every consumer's install, for
+  validation the props classes (frozen dataclasses, the public API) already declare in their
+  type hints; its JSON Schema would describe its models, not these classes.
+The JSON Schema (app/schema.py) is made from the same type hints, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -21,6 +32,16 @@ from types import MappingProxyType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 
+class _Missing:
+    """The value of a required setting nobody wrote."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
 class SettingsError(ValueError):
     """A setting has a value that would produce wrong or rejected infrastructure."""
 
@@ -28,7 +49,8 @@ class SettingsError(ValueError):
         self.field = field
         self.value = value
         self.fix = fix
-        super().__init__(f"{field}: invalid value {_shown(value)}. {fix}")
+        what = "not set" if value is MISSING else f"invalid value {_shown(value)}"
+        super().__init__(f"{field}: {what}. {fix}")
 
     def at(self, field: str, fix: str | None = None) -> SettingsError:
         """The same error, named where the user wrote the setting."""
@@ -139,6 +161,16 @@ def check_value(path: str, value: Any, hint: Any, *, from_json: bool = False) ->
     if not ok:
         raise SettingsError(path, value, f"Expected {_type_name(hint, from_json)}.")
     return value
+
+
+@functools.lru_cache(maxsize=None)
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each field of props class `cls`, on one line each."""
+    import inspect
+
+    source = inspect.getsource(cls)
+    found = re.findall(r'^    (\w+): [^\n]*\n    """(.*?)"""', source, re.M | re.S)
+    return {name: " ".join(doc.split()) for name, doc in found}
 
 
 def check_types(props: Any) -> None:

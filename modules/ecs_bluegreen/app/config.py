@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
-from ..validation import SettingsError, check_value
+from ..validation import MISSING, SettingsError, check_value, field_docs
 from .stack import BootstrapSettings, StackSettings
 
 _ENV_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
@@ -68,7 +68,9 @@ def from_mapping(cls: type, data: Any, path: str) -> Any:
     for name, f in fields.items():
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if required and name not in data:
-            raise SettingsError(_join(path, name), None, "This setting is required.")
+            what = field_docs(cls).get(name, "").removesuffix(" Required.")
+            raise SettingsError(_join(path, name), MISSING, f"This setting is required: {what[:1].lower()}{what[1:]}"
+                                if what else "This setting is required.")
     hints = typing.get_type_hints(cls, include_extras=True)
     kwargs = {}
     for key, value in data.items():
@@ -139,6 +141,10 @@ class _Layers:
         for key, item in value.items() if isinstance(value, Mapping) else ():
             self._record(item, f"{source}.{key}", f"{here}.{key}")
 
+    def expect(self, path: str, origin: str) -> None:
+        """Where the user writes the setting at `path`, should it be missing."""
+        self.origins.setdefault(path, origin)
+
     def origin(self, path: str) -> str:
         """Where the setting at `path` (in the merged settings) was written."""
         parts = path.split(".")
@@ -172,6 +178,8 @@ def _project_and_defaults(config: Any) -> tuple[str, Mapping[str, Any]]:
 def _named_where_written(err: SettingsError, layers: _Layers, project: str, env: str | None) -> SettingsError:
     """`err`, raised on the merged settings, named where its value was written. A value the loader
     made from the project's (and environment's) name is the project's to fix."""
+    if err.value is MISSING:
+        return _missing(err, layers, env)
     origin = layers.origin(err.field)
     if origin.startswith("bluegreen.project"):
         made = f"the project's name '{project}'" + (f" and the environment's, '{env}'" if env else "")
@@ -180,6 +188,17 @@ def _named_where_written(err: SettingsError, layers: _Layers, project: str, env:
     if env and not origin.startswith(f"bluegreen.environments.{env}"):
         return err.at(origin, f"{err.fix} (in environment '{env}')")
     return err.at(origin)
+
+
+def _missing(err: SettingsError, layers: _Layers, env: str | None) -> SettingsError:
+    """A required setting nobody wrote: for an environment, named in the defaults, where it serves
+    every environment, with the environment's own place as the other way; for the bootstrap stack,
+    where the loader takes it from."""
+    path = err.field
+    if env is None:
+        return err.at(layers.origins.get(path) or layers.origin(path))
+    return err.at(f"bluegreen.defaults.{path}", f"{err.fix} Set it here for every environment, or in "
+                                                f"bluegreen.environments.{env}.{path} for '{env}' alone.")
 
 
 def environment_settings(config: Mapping[str, Any], selected: list[str] | None = None) -> dict[str, StackSettings]:
@@ -241,6 +260,7 @@ def bootstrap_settings(config: Mapping[str, Any]) -> BootstrapSettings:
     backend = defaults.get("backend", {})
     if "bucket" in backend:
         layers.put("state.bucket", backend["bucket"], "bluegreen.defaults.backend.bucket")
+    layers.expect("state.bucket", "bluegreen.defaults.backend.bucket")
     layers.add({key: defaults[key] for key in ("region", "endpoint", "default_tags") if key in defaults},
                "bluegreen.defaults")
     layers.add(overrides, "bluegreen.bootstrap")
@@ -254,7 +274,7 @@ def load_config(path: Path) -> Mapping[str, Any]:
     """The "bluegreen" object of a cdktf.json context, or a JSON file holding that object."""
     field = "BLUEGREEN_CONFIG"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as some Windows editors write, is no error
     except FileNotFoundError:
         raise SettingsError(field, str(path), "No such file; give a path to a JSON file.") from None
     except IsADirectoryError:

@@ -13,9 +13,7 @@ environment ends up with what it needs is checked when the settings load.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
-import re
 import sys
 import types
 import typing
@@ -23,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+from ..validation import field_docs
 from .stack import BootstrapSettings, StackSettings
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "settings.schema.json"
@@ -30,12 +29,6 @@ NAME = r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?![\s\S])"
 # Text without control characters or spaces at either end. Lookaheads only, and `(?![\s\S])` for
 # the end: a validator in Python reads `$` as "before a final newline", one in JavaScript does not.
 TEXT = r"^(?![\s\S]*[\x00-\x1f\x7f])(?!\s)(?![\s\S]*\s(?![\s\S]))"
-
-
-def _docstrings(cls: type) -> dict[str, str]:
-    source = inspect.getsource(cls)
-    found = re.findall(r'^    (\w+): [^\n]*\n    """(.*?)"""', source, re.M | re.S)
-    return {name: " ".join(doc.split()) for name, doc in found}
 
 
 def _default(f: dataclasses.Field) -> Any:
@@ -75,7 +68,7 @@ def _define(cls: type, defs: dict[str, Any]) -> None:
         return
     defs[cls.__name__] = {}  # placed first, so that a class refers to itself without recursing
     hints = typing.get_type_hints(cls, include_extras=True)
-    docs = _docstrings(cls)
+    docs = field_docs(cls)
     properties = {}
     for f in dataclasses.fields(cls):
         prop = {**_schema(hints[f.name], defs), "description": docs.get(f.name, "")}

@@ -70,6 +70,28 @@ def _positive(option: str, least: float) -> Callable[[str], float]:
     return parse
 
 
+def _whole(least: int, most: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `least` to `most`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if not least <= value <= most:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: give a whole number from {least} to {most}")
+        return value
+    return parse
+
+
+def _matching(pattern: str, what: str) -> Callable[[str], str]:
+    """An argparse type: text that matches `pattern` whole."""
+    def parse(text: str) -> str:
+        if re.fullmatch(pattern, text) is None:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}: give {what}")
+        return text
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_mutually_exclusive_group()
@@ -78,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--outputs", type=Path, metavar="FILE",
                        help="a saved `terraform output -json` of the stack, instead of --stack-dir")
     common.add_argument("--output-prefix", default="", metavar="PREFIX",
+                        type=_matching(r"(?:[A-Za-z_][A-Za-z0-9_]*)?", "the prefix service_outputs was given: "
+                                       "letters, digits and underscores, e.g. api_"),
                         help="with several services in one stack: the prefix of this service's outputs, e.g. api_")
     common.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
@@ -107,10 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     rollback = commands.add_parser("rollback", parents=[common], help="stop the running deployment and roll back",
                                    description="Stop the running deployment with automatic rollback, so "
                                                "that traffic returns to the original task set.")
-    rollback.add_argument("--deployment-id", help="the deployment to stop (default: the running one)")
+    rollback.add_argument("--deployment-id", type=_matching(r"d-[A-Z0-9]+", "a CodeDeploy deployment ID such "
+                                                                                "as d-A1B2C3D4E"), help="the deployment to stop (default: the running one)")
 
     status = commands.add_parser("status", parents=[common], help="the latest deployments and their state")
-    status.add_argument("--limit", type=int, default=5, help="how many deployments (default: 5)")
+    status.add_argument("--limit", type=_whole(1, 1000), default=5, help="how many deployments (default: 5)")
     return parser
 
 
