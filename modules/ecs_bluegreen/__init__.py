@@ -44,6 +44,8 @@ _EXPORTS = {
     "Network": "constructs.network",
     "NetworkProps": "constructs.network",
     "PREDEFINED_ECS_CONFIGS": "constructs.codedeploy",
+    "ReadableStack": "constructs.addresses",
+    "move_from": "constructs.addresses",
     "ServiceProps": "constructs.ecs",
     "ServiceRoles": "constructs.iam",
     "SettingsError": "validation",
@@ -73,6 +75,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from .app.config import bootstrap_settings, environment_settings, from_mapping, load_config
+    from .constructs.addresses import ReadableStack, move_from
     from .app.stack import BlueGreenStack, BootstrapSettings, StackSettings, StateBootstrapStack, service_outputs
     from .constructs.alarms import AlarmProps, DeploymentAlarms
     from .constructs.backend import StateBackendProps, add_s3_backend

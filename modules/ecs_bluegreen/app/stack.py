@@ -12,6 +12,7 @@ from typing import ClassVar
 from constructs import Construct
 
 from ..cdk import App, LocalBackend, TerraformOutput, TerraformStack
+from ..constructs.addresses import ReadableStack
 from ..constructs.backend import StateBackendProps, add_s3_backend, check_state_key
 from ..constructs.blue_green import BlueGreenServiceProps, EcsBlueGreen
 from ..constructs.provider import CustomEndpointProps, add_aws_provider
@@ -71,7 +72,7 @@ class StackSettings:
         _check_in_region(self.region, self.app)
 
 
-class BlueGreenStack(TerraformStack):
+class BlueGreenStack(ReadableStack):
     """A complete, deployable stack around :class:`EcsBlueGreen`: provider, S3 backend, the
     service, and its outputs (:func:`service_outputs`; their names are API, see contract.py)."""
 
@@ -164,7 +165,7 @@ class BootstrapSettings:
         check_arns_in_region(self.region, self.state, "state")
 
 
-class StateBootstrapStack(TerraformStack):
+class StateBootstrapStack(ReadableStack):
     """Creates the state bucket. Apply it with local state first; then set `migrated` and run
     `terraform init -migrate-state` so its own state moves into the bucket it created."""
 

@@ -1,0 +1,77 @@
+"""Readable, stable Terraform addresses: the construct path below the stack, without a hash.
+
+CDKTF names a resource `<path joined by _>_<8-hex hash>`, so a reviewer reads
+`aws_ecs_service.blue-green_ecs_service_66B1A076`. The path alone is already unique within a
+stack (construct ids are unique per scope), so the hash adds only noise. Without it the address is
+`aws_ecs_service.blue-green_ecs_service`, which is what an operator types for `terraform state
+show`. Two services in one stack differ by their own construct id (`api_ecs_service`,
+`web_ecs_service`).
+
+CDKTF fixes an element's address the first time anything refers to it, from the stack's
+`allocateLogicalId`. The stack is therefore where the scheme lives: `ReadableStack` is a
+TerraformStack that allocates the readable address. BlueGreenStack and StateBootstrapStack are
+ReadableStacks; subclass it for your own stacks.
+
+An address is API: renaming a construct id moves the resource to a new address, and Terraform
+plans that as destroy and create. Move it instead, with the `moved` block CDKTF emits from
+`resource.move_from_id("<type>.<old address>")` (see the README, "Addresses").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from ..cdk import TerraformStack
+
+_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def readable_address(components: list[str]) -> str:
+    """The ids below the stack, joined by "_", in the characters a Terraform identifier allows
+    (letters, digits, "_" and "-"), starting with a letter or "_"."""
+    name = _NOT_ALLOWED.sub("-", "_".join(components))
+    return name if re.match(r"[A-Za-z_]", name) else f"_{name}"
+
+
+class ReadableStack(TerraformStack):
+    """A TerraformStack whose resources, data sources and outputs are addressed by their construct
+    path, with no hash suffix. If two paths would give one address (ids that differ only in
+    characters Terraform does not allow, e.g. "a b" and "a-b"), the later one keeps CDKTF's
+    hashed address (its readable one and a hash of its path), so that no two elements ever share
+    one."""
+
+    def _allocate_logical_id(self, tf_element: Any) -> str:  # the jsii override of allocateLogicalId
+        node = getattr(tf_element, "node", tf_element)
+        scopes = node.scopes
+        stack_index = next(i for i, scope in enumerate(scopes) if scope.node.path == self.node.path)
+        components = [scope.node.id for scope in scopes[stack_index + 1:]]
+        if not components:
+            return ""
+        address = readable_address(components)
+        taken = self.__dict__.setdefault("_readable_addresses", {})
+        owner = taken.setdefault(address, node.path)
+        if owner == node.path:
+            return address
+        return f"{address}_{hashlib.md5(node.path.encode()).hexdigest()[:8].upper()}"
+
+
+def move_from(scope: Any, old_path: str) -> int:
+    """Keep the state of every resource under `scope` after a rename: `old_path` is the scope's
+    former path below the stack ("blue-green", or "platform/web"). Each resource gets a `moved`
+    block from its former readable address; returns how many."""
+    from ..cdk import TerraformResource
+
+    stack = TerraformStack.of(scope)
+    if not isinstance(stack, ReadableStack):
+        raise TypeError(f"move_from needs a ReadableStack; {stack.node.path} is a {type(stack).__name__}")
+    new_prefix = readable_address(scope.node.path[len(stack.node.path) + 1:].split("/"))
+    old_prefix = readable_address(old_path.strip("/").split("/"))
+    moved = 0
+    for node in scope.node.find_all():
+        if isinstance(node, TerraformResource):
+            address = stack.get_logical_id(node)
+            node.move_from_id(f"{node.terraform_resource_type}.{old_prefix}{address[len(new_prefix):]}")
+            moved += 1
+    return moved
