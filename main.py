@@ -2,6 +2,7 @@
 
     BLUEGREEN_CONFIG=path.json      read settings from that file instead of cdktf.json's context
     BLUEGREEN_ENVIRONMENTS=dev,prod synthesize only these environments (default: all)
+    BLUEGREEN_HCL=1                 also write each stack in HCL, to <outdir>/hcl/<stack>/main.tf
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ecs_bluegreen import (
     environment_settings,
     load_config,
 )
+from ecs_bluegreen.app.hcl import write_hcl
 from ecs_bluegreen.cdk import App, TerraformStack
 
 HERE = Path(__file__).resolve().parent
@@ -48,6 +50,9 @@ def main(outdir: str | None = None) -> int:
     app.synth()
     for stack in stacks:
         print(f"synthesized {stack.node.id} -> {app.outdir}/stacks/{stack.node.id}/cdk.tf.json")
+    if os.environ.get("BLUEGREEN_HCL", "") not in ("", "0"):
+        for path in write_hcl(stacks, app.outdir):
+            print(f"wrote {path.parent.name} in HCL -> {path}")
     # cdktf keeps the folders of stacks the app no longer has; they may hold local state, so say
     # so rather than delete them (`bluegreen --stack-dir` refuses them).
     current = {stack.node.id for stack in stacks}
