@@ -41,7 +41,10 @@ def _free_port() -> int:
 
 class MotoServer:
     def __init__(self, log_path: Path) -> None:
-        binary = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
+        # The moto of this virtualenv (its lock), before any other on PATH: a pyenv shim may lead to
+        # another Python's moto, of another version, which answers some calls differently.
+        beside = Path(sys.executable).with_name("moto_server")
+        binary = str(beside) if beside.exists() else shutil.which("moto_server") or str(beside)
         if not Path(binary).exists():
             unavailable("moto_server is not installed (the dev dependency moto[server])")
         self.port = _free_port()
@@ -156,12 +159,16 @@ def example_config(moto: MotoServer, bucket: str) -> dict:
 def e2e_config(moto: MotoServer) -> dict:
     """The settings of the stack the end-to-end tier applies: the example's, on the emulator.
 
-    The traffic-control options moto can hold go in too: alarms and SNS notifications. Left out,
+    The traffic-control options moto can hold go in too: alarms and SNS notifications; and the
+    production listener opened to 10.0.0.0/16 rather than the world, and no 5xx-rate alarm, so that
+    the plan review's tests can widen the one and add the other. Left out,
     emulator gaps: custom deployment configs (moto has none) and autoscaling (moto has no
     Application Auto Scaling ListTagsForResource, so the provider cannot read a scalable target)."""
     config = example_config(moto, E2E_BUCKET)
     config["environments"]["dev"]["app"]["deployment"] = {
-        "alarms": {"p99_latency_seconds": 2.0}, "notifications": {}}
+        "alarms": {"p99_latency_seconds": 2.0, "http_5xx_rate_percent": None}, "notifications": {}}
+    # A production listener open to a private range, so that the plan review's tests can widen it.
+    config["environments"]["dev"]["app"]["load_balancer"] = {"prod_ingress_cidrs": ["10.0.0.0/16"]}
     return config
 
 

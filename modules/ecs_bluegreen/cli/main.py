@@ -5,9 +5,13 @@
     pipenv run bluegreen rollback --stack-dir cdktf.out/stacks/web-dev
     pipenv run bluegreen status --stack-dir cdktf.out/stacks/web-dev
 
+    pipenv run bluegreen review --stack-dir cdktf.out/stacks/web-dev --format markdown
+
 Exit codes: 0 done; 1 the deployment failed, was stopped or rolled back, nothing was running to
-roll back, or AWS refused a call; 2 bad input (arguments, stack folder, outputs, image,
-credentials); 3 --wait timed out with the deployment still running; 130 interrupted.
+roll back, AWS refused a call, or `terraform plan` failed; 2 bad input (arguments, stack folder,
+outputs, image, credentials, plan); 3 --wait timed out with the deployment still running; 4 the
+reviewed plan interrupts traffic or deployments (each such address not --allow'ed); 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from .deployments import (
     parse_hooks,
     validate_image,
 )
+from .review import PlanError, as_json, as_markdown, as_text, load_plan, review
 from .revisions import label
 
 PROG = "bluegreen"
@@ -134,9 +139,67 @@ def _parser() -> argparse.ArgumentParser:
     rollback.add_argument("--deployment-id", type=_matching(r"d-[A-Z0-9]+", "a CodeDeploy deployment ID such "
                                                                                 "as d-A1B2C3D4E"), help="the deployment to stop (default: the running one)")
 
+    review = commands.add_parser(
+        "review", help="sort a Terraform plan by what it means for the blue/green service",
+        description="Sort every change of a plan: what interrupts traffic or deployments, what changes "
+                    "who can reach what, what takes effect only at the next `bluegreen deploy`, and what "
+                    "is safe in place; then the rollout timeline. Exits 4 while a change of the first "
+                    "kind is not allowed with --allow.")
+    source = review.add_mutually_exclusive_group(required=True)
+    source.add_argument("--plan", metavar="FILE",
+                        help="the output of `terraform show -json PLANFILE` ('-' for standard input)")
+    source.add_argument("--stack-dir", type=Path, metavar="DIR",
+                        help="a stack folder where `terraform plan` runs (initialized, as `cdktf deploy` leaves it)")
+    review.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                        help="text for a terminal, markdown for a pull-request comment, or json (default: text)")
+    review.add_argument("--allow", action="append", default=[], metavar="ADDRESS",
+                        help="accept this interrupting change (repeat for each address)")
+
     status = commands.add_parser("status", parents=[common], help="the latest deployments and their state")
     status.add_argument("--limit", type=_whole(1, 1000), default=5, help="how many deployments (default: 5)")
     return parser
+
+
+def _plan_of(stack_dir: Path) -> str:
+    """`terraform plan` in the stack's folder, as `terraform show -json` gives it."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not (stack_dir / "cdk.tf.json").is_file():
+        raise DeployError(f"{stack_dir} is not a synthesized stack folder (no cdk.tf.json): "
+                          "use cdktf.out/stacks/<stack>", 2)
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        raise DeployError("terraform is not on PATH; pass --plan with the output of `terraform show -json`", 2)
+    with tempfile.TemporaryDirectory() as scratch:
+        plan_file = str(Path(scratch) / "review.tfplan")
+        for command in (["plan", "-input=false", "-no-color", f"-out={plan_file}"], ["show", "-json", plan_file]):
+            proc = subprocess.run([terraform, *command], cwd=stack_dir, capture_output=True, text=True, timeout=1800)
+            if proc.returncode != 0:
+                first = next((line.strip("│ ") for line in proc.stderr.splitlines() if line.strip().strip("╷│╵")),
+                             "")
+                raise DeployError(f"terraform {command[0]} failed in {stack_dir}: {first}", 1)
+        return proc.stdout
+
+
+def _review(args: argparse.Namespace, out: TextIO) -> int:
+    if args.stack_dir is not None:
+        text, source = _plan_of(args.stack_dir), f"the plan of {args.stack_dir}"
+    elif args.plan == "-":
+        text, source = sys.stdin.read(), "standard input"
+    else:
+        path = Path(args.plan)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise PlanError(f"{path} cannot be read ({error.__class__.__name__}): give the file "
+                            "`terraform show -json PLANFILE` wrote") from None
+        source = str(path)
+    result = review(load_plan(text, source))
+    allowed = set(args.allow)
+    out.write({"text": as_text, "markdown": as_markdown, "json": as_json}[args.format](result, allowed))
+    return 4 if result.blocking(allowed) else 0
 
 
 def _print_json(out: TextIO, value: Any) -> None:
@@ -354,6 +417,12 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = _boto_client
     except ImportError:  # boto3 is a dependency; this only guards a broken install
         err.write(f"{PROG}: error: boto3 is not installed\n")
         return 2
+    if args.command == "review":
+        try:
+            return _review(args, out)
+        except (DeployError, PlanError) as error:
+            err.write(f"{PROG}: error: {error}\n")
+            return getattr(error, "exit_code", 2)
     try:
         outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs, prefix=args.output_prefix)
         if args.command == "deploy":

@@ -1,0 +1,239 @@
+"""`bluegreen review` on real plans: the example stack applied on the emulator, then real
+`terraform plan`s of changes a reviewer must catch, each classified by the review. And the rollout
+timeline, from synthesized stacks, for the predefined configs, custom shifts and an approval wait."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from typing import Any
+
+import pytest
+from ecs_bluegreen import cli
+from ecs_bluegreen.cli.review import (
+    INTERRUPTS,
+    NEXT_DEPLOY,
+    PREDEFINED_SHIFTS,
+    REACH,
+    PlanError,
+    load_plan,
+    review,
+    timeline_from,
+)
+from emulator import e2e_config, synth_example, tolerate_emulator_gaps
+
+SERVICE = "aws_ecs_service.blue-green_ecs_service"
+
+
+def _changed(config: dict, path: str, value: Any) -> dict:
+    config = copy.deepcopy(config)
+    *parents, last = path.split(".")
+    target = config
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[last] = value
+    return config
+
+
+@pytest.fixture(scope="module")
+def plan_of(applied, tmp_path_factory):
+    """A real plan of the applied stack after one change to its settings: Terraform's JSON plan."""
+    base = e2e_config(applied.moto)
+    made: dict[str, dict] = {}
+
+    def make(name: str, changes: dict[str, Any]) -> dict:
+        if name not in made:
+            config = base
+            for path, value in changes.items():
+                config = _changed(config, path, value)
+            workdir = synth_example(config, tmp_path_factory.mktemp(name)) / "web-dev"
+            tolerate_emulator_gaps(workdir / "cdk.tf.json")
+            run = applied.terraform.run
+            run(workdir, "init", "-input=false", env=applied.env)
+            run(workdir, "plan", "-input=false", "-refresh=false", "-out=review.tfplan", env=applied.env)
+            shown = run(workdir, "show", "-json", "review.tfplan", env=applied.env)
+            (workdir / "plan.json").write_text(shown.stdout)
+            made[name] = {"plan": load_plan(shown.stdout, name), "file": workdir / "plan.json", "dir": workdir}
+        return made[name]
+
+    return make
+
+
+DEV = "environments.dev.app"
+CASES = {
+    "target group replaced": {f"{DEV}.service.container_port": 8080},
+    "wider ingress": {f"{DEV}.load_balancer.prod_ingress_cidrs": ["10.0.0.0/8"]},
+    "test listener opened": {f"{DEV}.load_balancer.test_ingress_cidrs": ["10.0.0.0/8"]},
+    "new alarm": {f"{DEV}.deployment": {"alarms": {"p99_latency_seconds": 2.0, "http_5xx_rate_percent": 5.0},
+                                        "notifications": {}}},
+    "platform version": {f"{DEV}.service.platform_version": "LATEST"},
+    "image": {"defaults.app.service.image": "public.ecr.aws/nginx/nginx:1.28"},
+}
+
+
+def _review(plan_of, case: str):
+    return review(plan_of(case, CASES[case])["plan"])
+
+
+def _classes(result) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for f in result.findings:
+        found.setdefault(f.klass, []).append(f.address)
+    return found
+
+
+@pytest.mark.e2e
+def test_a_forced_target_group_replacement_interrupts_and_names_the_attribute(plan_of):
+    result = _review(plan_of, "target group replaced")
+    interrupts = {f.address: f for f in result.of_class(INTERRUPTS)}
+    for color in ("blue", "green"):
+        finding = interrupts[f"aws_lb_target_group.blue-green_load-balancer_{color}"]
+        assert "replaced, because port cannot change in place" in finding.what
+        assert "downtime" in finding.why
+    assert result.blocking(set())
+
+
+@pytest.mark.e2e
+def test_a_wider_ingress_changes_who_can_reach_what(plan_of):
+    result = _review(plan_of, "wider ingress")
+    assert not result.of_class(INTERRUPTS)
+    (finding,) = result.of_class(REACH)
+    assert finding.what == "tcp/80 10.0.0.0/16 → 10.0.0.0/8: wider"
+    assert finding.address == ("aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_16 → "
+                               "aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_8")
+
+
+@pytest.mark.e2e
+def test_the_test_listener_opened_is_named_as_such(plan_of):
+    result = _review(plan_of, "test listener opened")
+    (finding,) = result.of_class(REACH)
+    assert finding.what == "tcp/8080 10.0.0.0/8: opened"
+    assert finding.why == "the test listener serves the new task set before production does"
+
+
+@pytest.mark.e2e
+def test_a_new_alarm_is_safe_in_place(plan_of):
+    result = _review(plan_of, "new alarm")
+    assert not result.findings
+    assert result.counts["aws_cloudwatch_metric_alarm"] == {"created": 1}  # the load balancer's 5xx rate
+    assert result.counts["aws_codedeploy_deployment_group"] == {"updated in place": 1}
+
+
+@pytest.mark.e2e
+def test_a_platform_version_change_takes_effect_at_the_next_deploy(plan_of):
+    result = _review(plan_of, "platform version")
+    (finding,) = result.findings
+    assert finding.klass == NEXT_DEPLOY and finding.address == "output.platform_version"
+    assert finding.what == 'platform_version "1.4.0" → "LATEST"'
+    assert "next `bluegreen deploy`" in finding.why
+
+
+@pytest.mark.e2e
+def test_an_image_change_is_nothing_to_review_because_codedeploy_owns_it(plan_of):
+    result = _review(plan_of, "image")
+    assert not result.findings
+    (note,) = result.notes
+    assert "only the image differs" in note and "Nothing to review: the image is CodeDeploy's" in note
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case,code", [("target group replaced", 4), ("wider ingress", 0), ("image", 0)])
+def test_the_three_formats_and_the_exit_code(plan_of, case, code):
+    plan = plan_of(case, CASES[case])
+    outputs = {}
+    for fmt in ("text", "markdown", "json"):
+        out = io.StringIO()
+        assert cli.main(["review", "--plan", str(plan["file"]), "--format", fmt], out=out, err=io.StringIO()) == code
+        outputs[fmt] = out.getvalue()
+    data = json.loads(outputs["json"])
+    assert bool(data["blocking"]) == (code == 4)
+    assert outputs["markdown"].startswith("### Blue/green plan review")
+    assert "Rollout timeline" in outputs["text"] and "Rollout timeline" in outputs["markdown"]
+    if code == 4:
+        allow = [arg for address in data["blocking"] for arg in ("--allow", address)]
+        assert cli.main(["review", "--plan", str(plan["file"]), *allow], out=io.StringIO(), err=io.StringIO()) == 0
+
+
+@pytest.mark.e2e
+def test_review_runs_the_plan_itself_in_a_stack_folder(plan_of, applied, monkeypatch):
+    plan = plan_of("wider ingress", CASES["wider ingress"])
+    for key, value in applied.env.items():
+        monkeypatch.setenv(key, value)
+    out = io.StringIO()
+    assert cli.main(["review", "--stack-dir", str(plan["dir"]), "--format", "json"], out=out, err=io.StringIO()) == 0
+    assert [f["what"] for f in json.loads(out.getvalue())["findings"]] == ["tcp/80 10.0.0.0/16 → 10.0.0.0/8: wider"]
+
+
+# --- the rollout timeline, from synthesized stacks -----------------------------------------------
+
+def _resources(doc: dict) -> dict[str, dict]:
+    return {f"{kind}.{name}": body for kind, bodies in doc["resource"].items() for name, body in bodies.items()}
+
+
+def test_the_timeline_of_the_defaults(synthesized):
+    timeline = timeline_from(_resources(synthesized["defaults"].doc))
+    lines = timeline.lines()
+    assert lines["new tasks healthy"].startswith("≥ 150 s after a task starts")  # 5 checks × 30 s
+    assert lines["approval"] == "none: traffic moves once the new tasks are healthy"
+    assert lines["traffic shift"] == "all at once"
+    assert lines["old tasks drain"] == "300 s (deregistration delay)"
+    assert lines["rollback window"].startswith("60 min after traffic has moved")
+    assert lines["old task set gone"].startswith("≥ 62 min")
+
+
+@pytest.mark.parametrize("name,traffic,minutes", [
+    ("CodeDeployDefault.ECSAllAtOnce", "all at once", 0),
+    ("CodeDeployDefault.ECSCanary10Percent5Minutes", "10% first, the other 90% after 5 min", 5),
+    ("CodeDeployDefault.ECSCanary10Percent15Minutes", "10% first, the other 90% after 15 min", 15),
+    ("CodeDeployDefault.ECSLinear10PercentEvery1Minutes", "10% every 1 min: 10 steps, 100% after 9 min", 9),
+    ("CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "10% every 3 min: 10 steps, 100% after 27 min", 27),
+])
+def test_the_timeline_of_each_predefined_config(name, traffic, minutes):
+    assert set(PREDEFINED_SHIFTS) >= {name}
+    group = {"deployment_config_name": name, "blue_green_deployment_config": {}}
+    timeline = timeline_from({"aws_codedeploy_deployment_group.g": group})
+    assert timeline.lines()["traffic shift"] == traffic and timeline.shift_minutes == minutes
+
+
+@pytest.mark.parametrize("scenario,traffic", [
+    ("canary-alarms", "20% first, the other 80% after 10 min"),
+    ("linear-requests", "25% every 2 min: 4 steps, 100% after 6 min"),
+])
+def test_the_timeline_of_a_custom_shift(synthesized, scenario, traffic):
+    assert timeline_from(_resources(synthesized[scenario].doc)).lines()["traffic shift"] == traffic
+
+
+def test_the_timeline_of_an_approval_wait(synthesized):
+    lines = timeline_from(_resources(synthesized["approval"].doc)).lines()
+    assert lines["approval"] == ("waits up to 30 min for `aws deploy continue-deployment`, then stops and rolls "
+                                 "back")
+    assert lines["traffic shift"] == "10% first, the other 90% after 5 min"
+    assert lines["rollback window"].startswith("5 min after traffic has moved")
+
+
+def test_a_file_that_is_no_plan_is_one_line(tmp_path):
+    for text, pattern in [("nope", "is not JSON"), ('{"values": {}}', "is not a Terraform plan")]:
+        path = tmp_path / "plan.json"
+        path.write_text(text)
+        err = io.StringIO()
+        assert cli.main(["review", "--plan", str(path)], out=io.StringIO(), err=err) == 2
+        assert pattern in err.getvalue() and len(err.getvalue().splitlines()) == 1
+    with pytest.raises(PlanError):
+        load_plan("[]", "x")
+
+
+def test_the_timeline_shows_before_and_after_where_the_plan_changes_it(synthesized):
+    from ecs_bluegreen.cli.review import rollout_timeline
+
+    before, after = _resources(synthesized["defaults"].doc), _resources(synthesized["approval"].doc)
+    plan = {"format_version": "1.2", "resource_changes": [
+        {"address": address, "type": address.split(".")[0], "mode": "managed",
+         "change": {"actions": ["update"], "before": before[address], "after": after[address]}}
+        for address in sorted(set(before) & set(after))]}
+    (entry,) = rollout_timeline(plan)
+    lines = {line["step"]: line for line in entry["lines"]}
+    assert lines["approval"]["before"] == "none: traffic moves once the new tasks are healthy"
+    assert lines["approval"]["after"].startswith("waits up to 30 min")
+    assert lines["traffic shift"]["before"] == "all at once"
+    assert lines["new tasks healthy"]["before"] is None  # unchanged
