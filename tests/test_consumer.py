@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,6 +148,10 @@ def test_two_services_share_the_vpc_without_collisions(synthesized):
         assert len(lb["subnets"]) == 2 and all("aws_subnet.shared_public-" in s for s in lb["subnets"])
     outputs = set(shop["output"])
     assert {f"api_{n}" for n in OUTPUT_NAMES} | {f"web_{n}" for n in OUTPUT_NAMES} <= outputs
+    # A ReadableStack: every address is its construct path, the consumer's own resources included.
+    addresses = [name for block in ("resource", "data") for bodies in shop.get(block, {}).values() for name in bodies]
+    assert "api_ecs_service" in shop["resource"]["aws_ecs_service"] and "shared_vpc" in shop["resource"]["aws_vpc"]
+    assert not [a for a in addresses if re.search(r"_[0-9A-F]{8}$", a)]
 
 
 def test_the_second_stack_reads_the_first_through_a_cross_stack_reference(synthesized):

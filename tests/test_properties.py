@@ -52,7 +52,7 @@ service = st.fixed_dictionaries({"image": images}, optional={
     "memory": st.sampled_from([512, 1024, 2048, 4096, 3000]),
     "desired_count": counts,
     "environment": st.dictionaries(st.sampled_from(["A", "LOG_LEVEL", "1BAD"]), st.sampled_from(["x", 1]), max_size=2),
-    "platform_version": st.sampled_from(["1.4.0", "LATEST", "v1"]),
+    "platform_version": mostly(st.sampled_from(["1.4.0", "LATEST"]), st.sampled_from(["v1", "1.3.0"])),
     "log_retention_days": st.sampled_from([1, 30, 365, 13, 0]),
     "autoscaling": _maybe(st.fixed_dictionaries({}, optional={
         "min_capacity": counts, "max_capacity": counts, "cpu_target_percent": st.integers(0, 100),

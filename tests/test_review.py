@@ -100,6 +100,7 @@ def test_a_wider_ingress_changes_who_can_reach_what(plan_of):
     assert not result.of_class(INTERRUPTS)
     (finding,) = result.of_class(REACH)
     assert finding.what == "tcp/80 10.0.0.0/16 → 10.0.0.0/8: wider"
+    assert finding.why == "16,711,680 more addresses can reach it."
     assert finding.address == ("aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_16 → "
                                "aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_8")
 
@@ -116,8 +117,9 @@ def test_the_test_listener_opened_is_named_as_such(plan_of):
 def test_a_new_alarm_is_safe_in_place(plan_of):
     result = _review(plan_of, "new alarm")
     assert not result.findings
-    assert result.counts["aws_cloudwatch_metric_alarm"] == {"created": 1}  # the load balancer's 5xx rate
-    assert result.counts["aws_codedeploy_deployment_group"] == {"updated in place": 1}
+    # The load balancer's 5xx rate. (The deployment group's alarm list changes too, but the emulator
+    # plan ignores alarm_configuration, which moto reads back empty: EMULATOR_GAPS.)
+    assert result.counts == {"aws_cloudwatch_metric_alarm": {"created": 1}}
 
 
 @pytest.mark.e2e
@@ -138,17 +140,25 @@ def test_an_image_change_is_nothing_to_review_because_codedeploy_owns_it(plan_of
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("case,code", [("target group replaced", 4), ("wider ingress", 0), ("image", 0)])
-def test_the_three_formats_and_the_exit_code(plan_of, case, code):
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_three_formats_and_the_exit_code(plan_of, case):
     plan = plan_of(case, CASES[case])
+    result = review(plan["plan"])
+    code = 4 if result.of_class(INTERRUPTS) else 0
     outputs = {}
     for fmt in ("text", "markdown", "json"):
         out = io.StringIO()
         assert cli.main(["review", "--plan", str(plan["file"]), "--format", fmt], out=out, err=io.StringIO()) == code
         outputs[fmt] = out.getvalue()
     data = json.loads(outputs["json"])
+    assert [(f["klass"], f["address"]) for f in data["findings"]] == [(f.klass, f.address) for f in result.findings]
+    assert data["in_place"] == result.counts and data["notes"] == result.notes
     assert bool(data["blocking"]) == (code == 4)
     assert outputs["markdown"].startswith("### Blue/green plan review")
+    for finding in result.findings:
+        assert f"   {finding.address}" in outputs["text"] and f"| `{finding.address}`" in outputs["markdown"]
+    for note in result.notes:
+        assert f"note: {note}" in outputs["text"] and f"> {note}" in outputs["markdown"]
     assert "Rollout timeline" in outputs["text"] and "Rollout timeline" in outputs["markdown"]
     if code == 4:
         allow = [arg for address in data["blocking"] for arg in ("--allow", address)]

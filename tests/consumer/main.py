@@ -2,7 +2,7 @@
 
 Stacks:
 - "shop": two blue/green services, api and web, in one VPC that this project creates and passes
-  in; each service's outputs under its own prefix.
+  in; each service's outputs under its own prefix; a ReadableStack, so no address has a hash.
 - "shop-edge": a CDKTF cross-stack reference to the shop stack (web's production URL in SSM).
 - "web-reader", when READ_STATE holds {"bucket", "key", "region", "endpoint"}: reads another
   project's blue/green stack through S3 remote state, and builds on its outputs an SSM parameter
@@ -19,7 +19,14 @@ from cdktf import App, DataTerraformRemoteStateS3, TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderEndpoints
 from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
-from ecs_bluegreen import BlueGreenServiceProps, EcsBlueGreen, NetworkProps, ServiceProps, service_outputs
+from ecs_bluegreen import (
+    BlueGreenServiceProps,
+    EcsBlueGreen,
+    NetworkProps,
+    ReadableStack,
+    ServiceProps,
+    service_outputs,
+)
 from modules.network import SharedVpc
 
 import modules
@@ -28,7 +35,7 @@ REGION = "ap-northeast-1"
 
 
 def shop(app: App) -> EcsBlueGreen:
-    stack = TerraformStack(app, "shop")
+    stack = ReadableStack(app, "shop")  # addresses without a hash: api_ecs_service, shared_vpc
     AwsProvider(stack, "aws", region=REGION, default_tags=[{"tags": {"Owner": modules.OWNER}}])
     shared = SharedVpc(stack, "shared", cidr="10.20.0.0/16", zones=(f"{REGION}a", f"{REGION}c"))
     network = NetworkProps(vpc_id=shared.vpc.id, public_subnet_ids=tuple(s.id for s in shared.public),

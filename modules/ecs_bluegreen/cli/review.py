@@ -196,6 +196,10 @@ def _pair_rules(rules: list[tuple[Finding, Mapping[str, Any], Mapping[str, Any]]
         size = ("wider" if old.version == new.version and old.subnet_of(new) else
                 "narrower" if old.version == new.version and new.subnet_of(old) else "changed")
         finding.what = f"{_rule(before)} → {new}: {size}"
+        if size != "changed":
+            more = abs(new.num_addresses - old.num_addresses)
+            finding.why = " ".join(filter(None, [f"{more:,} {'more' if size == 'wider' else 'fewer'} addresses can "
+                                                 "reach it.", finding.why]))
         finding.address = f"{old_finding.address} → {finding.address}"
         old_finding.klass = 0  # folded into the opened rule's finding
 
