@@ -134,12 +134,17 @@ def _json_path(path: str) -> str:
     return f"bluegreen.{path}"
 
 
+def _bounded(examples: int):
+    """Deterministic, bounded property runs, like test_properties.py."""
+    return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
 WRONG_KINDS = [("a string", "x"), ("a number", 7), ("a list", ["x"]), ("an object", {"x": 1}), ("a boolean", True),
                ("null", None)]
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@_bounded(200)
 @given(path=st.sampled_from(PATHS), wrong=st.sampled_from(WRONG_KINDS))
 def test_a_value_of_the_wrong_kind_anywhere_is_refused_by_path(path, wrong):
     kind, value = wrong
@@ -161,8 +166,7 @@ MANGLES = [("a trailing newline", "{}\n"), ("a leading space", " {}"), ("a tab i
            ("a trailing space", "{} "), ("a carriage return", "{}\r"), ("a NUL", "{}\x00")]
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@_bounded(200)
 @given(path=st.sampled_from(STRING_PATHS), mangle=st.sampled_from(MANGLES))
 def test_whitespace_or_control_characters_in_any_string_are_refused(path, mangle):
     what, template = mangle
@@ -174,8 +178,7 @@ def test_whitespace_or_control_characters_in_any_string_are_refused(path, mangle
 NUMBER_PATHS = [path for path, value in _leaves(FULL) if isinstance(value, (int, float)) and not isinstance(value, bool)]
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@_bounded(60)
 @given(path=st.sampled_from(NUMBER_PATHS), value=st.sampled_from([math.nan, math.inf, -math.inf]))
 def test_non_finite_numbers_are_refused(path, value):
     config = _set(FULL, path, value)

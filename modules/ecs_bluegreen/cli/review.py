@@ -127,7 +127,7 @@ def _rule(values: Mapping[str, Any]) -> str:
     protocol = values.get("ip_protocol") or values.get("protocol") or "?"
     ports = values.get("from_port")
     if ports is None or protocol == "-1":
-        return f"all traffic {'to' if 'egress' in str(values.get('type', '')) else 'with'} {source}"
+        return f"all traffic {source}"
     end = values.get("to_port")
     span = f"{ports}" if end in (None, ports) else f"{ports}-{end}"
     return f"{protocol}/{span} {source}"
