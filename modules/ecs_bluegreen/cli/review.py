@@ -460,7 +460,7 @@ def as_text(result: Review, allowed: set[str]) -> str:
         findings = result.of_class(klass)
         if klass == IN_PLACE:
             lines = _count_line(result.counts)
-            out.append(f"{klass}. {title}: {'nothing' if not lines else ''}")
+            out.append(f"{klass}. {title}:" + ("" if lines else " nothing"))
             out += [f"   {line}" for line in lines]
             continue
         out.append(f"{klass}. {title}: {len(findings) or 'nothing'}")
