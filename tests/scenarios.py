@@ -149,4 +149,10 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
         load_balancer=LoadBalancerProps(certificate_arn=CERTIFICATE, redirect_http=False, internal=True),
         network=NetworkProps(availability_zones=("ap-northeast-1a", "ap-northeast-1c")),
     ),
+    # The task's shape: Graviton, more ephemeral storage, a read-only root file system, a stop timeout.
+    "graviton": _settings(
+        "web-graviton",
+        service=ServiceProps(image=IMAGE, cpu_architecture="ARM64", ephemeral_storage_gib=50,
+                             readonly_root_filesystem=True, stop_timeout_seconds=90),
+    ),
 }

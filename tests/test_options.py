@@ -196,3 +196,19 @@ def test_region_and_default_tags_reach_the_provider(synthesized):
     assert provider["region"] == "eu-west-1"
     assert provider["default_tags"] == [{"tags": {"Team": "platform", "CostCenter": "42"}}]
     assert doc["terraform"]["backend"]["s3"]["region"] == "eu-west-1"
+
+
+def test_the_task_shape_is_set_only_where_it_differs_from_ecs_defaults(synthesized):
+    """ARM64, more ephemeral storage, a read-only root file system and a stop timeout reach the task
+    definition (scenario "graviton"); the defaults add nothing, so the default task definition stays
+    as it was."""
+    (default,) = resources(synthesized["defaults"].doc, "aws_ecs_task_definition").values()
+    assert "runtime_platform" not in default and "ephemeral_storage" not in default
+    (container,) = json.loads(default["container_definitions"])
+    assert "readonlyRootFilesystem" not in container and "stopTimeout" not in container
+
+    (task,) = resources(synthesized["graviton"].doc, "aws_ecs_task_definition").values()
+    assert task["runtime_platform"] == {"cpu_architecture": "ARM64", "operating_system_family": "LINUX"}
+    assert task["ephemeral_storage"] == {"size_in_gib": 50}
+    (container,) = json.loads(task["container_definitions"])
+    assert container["readonlyRootFilesystem"] is True and container["stopTimeout"] == 90

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from constructs import Construct
 
@@ -25,7 +25,11 @@ from ..aws.ecs_service import (
     EcsServiceLoadBalancer,
     EcsServiceNetworkConfiguration,
 )
-from ..aws.ecs_task_definition import EcsTaskDefinition
+from ..aws.ecs_task_definition import (
+    EcsTaskDefinition,
+    EcsTaskDefinitionEphemeralStorage,
+    EcsTaskDefinitionRuntimePlatform,
+)
 from ..aws.lb import Lb
 from ..aws.lb_target_group import LbTargetGroup
 from ..aws.security_group import SecurityGroup
@@ -134,10 +138,21 @@ class ServiceProps:
     """Container Insights on a created cluster. Default: True."""
     autoscaling: AutoscalingProps | None = None
     """Scale the task count on CPU; Terraform then ignores desired_count. Default: None (off)."""
+    cpu_architecture: Literal["X86_64", "ARM64"] = "X86_64"
+    """CPU architecture of the tasks: "ARM64" runs them on Graviton, for an image built for it. Default: "X86_64"."""
+    ephemeral_storage_gib: int = 20
+    """Ephemeral storage of each task in GiB, 21 to 200 for more than Fargate's free 20. Default: 20."""
+    readonly_root_filesystem: bool = False
+    """Mount the container's root file system read-only, so the app cannot change its image. Default: False."""
+    stop_timeout_seconds: int = 30
+    """Seconds between SIGTERM and SIGKILL when a task stops, 2 to 120. Default: 30."""
 
     def __post_init__(self) -> None:
         check_types(self)
         check_image("service.image", self.image)
+        if self.ephemeral_storage_gib != 20:
+            check_range("service.ephemeral_storage_gib", self.ephemeral_storage_gib, 21, 200, "GiB")
+        check_range("service.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120, "seconds")
         if not matches(_CONTAINER_NAME, self.container_name):
             raise SettingsError(
                 "service.container_name", self.container_name,
@@ -257,6 +272,17 @@ class FargateService(Construct):
             "volumesFrom": [],
             "systemControls": [],
         }
+        # Only what differs from ECS's own defaults, so that the default task shape stays as it was.
+        if props.readonly_root_filesystem:
+            container["readonlyRootFilesystem"] = True
+        if props.stop_timeout_seconds != 30:
+            container["stopTimeout"] = props.stop_timeout_seconds
+        shape = {}
+        if props.cpu_architecture != "X86_64":
+            shape["runtime_platform"] = EcsTaskDefinitionRuntimePlatform(
+                operating_system_family="LINUX", cpu_architecture=props.cpu_architecture)
+        if props.ephemeral_storage_gib != 20:
+            shape["ephemeral_storage"] = EcsTaskDefinitionEphemeralStorage(size_in_gib=props.ephemeral_storage_gib)
         self.task_definition = EcsTaskDefinition(
             self, "task", family=name,
             requires_compatibilities=["FARGATE"], network_mode="awsvpc",
@@ -266,6 +292,7 @@ class FargateService(Construct):
             # Who registered a revision: `bluegreen deploy` tells its own revisions from Terraform's,
             # and from ones made by hand (modules/revisions.py).
             tags={REGISTERED_BY: BY_TERRAFORM},
+            **shape,
         )
 
         self.security_group = SecurityGroup(
