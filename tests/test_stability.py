@@ -117,7 +117,7 @@ def test_two_services_in_one_stack_keep_distinct_readable_addresses(tmp_path):
 
 
 def test_ids_that_would_share_an_address_keep_distinct_ones():
-    """"a b" and "a-b" both read as "a-b": the later one keeps CDKTF's hashed address."""
+    """"a b" and "a-b" both read as "a-b": the later one gets a hash of its path appended."""
     from ecs_bluegreen import ReadableStack
     from ecs_bluegreen.aws.data_aws_region import DataAwsRegion
 

@@ -38,9 +38,8 @@ def readable_address(components: list[str]) -> str:
 class ReadableStack(TerraformStack):
     """A TerraformStack whose resources, data sources and outputs are addressed by their construct
     path, with no hash suffix. If two paths would give one address (ids that differ only in
-    characters Terraform does not allow, e.g. "a b" and "a-b"), the later one keeps CDKTF's
-    hashed address (its readable one and a hash of its path), so that no two elements ever share
-    one."""
+    characters Terraform does not allow, e.g. "a b" and "a-b"), the later one gets a hash of its
+    path appended, so that no two elements ever share one."""
 
     def _allocate_logical_id(self, tf_element: Any) -> str:  # the jsii override of allocateLogicalId
         node = getattr(tf_element, "node", tf_element)
@@ -54,7 +53,7 @@ class ReadableStack(TerraformStack):
         owner = taken.setdefault(address, node.path)
         if owner == node.path:
             return address
-        return f"{address}_{hashlib.md5(node.path.encode()).hexdigest()[:8].upper()}"
+        return f"{address}_{hashlib.sha256(node.path.encode()).hexdigest()[:8].upper()}"
 
 
 def move_from(scope: Any, old_path: str) -> int:
