@@ -485,16 +485,18 @@ def test_a_silent_endpoint_fails_within_30_seconds(tmp_path):
 
 # --- noise: what a run prints that nobody can act on -----------------------------------------------
 
-def test_node_is_the_bundled_one_and_quiet_whatever_path_says():
+def test_node_is_the_bundled_one_and_quiet_whatever_path_says(tmp_path):
     from ecs_bluegreen.node import QUIET, bundled_node, configure
 
     environ: dict[str, str] = {"NODE_OPTIONS": "--max-old-space-size=4096"}
     configure(environ)
     assert environ["JSII_NODE"] == str(bundled_node())
     assert environ["NODE_OPTIONS"] == f"{QUIET} --max-old-space-size=4096"
-    mine = {"JSII_NODE": "/opt/node/bin/node", "NODE_OPTIONS": "--disable-warning=DEP0044"}
+    # A Node the user chose (any path; configure only reads the setting) and their own options win.
+    chosen = {"JSII_NODE": str(tmp_path / "my-node" / "bin" / "node"), "NODE_OPTIONS": "--disable-warning=DEP0044"}
+    mine = dict(chosen)
     configure(mine)
-    assert mine == {"JSII_NODE": "/opt/node/bin/node", "NODE_OPTIONS": "--disable-warning=DEP0044"}
+    assert mine == chosen
 
 
 def test_main_py_without_the_virtualenv_on_path_prints_only_its_own_lines(tmp_path):

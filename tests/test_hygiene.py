@@ -60,13 +60,14 @@ def test_the_check_finds_both_kinds(git, tmp_path):
     _git(repo, "init", "-q")
     (repo / ".gitignore").write_text(".venv-checkov\nbuild\n")
     (repo / "build").write_text("made by a set-up step\n")
-    (repo / ".venv-checkov").symlink_to("/tmp/ckv")
+    outside = tmp_path / "ckv"  # an absolute path beside the scratch repository, not in it
+    (repo / ".venv-checkov").symlink_to(outside)
     (repo / "tools").mkdir()
     (repo / "tools" / "up").symlink_to("../../elsewhere")
     (repo / "tools" / "inside").symlink_to("../build")
     _git(repo, "add", "-f", ".")
     assert sorted(hygiene_problems(repo)) == [
-        ".venv-checkov: symlink to /tmp/ckv, outside the repository",
+        f".venv-checkov: symlink to {outside}, outside the repository",
         ".venv-checkov: tracked, but .gitignore matches it",
         "build: tracked, but .gitignore matches it",
         "tools/up: symlink to ../../elsewhere, outside the repository",
