@@ -1,8 +1,26 @@
-"""Small helpers to read a synthesized cdk.tf.json: find resources by type and construct path."""
+"""Small helpers to read a synthesized cdk.tf.json (find resources by type and construct path),
+and to change one setting of a JSON config."""
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
+
+
+def with_setting(config: dict, path: str, value: Any) -> dict:
+    """A copy of `config` with `value` at `path` ("defaults.app.service.cpu", "a.list[0]"); the
+    objects on the way are made where missing."""
+    config = copy.deepcopy(config)
+    *parents, last = re.findall(r"[^.\[\]]+|\[\d+\]", path)
+    target = config
+    for part in parents:
+        target = target[int(part[1:-1])] if part.startswith("[") else target.setdefault(part, {})
+    if last.startswith("["):
+        target[int(last[1:-1])] = value
+    else:
+        target[last] = value
+    return config
 
 
 def resources(doc: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from ecs_bluegreen import SettingsError, bootstrap_settings, environment_settings
+from helpers import with_setting
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,20 +94,6 @@ def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
 PATHS = [path for path, _ in _leaves(FULL) if path]
 
 
-def _set(config: dict, path: str, value: Any) -> dict:
-    config = copy.deepcopy(config)
-    parts = re.findall(r"[^.\[\]]+|\[\d+\]", path)
-    target = config
-    for part in parts[:-1]:
-        target = target[int(part[1:-1])] if part.startswith("[") else target.setdefault(part, {})
-    last = parts[-1]
-    if last.startswith("["):
-        target[int(last[1:-1])] = value
-    else:
-        target[last] = value
-    return config
-
-
 def _load(config: dict) -> None:
     """Everything main.py builds its stacks from, through JSON as cdktf.json gives it."""
     text = json.dumps({"context": {"bluegreen": config}})
@@ -152,13 +139,15 @@ def test_a_value_of_the_wrong_kind_anywhere_is_refused_by_path(path, wrong):
     if type(original) is type(value) or (isinstance(original, (int, float)) and isinstance(value, (int, float))
                                         and not isinstance(value, bool) and not isinstance(original, bool)):
         return  # the same kind: not this class
-    error = _refused(_set(FULL, path, value))
+    error = _refused(with_setting(FULL, path, value))
     if error is None:
         # Accepted: only where that kind is valid too (null for an optional setting, a number
         # where a float goes).
         assert value is None or FREE_TEXT.search(path), f"{kind} at {path} was accepted"
         return
-    assert error.field.startswith(_json_path(path)), (path, str(error))
+    # Named at the path; null unsets an optional setting, which a rule between settings may then
+    # refuse where the other setting is (test_listener_https without certificate_arn).
+    assert error.field.startswith(_json_path(path)) or value is None, (path, str(error))
 
 
 STRING_PATHS = [path for path, value in _leaves(FULL) if isinstance(value, str) and not FREE_TEXT.search(path)]
@@ -171,7 +160,7 @@ MANGLES = [("a trailing newline", "{}\n"), ("a leading space", " {}"), ("a tab i
 def test_whitespace_or_control_characters_in_any_string_are_refused(path, mangle):
     what, template = mangle
     value = dict(_leaves(FULL))[path]
-    error = _refused(_set(FULL, path, template.format(value)))
+    error = _refused(with_setting(FULL, path, template.format(value)))
     assert error is not None, f"{what} in {path} ({template.format(value)!r}) was accepted"
 
 
@@ -181,7 +170,7 @@ NUMBER_PATHS = [path for path, value in _leaves(FULL) if isinstance(value, (int,
 @_bounded(60)
 @given(path=st.sampled_from(NUMBER_PATHS), value=st.sampled_from([math.nan, math.inf, -math.inf]))
 def test_non_finite_numbers_are_refused(path, value):
-    config = _set(FULL, path, value)
+    config = with_setting(FULL, path, value)
     text = json.dumps({"bluegreen": config})  # NaN and Infinity, as Python's JSON writes them
     try:
         data = json.loads(text)["bluegreen"]
@@ -206,7 +195,7 @@ def test_the_references_to_the_region_are_all_found():
 
 @pytest.mark.parametrize("path", sorted(OTHER_REGION))
 def test_a_reference_to_another_region_is_refused(path):
-    error = _refused(_set(FULL, path, OTHER_REGION[path]))
+    error = _refused(with_setting(FULL, path, OTHER_REGION[path]))
     assert error is not None, f"{OTHER_REGION[path]} at {path} was accepted"
     assert error.field == _json_path(path).split("[")[0] or path == "defaults.region", error
 
@@ -235,7 +224,7 @@ def test_a_missing_setting_is_named_where_writing_it_fixes_it():
             missing[path] = error.field
             named = error.field.removeprefix("bluegreen.")
             # Every required setting of FULL is in its defaults: the error must name that place.
-            assert _refused(_set(_without(FULL, path), named, _value_at(FULL, named))) is None, (path, str(error))
+            assert _refused(with_setting(_without(FULL, path), named, _value_at(FULL, named))) is None, (path, str(error))
             assert re.fullmatch(r".+: not set\. This setting is required: \S.+", str(error)), str(error)
     assert {"defaults.backend.bucket", "defaults.app.service", "defaults.app.service.image",
             "defaults.app.deployment.traffic_shift.type"} <= set(missing), missing
@@ -321,7 +310,7 @@ def test_a_name_too_long_is_the_projects_to_fix():
 
 
 def test_a_bad_bucket_in_the_defaults_is_named_there_for_the_bootstrap_stack_too():
-    config = _set(FULL, "defaults.backend.bucket", "Bad_Bucket")
+    config = with_setting(FULL, "defaults.backend.bucket", "Bad_Bucket")
     with pytest.raises(SettingsError, match=r"^bluegreen\.defaults\.backend\.bucket: invalid value 'Bad_Bucket'"):
         bootstrap_settings(config)
 
@@ -527,7 +516,7 @@ def test_every_setting_of_the_full_config_passes_validate_and_plan_on_the_emulat
     region = FULL["defaults"]["region"]
     moto.client("s3", region).create_bucket(Bucket="full-tfstate",
                                             CreateBucketConfiguration={"LocationConstraint": region})
-    config = _set(FULL, "defaults.backend", {"bucket": "full-tfstate", "region": region})
+    config = with_setting(FULL, "defaults.backend", {"bucket": "full-tfstate", "region": region})
     config["defaults"]["endpoint"] = {"url": moto.url}
     stacks = synth_example(config, tmp_path)
     assert terraform.validate(stacks / "shop-state")["valid"]
@@ -559,6 +548,6 @@ AWS_REFUSES = {
 @pytest.mark.parametrize("case", sorted(AWS_REFUSES))
 def test_a_value_aws_would_refuse_is_refused_first(case):
     path, value = AWS_REFUSES[case]
-    error = _refused(_set(FULL, path, value))
+    error = _refused(with_setting(FULL, path, value))
     assert error is not None, f"{case}: {value!r} at {path} was accepted"
     assert error.field.startswith(f"bluegreen.{path.split('.')[0]}"), str(error)

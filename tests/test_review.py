@@ -4,7 +4,6 @@ timeline, from synthesized stacks, for the predefined configs, custom shifts and
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 from typing import Any
@@ -22,18 +21,9 @@ from ecs_bluegreen.cli.review import (
     timeline_from,
 )
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
+from helpers import with_setting
 
 SERVICE = "aws_ecs_service.blue-green_ecs_service"
-
-
-def _changed(config: dict, path: str, value: Any) -> dict:
-    config = copy.deepcopy(config)
-    *parents, last = path.split(".")
-    target = config
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[last] = value
-    return config
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +36,7 @@ def plan_of(applied, tmp_path_factory):
         if name not in made:
             config = base
             for path, value in changes.items():
-                config = _changed(config, path, value)
+                config = with_setting(config, path, value)
             workdir = synth_example(config, tmp_path_factory.mktemp(name)) / "web-dev"
             tolerate_emulator_gaps(workdir / "cdk.tf.json")
             run = applied.terraform.run

@@ -26,3 +26,13 @@ TERRAFORM_REVISION = "bluegreen:terraform-revision"
 """Tag on a revision `bluegreen deploy` registered: the Terraform revision it started from."""
 BY_TERRAFORM = "terraform"
 BY_DEPLOY = "bluegreen deploy"
+
+PREDEFINED_SHIFTS = {
+    "CodeDeployDefault.ECSAllAtOnce": ("all-at-once", 100, 0),
+    "CodeDeployDefault.ECSCanary10Percent5Minutes": ("canary", 10, 5),
+    "CodeDeployDefault.ECSCanary10Percent15Minutes": ("canary", 10, 15),
+    "CodeDeployDefault.ECSLinear10PercentEvery1Minutes": ("linear", 10, 1),
+    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes": ("linear", 10, 3),
+}
+"""CodeDeploy's predefined ECS deployment configs, and how each moves traffic: (kind, percent per
+step, minutes between steps). The stacks accept these names; `bluegreen review` reads the steps."""

@@ -31,7 +31,7 @@ from typing import Any, Union, get_args, get_origin
 from ..validation import MISSING, SettingsError, check_value, field_docs
 from .stack import BootstrapSettings, StackSettings
 
-_ENV_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+NAME_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 TOP_LEVEL = ("project", "defaults", "environments", "bootstrap")
 
 
@@ -56,8 +56,10 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def from_mapping(cls: type, data: Any, path: str) -> Any:
-    """Build props class `cls` from JSON-like `data`; every error names its setting under `path`."""
+def _read(cls: type, data: Any, path: str, *, build: bool) -> Any:
+    """Walk JSON-like `data` as props class `cls`: every key known, every value of its setting's
+    kind, errors named under `path`. With `build`, also the required keys and the props themselves
+    (with the rules between settings); without, one layer's shape alone."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     if not isinstance(data, Mapping):
         raise SettingsError(path, data, f"Expected an object with keys from: {', '.join(fields)}.")
@@ -65,42 +67,40 @@ def from_mapping(cls: type, data: Any, path: str) -> Any:
         if key not in fields:
             raise SettingsError(_join(path, key), data[key],
                                 f"Unknown setting. Valid keys here: {', '.join(fields)}.")
-    for name, f in fields.items():
-        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if required and name not in data:
-            what = field_docs(cls).get(name, "").removesuffix(" Required.")
-            raise SettingsError(_join(path, name), MISSING, f"This setting is required: {what[:1].lower()}{what[1:]}"
-                                if what else "This setting is required.")
+    if build:
+        for name, f in fields.items():
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required and name not in data:
+                what = field_docs(cls).get(name, "").removesuffix(" Required.")
+                raise SettingsError(_join(path, name), MISSING,
+                                    f"This setting is required: {what[:1].lower()}{what[1:]}"
+                                    if what else "This setting is required.")
     hints = typing.get_type_hints(cls, include_extras=True)
-    kwargs = {}
+    values = {}
     for key, value in data.items():
         nested = _dataclass_in(hints[key])
         if nested is not None and value is not None:
-            kwargs[key] = from_mapping(nested, value, _join(path, key))
+            values[key] = _read(nested, value, _join(path, key), build=build)
         else:
-            kwargs[key] = check_value(_join(path, key), value, hints[key], from_json=True)
+            values[key] = check_value(_join(path, key), value, hints[key], from_json=True)
+    if not build:
+        return None
     try:
-        return cls(**kwargs)
+        return cls(**values)
     except SettingsError as err:
         raise err.at(_relocate(err.field, cls.SETTING, path)) from None
+
+
+def from_mapping(cls: type, data: Any, path: str) -> Any:
+    """Build props class `cls` from JSON-like `data`; every error names its setting under `path`."""
+    return _read(cls, data, path, build=True)
 
 
 def check_shape(cls: type, data: Any, path: str) -> None:
     """Check one layer of settings (the defaults, an environment's overrides) on its own: every
     key known, every value of its setting's kind, where it was written. Required keys and the
     rules between settings wait for the merged settings (from_mapping)."""
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    if not isinstance(data, Mapping):
-        raise SettingsError(path, data, f"Expected an object with keys from: {', '.join(fields)}.")
-    hints = typing.get_type_hints(cls, include_extras=True)
-    for key, value in data.items():
-        if key not in fields:
-            raise SettingsError(_join(path, key), value, f"Unknown setting. Valid keys here: {', '.join(fields)}.")
-        nested = _dataclass_in(hints[key])
-        if nested is not None and value is not None:
-            check_shape(nested, value, _join(path, key))
-        else:
-            check_value(_join(path, key), value, hints[key], from_json=True)
+    _read(cls, data, path, build=False)
 
 
 class _Layers:
@@ -167,7 +167,7 @@ def _project_and_defaults(config: Any) -> tuple[str, Mapping[str, Any]]:
         raise SettingsError(f"bluegreen.{unknown[0]}", config[unknown[0]],
                             f"Unknown setting. Valid keys here: {', '.join(TOP_LEVEL)}.")
     project = config.get("project")
-    if not isinstance(project, str) or not _ENV_NAME.fullmatch(project):
+    if not isinstance(project, str) or not NAME_PATTERN.fullmatch(project):
         raise SettingsError("bluegreen.project", project,
                             "Name the project with lowercase letters, digits and hyphens, e.g. 'web'.")
     defaults = config.get("defaults", {})
@@ -215,7 +215,7 @@ def environment_settings(config: Mapping[str, Any], selected: list[str] | None =
                                 f"Choose from the configured environments: {', '.join(names)}.")
     settings: dict[str, StackSettings] = {}
     for env in selected or names:
-        if not _ENV_NAME.fullmatch(env):
+        if not NAME_PATTERN.fullmatch(env):
             raise SettingsError(f"bluegreen.environments.{env}", env,
                                 "Name environments with lowercase letters, digits and hyphens.")
         overrides = environments[env]

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from ..validation import field_docs
+from .config import NAME_PATTERN
 from .stack import BootstrapSettings, StackSettings
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "settings.schema.json"
-NAME = r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?![\s\S])"
+NAME = rf"^{NAME_PATTERN.pattern}(?![\s\S])"  # the loader's rule for project and environment names
 # Text without control characters or spaces at either end. Lookaheads only, and `(?![\s\S])` for
 # the end: a validator in Python reads `$` as "before a final newline", one in JavaScript does not.
 TEXT = r"^(?![\s\S]*[\x00-\x1f\x7f])(?!\s)(?![\s\S]*\s(?![\s\S]))"

@@ -122,19 +122,31 @@ def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: s
     if stack_dir is None:
         raise DeployError("say where the stack is: --stack-dir cdktf.out/stacks/<stack> or "
                           "--outputs <file from `terraform output -json`>", 2)
+    text = terraform_in(stack_dir, ["output", "-json"], instead="--outputs with a saved `terraform output -json`",
+                        exit_code=2, timeout=300)
+    return StackOutputs.from_mapping(json.loads(text or "{}"), str(stack_dir), prefix)
+
+
+def terraform_in(stack_dir: Path, *commands: list[str], instead: str, exit_code: int, timeout: float) -> str:
+    """Run Terraform commands in a stack folder the last synth wrote; the last one's output. A
+    failure is one line: the folder is no stack, Terraform is missing (`instead` says what to pass
+    then), or a command failed (its first error line, exit `exit_code`)."""
     if not (stack_dir / "cdk.tf.json").is_file():
         raise DeployError(f"{stack_dir} is not a synthesized stack folder (no cdk.tf.json): "
                           "use cdktf.out/stacks/<stack>", 2)
     check_current(stack_dir)
     terraform = shutil.which("terraform")
     if terraform is None:
-        raise DeployError("terraform is not on PATH; pass --outputs with a saved `terraform output -json`", 2)
-    proc = subprocess.run([terraform, "output", "-json", "-no-color"], cwd=stack_dir,
-                          capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        first = next((line.strip() for line in proc.stderr.splitlines() if line.strip().strip("╷│╵")), "")
-        raise DeployError(f"terraform output failed in {stack_dir}: {first.strip('│ ')}", 2)
-    return StackOutputs.from_mapping(json.loads(proc.stdout or "{}"), str(stack_dir), prefix)
+        raise DeployError(f"terraform is not on PATH; pass {instead}", 2)
+    stdout = ""
+    for command in commands:
+        proc = subprocess.run([terraform, *command, "-no-color"], cwd=stack_dir, capture_output=True, text=True,
+                              timeout=timeout)
+        if proc.returncode != 0:
+            first = next((line.strip() for line in proc.stderr.splitlines() if line.strip().strip("╷│╵")), "")
+            raise DeployError(f"terraform {command[0]} failed in {stack_dir}: {first.strip('│ ')}", exit_code)
+        stdout = proc.stdout
+    return stdout
 
 
 def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str, str]) -> dict[str, Any]:

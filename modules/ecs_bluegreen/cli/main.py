@@ -37,6 +37,7 @@ from .deployments import (
     StackOutputs,
     load_outputs,
     parse_hooks,
+    terraform_in,
     validate_image,
 )
 from .review import PlanError, as_json, as_markdown, as_text, load_plan, review
@@ -162,25 +163,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _plan_of(stack_dir: Path) -> str:
     """`terraform plan` in the stack's folder, as `terraform show -json` gives it."""
-    import shutil
-    import subprocess
     import tempfile
 
-    if not (stack_dir / "cdk.tf.json").is_file():
-        raise DeployError(f"{stack_dir} is not a synthesized stack folder (no cdk.tf.json): "
-                          "use cdktf.out/stacks/<stack>", 2)
-    terraform = shutil.which("terraform")
-    if terraform is None:
-        raise DeployError("terraform is not on PATH; pass --plan with the output of `terraform show -json`", 2)
     with tempfile.TemporaryDirectory() as scratch:
         plan_file = str(Path(scratch) / "review.tfplan")
-        for command in (["plan", "-input=false", "-no-color", f"-out={plan_file}"], ["show", "-json", plan_file]):
-            proc = subprocess.run([terraform, *command], cwd=stack_dir, capture_output=True, text=True, timeout=1800)
-            if proc.returncode != 0:
-                first = next((line.strip("│ ") for line in proc.stderr.splitlines() if line.strip().strip("╷│╵")),
-                             "")
-                raise DeployError(f"terraform {command[0]} failed in {stack_dir}: {first}", 1)
-        return proc.stdout
+        return terraform_in(stack_dir, ["plan", "-input=false", f"-out={plan_file}"], ["show", "-json", plan_file],
+                            instead="--plan with the output of `terraform show -json`", exit_code=1, timeout=1800)
 
 
 def _review(args: argparse.Namespace, out: TextIO) -> int:

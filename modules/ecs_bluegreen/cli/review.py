@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..contract import APPSPEC_OUTPUTS
+from ..contract import APPSPEC_OUTPUTS, PREDEFINED_SHIFTS
 
 INTERRUPTS, REACH, NEXT_DEPLOY, IN_PLACE = 1, 2, 3, 4
 CLASS_TITLES = {
@@ -297,15 +297,6 @@ def review(plan: Mapping[str, Any]) -> Review:
 
 
 # --- the rollout timeline ----------------------------------------------------------------------
-
-PREDEFINED_SHIFTS = {
-    "CodeDeployDefault.ECSAllAtOnce": ("all-at-once", 100, 0),
-    "CodeDeployDefault.ECSCanary10Percent5Minutes": ("canary", 10, 5),
-    "CodeDeployDefault.ECSCanary10Percent15Minutes": ("canary", 10, 15),
-    "CodeDeployDefault.ECSLinear10PercentEvery1Minutes": ("linear", 10, 1),
-    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes": ("linear", 10, 3),
-}
-
 
 @dataclass(frozen=True)
 class Timeline:

@@ -31,18 +31,13 @@ from ..aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
     CodedeployDeploymentGroupTriggerConfiguration,
 )
+from ..contract import PREDEFINED_SHIFTS
 from ..validation import SettingsError, check_range, check_types, check_value, matches
 from .alarms import AlarmProps
 from .notifications import NotificationProps
 
+PREDEFINED_ECS_CONFIGS = tuple(PREDEFINED_SHIFTS)
 ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
-PREDEFINED_ECS_CONFIGS = (
-    ALL_AT_ONCE,
-    "CodeDeployDefault.ECSCanary10Percent5Minutes",
-    "CodeDeployDefault.ECSCanary10Percent15Minutes",
-    "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
-    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
-)
 _CONFIG_NAME = re.compile(r"[A-Za-z0-9._+=,@-]{1,100}")
 
 ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
