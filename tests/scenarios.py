@@ -8,8 +8,14 @@ from ecs_bluegreen import (
     AutoscalingProps,
     BlueGreenServiceProps,
     BootstrapSettings,
+    ContainerHealthCheckProps,
+    ContainerProps,
     CustomEndpointProps,
     DeploymentProps,
+    ExecuteCommandProps,
+    LogProps,
+    PolicyStatementProps,
+    SecretProps,
     HealthCheckProps,
     IamProps,
     LoadBalancerProps,
@@ -24,6 +30,9 @@ from ecs_bluegreen import (
 
 IMAGE = "public.ecr.aws/nginx/nginx:1.27"
 ACCOUNT = "123456789012"
+SECRET = f"arn:aws:secretsmanager:ap-northeast-1:{ACCOUNT}:secret:web/db-AbCdEf"
+PARAMETER = f"arn:aws:ssm:ap-northeast-1:{ACCOUNT}:parameter/web/api-key"
+KMS_KEY = f"arn:aws:kms:ap-northeast-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 CERTIFICATE = f"arn:aws:acm:ap-northeast-1:{ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
 
@@ -154,5 +163,41 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
         "web-graviton",
         service=ServiceProps(image=IMAGE, cpu_architecture="ARM64", ephemeral_storage_gib=50,
                              readonly_root_filesystem=True, stop_timeout_seconds=90),
+    ),
+    # A real service: secrets, sidecars with dependencies, health checks, task permissions, ECS Exec.
+    "real-service": _settings(
+        "web-real",
+        service=ServiceProps(
+            image=IMAGE,
+            environment={"LOG_LEVEL": "info"},
+            secrets={"DB_PASSWORD": SecretProps(arn=SECRET, json_key="password"),
+                     "DB_PASSWORD_OLD": SecretProps(arn=SECRET, json_key="password", version_stage="AWSPREVIOUS"),
+                     "API_KEY": SecretProps(arn=PARAMETER)},
+            secrets_kms_key_arn=KMS_KEY,
+            health_check=ContainerHealthCheckProps(command=("CMD-SHELL", "curl -f http://localhost/ || exit 1"),
+                                                   start_period_seconds=30),
+            depends_on={"envoy": "HEALTHY", "migrate": "SUCCESS"},
+            log=LogProps(driver="awsfirelens", options={"Name": "cloudwatch_logs", "region": "ap-northeast-1",
+                                                        "log_group_name": "/web/app", "auto_create_group": "true"}),
+            sidecars=(
+                ContainerProps(name="log-router", image="public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+                               firelens="fluentbit"),
+                ContainerProps(name="envoy", image="public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.4.0-prod",
+                               ports=(9901,), depends_on={"log-router": "START"},
+                               health_check=ContainerHealthCheckProps(
+                                   command=("CMD", "curl", "-f", "http://localhost:9901/ready"), retries=5)),
+                ContainerProps(name="migrate", image="123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web-migrate:v1",
+                               essential=False, command=("./migrate", "up"),
+                               secrets={"DB_PASSWORD": SecretProps(arn=SECRET, json_key="password")}),
+            ),
+            execute_command=ExecuteCommandProps(kms_key_arn=KMS_KEY),
+        ),
+        load_balancer=LoadBalancerProps(health_check=HealthCheckProps(path="/ready", port=9901)),
+        iam=IamProps(create_task_role=True, task_role_statements=(
+            PolicyStatementProps(actions=("s3:GetObject",), resources=("arn:aws:s3:::web-assets/*",)),
+            PolicyStatementProps(actions=("sqs:SendMessage",),
+                                 resources=(f"arn:aws:sqs:ap-northeast-1:{ACCOUNT}:web-jobs",),
+                                 conditions={"Bool": {"aws:SecureTransport": ("true",)}}),
+        )),
     ),
 }

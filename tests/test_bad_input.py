@@ -23,6 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 ACCOUNT = "123456789012"
+SECRET = f"arn:aws:secretsmanager:ap-northeast-1:{ACCOUNT}:secret:shop/db-AbCdEf"
+PARAMETER = f"arn:aws:ssm:ap-northeast-1:{ACCOUNT}:parameter/shop/datadog-api-key"
+KMS_KEY = f"arn:aws:kms:ap-northeast-1:{ACCOUNT}:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 # A config that sets every setting, valid as it stands; the tests below break one value at a time.
 FULL: dict[str, Any] = {
     "project": "shop",
@@ -39,6 +42,27 @@ FULL: dict[str, Any] = {
                 "log_retention_days": 30, "container_insights": True,
                 "autoscaling": {"min_capacity": 2, "max_capacity": 6, "cpu_target_percent": 60,
                                 "requests_per_target": 800},
+                "cpu_architecture": "ARM64", "ephemeral_storage_gib": 30, "readonly_root_filesystem": True,
+                "stop_timeout_seconds": 60,
+                "secrets": {"DB_PASSWORD": {"arn": SECRET, "json_key": "password", "version_stage": "AWSCURRENT"}},
+                "secrets_kms_key_arn": KMS_KEY,
+                "health_check": {"command": ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"],
+                                 "interval_seconds": 20, "timeout_seconds": 5, "retries": 3,
+                                 "start_period_seconds": 10},
+                "depends_on": {"agent": "HEALTHY"},
+                "log": {"driver": "awslogs", "options": {"mode": "non-blocking"}},
+                "sidecars": [{
+                    "name": "agent", "image": "public.ecr.aws/datadog/agent:7", "essential": True, "ports": [8126],
+                    "command": ["agent", "run"], "environment": {"DD_SITE": "datadoghq.com"},
+                    "secrets": {"DD_API_KEY": {"arn": PARAMETER}}, "depends_on": {"log-router": "START"},
+                    "health_check": {"command": ["CMD", "agent", "health"]},
+                    "log": {"driver": "awsfirelens", "options": {"Name": "datadog"}},
+                    "readonly_root_filesystem": False,
+                }, {
+                    "name": "log-router", "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+                    "essential": True, "firelens": "fluentbit",
+                }],
+                "execute_command": {"log_sessions": True, "kms_key_arn": KMS_KEY},
             },
             "network": {"vpc_cidr": "10.20.0.0/16", "az_count": 2,
                         "availability_zones": ["ap-northeast-1a", "ap-northeast-1c"], "nat_gateway": True},
@@ -47,7 +71,7 @@ FULL: dict[str, Any] = {
                 "prod_ingress_cidrs": ["0.0.0.0/0"], "test_ingress_cidrs": ["203.0.113.0/24"],
                 "health_check": {"protocol": "HTTP", "path": "/healthz", "matcher": "200-299",
                                  "interval_seconds": 15, "timeout_seconds": 5, "healthy_threshold": 3,
-                                 "unhealthy_threshold": 2},
+                                 "unhealthy_threshold": 2, "port": 8126},
                 "deregistration_delay_seconds": 30,
                 "certificate_arn": f"arn:aws:acm:ap-northeast-1:{ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
                 "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "redirect_http": True,
@@ -55,7 +79,12 @@ FULL: dict[str, Any] = {
                 "access_logs_prefix": "alb", "idle_timeout_seconds": 60, "drop_invalid_header_fields": True,
             },
             "iam": {"create_task_role": True,
-                    "task_role_policy_arns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]},
+                    "task_role_policy_arns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                    "task_role_statements": [{
+                        "effect": "Allow", "actions": ["sqs:SendMessage"],
+                        "resources": [f"arn:aws:sqs:ap-northeast-1:{ACCOUNT}:shop-orders"],
+                        "conditions": {"Bool": {"aws:SecureTransport": ["true"]}},
+                    }]},
             "deployment": {
                 "ready_action": "STOP_DEPLOYMENT", "approval_wait_minutes": 30, "termination_wait_minutes": 60,
                 "auto_rollback": True,
@@ -73,9 +102,9 @@ FULL: dict[str, Any] = {
                             "kms_key_arn": f"arn:aws:kms:ap-northeast-1:{ACCOUNT}:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"},
                   "migrated": False},
 }
-# Settings that are free text by nature: a container's environment variable values.
-FREE_TEXT = re.compile(r"\.service\.environment\.[^.]+$")
-ERROR = re.compile(r"^(?P<field>[\w.\[\]-]+): (invalid value .+|not set)\. \S.*$", re.S)
+# Settings that are free text by nature: environment variable values, commands, log driver options.
+FREE_TEXT = re.compile(r"\.(environment\.[^.]+|command\[\d+\]|log\.options\.[^.]+)$")
+ERROR = re.compile(r"^(?P<field>[\w.:/\[\]-]+): (invalid value .+|not set)\. \S.*$", re.S)
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -184,8 +213,22 @@ def test_non_finite_numbers_are_refused(path, value):
 
 # Every setting that names the stack's region, in a zone or an ARN, moved to another region; only
 # the state backend may live elsewhere (it is read by Terraform, not by the stack's resources).
+# Secrets (and their key) may be in any region: ECS reads them by full ARN; and the task role's
+# statements name what the app calls, wherever it is.
+ANY_REGION = re.compile(r"\.secrets\.[^.]+\.arn$|\.secrets_kms_key_arn$|\.task_role_statements\[")
 OTHER_REGION = {path: value.replace("ap-northeast-1", "us-east-1") for path, value in _leaves(FULL)
-                if isinstance(value, str) and "ap-northeast-1" in value and path != "defaults.backend.region"}
+                if isinstance(value, str) and "ap-northeast-1" in value and path != "defaults.backend.region"
+                and not ANY_REGION.search(path)}
+
+
+def test_secrets_and_their_key_may_be_in_another_region():
+    moved = [path for path, value in _leaves(FULL)
+             if ANY_REGION.search(path) and isinstance(value, str) and "ap-northeast-1" in value]
+    assert len(moved) == 4
+    config = FULL
+    for path in moved:
+        config = with_setting(config, path, _value_at(FULL, path).replace("ap-northeast-1", "us-east-1"))
+    assert _refused(config) is None
 
 
 def test_the_references_to_the_region_are_all_found():
@@ -224,15 +267,18 @@ def test_a_missing_setting_is_named_where_writing_it_fixes_it():
             missing[path] = error.field
             named = error.field.removeprefix("bluegreen.")
             # Every required setting of FULL is in its defaults: the error must name that place.
-            assert _refused(with_setting(_without(FULL, path), named, _value_at(FULL, named))) is None, (path, str(error))
+            # Writing it there fixes it (what else the removed section held may then be missed by
+            # a rule between settings: the health check's port is a sidecar's).
+            after = _refused(with_setting(_without(FULL, path), named, _value_at(FULL, named)))
+            assert after is None or (after.value is not MISSING and after.field != error.field), (path, str(error))
             assert re.fullmatch(r".+: not set\. This setting is required: \S.+", str(error)), str(error)
     assert {"defaults.backend.bucket", "defaults.app.service", "defaults.app.service.image",
             "defaults.app.deployment.traffic_shift.type"} <= set(missing), missing
 
 
 def _value_at(config: dict, path: str) -> Any:
-    for part in path.split("."):
-        config = config[part]
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        config = config[int(part[1:-1])] if part.startswith("[") else config[part]
     return config
 
 

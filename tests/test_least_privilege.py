@@ -7,6 +7,8 @@ import json
 
 import pytest
 from ecs_bluegreen import BootstrapSettings
+from ecs_bluegreen.constructs.containers import SECRETS_MANAGER_READ, SSM_READ, secrets_of
+from ecs_bluegreen.constructs.ecs import EXEC_CHANNELS
 from helpers import ref, resource, resources
 from scenarios import SCENARIOS
 
@@ -20,7 +22,6 @@ MANAGED_POLICIES = {
 @pytest.mark.parametrize("name", SERVICE_STACKS)
 def test_roles_have_one_trusted_service_and_only_their_managed_policy(synthesized, name):
     doc = synthesized[name].doc
-    assert resources(doc, "aws_iam_role_policy") == {}  # no inline grants
     trusted = {"iam/codedeploy": "codedeploy.amazonaws.com", "iam/execution": "ecs-tasks.amazonaws.com",
                "iam/task": "ecs-tasks.amazonaws.com"}
     for path, role in resources(doc, "aws_iam_role").items():
@@ -34,6 +35,58 @@ def test_roles_have_one_trusted_service_and_only_their_managed_policy(synthesize
             assert attachment["policy_arn"].endswith(MANAGED_POLICIES[short])
         else:  # a created task role gets exactly the policies listed
             assert attachment["policy_arn"] in settings.app.iam.task_role_policy_arns
+
+
+def _inline_policies(doc) -> dict[str, tuple[str, list[dict]]]:
+    """Each inline grant by its construct path: the role it is on, and its statements."""
+    return {path.split("/", 1)[1]: (policy["role"], json.loads(policy["policy"])["Statement"])
+            for path, policy in resources(doc, "aws_iam_role_policy").items()}
+
+
+def _as_list(value) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize("name", SERVICE_STACKS)
+def test_inline_grants_are_exactly_what_the_settings_name(synthesized, name):
+    """The execution role reads exactly the secrets named (and decrypts with the key named); the
+    task role gets exactly the statements given, and ECS Exec's channels; nothing else is inline,
+    and no statement allows every action on every resource."""
+    doc, app = synthesized[name].doc, SCENARIOS[name].app
+    policies = _inline_policies(doc)
+    role = {kind: ref(doc, "aws_iam_role", f"iam/{kind}", "name")
+            for kind in ("execution", "task") if f"blue-green/iam/{kind}" in resources(doc, "aws_iam_role")}
+    expected = {}
+    secrets = list(secrets_of(app.service.containers))
+    if secrets and app.iam.execution_role_arn is None:
+        reads = {SECRETS_MANAGER_READ: sorted({s.arn for s in secrets if ":secretsmanager:" in s.arn}),
+                 SSM_READ: sorted({s.arn for s in secrets if ":ssm:" in s.arn})}
+        statements = [{"Sid": sid, "Effect": "Allow", "Action": action, "Resource": reads[action]}
+                      for sid, action in (("ReadSecrets", SECRETS_MANAGER_READ), ("ReadParameters", SSM_READ))
+                      if reads[action]]
+        if app.service.secrets_kms_key_arn:
+            statements.append({"Sid": "KmsDecrypt", "Effect": "Allow", "Action": "kms:Decrypt",
+                               "Resource": app.service.secrets_kms_key_arn})
+        expected["iam/execution-secrets"] = (role["execution"], statements)
+    if app.iam.task_role_statements:
+        expected["iam/task-statements"] = (role["task"], [s.render() for s in app.iam.task_role_statements])
+    exec_ = app.service.execute_command
+    if exec_ is not None and app.iam.create_task_role:
+        logs = ref(doc, "aws_cloudwatch_log_group", "ecs/exec-logs", "arn")
+        _, statements = policies["iam/task-exec"]
+        assert statements[0] == {"Sid": "ExecChannels", "Effect": "Allow", "Action": list(EXEC_CHANNELS),
+                                 "Resource": "*"}
+        for statement in statements[1:]:  # "*" only for the channels, which have no resource types in IAM
+            assert statement["Resource"] != "*"
+        writes = [s for s in statements if s["Sid"] == "ExecWriteLogs"]
+        assert [w["Resource"] for w in writes] == ([f"{logs}:*"] if exec_.log_sessions else [])
+        decrypt = [s["Resource"] for s in statements if s["Action"] == "kms:Decrypt"]
+        assert decrypt == ([exec_.kms_key_arn] if exec_.kms_key_arn else [])
+        expected["iam/task-exec"] = (role["task"], statements)
+    assert policies == expected
+    for _, statements in policies.values():
+        for statement in statements:
+            assert not ({"*", "*:*"} & set(_as_list(statement["Action"])) and "*" in _as_list(statement["Resource"]))
 
 
 @pytest.mark.parametrize("name", SERVICE_STACKS)
@@ -57,16 +110,19 @@ def test_load_balancer_opens_only_its_listener_ports_to_the_listed_cidrs(synthes
 def test_tasks_are_reachable_only_from_the_load_balancer(synthesized, name):
     doc = synthesized[name].doc
     task_sg = ref(doc, "aws_security_group", "ecs/sg", "id")
+    lb_sg = ref(doc, "aws_security_group", "load-balancer/sg", "id")
+    app = SCENARIOS[name].app
+    # The traffic port, and the health check's when it probes another one.
+    ports = sorted({app.service.container_port, app.load_balancer.health_check.port or app.service.container_port})
     into_tasks = [r for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
                   if r["security_group_id"] == task_sg]
-    port = SCENARIOS[name].app.service.container_port
-    assert into_tasks == [resource(doc, "aws_vpc_security_group_ingress_rule", "ecs/from-lb")]
-    assert into_tasks[0]["referenced_security_group_id"] == ref(doc, "aws_security_group", "load-balancer/sg", "id")
-    assert (into_tasks[0]["from_port"], into_tasks[0]["to_port"]) == (port, port)
-    # The load balancer may send only to the tasks, on that port.
+    assert sorted((r["referenced_security_group_id"], r["from_port"], r["to_port"]) for r in into_tasks) == [
+        (lb_sg, port, port) for port in ports]
+    # The load balancer may send only to the tasks, on those ports.
     lb_egress = [r for r in resources(doc, "aws_vpc_security_group_egress_rule").values()
-                 if r["security_group_id"] == ref(doc, "aws_security_group", "load-balancer/sg", "id")]
-    assert [(r["referenced_security_group_id"], r["from_port"]) for r in lb_egress] == [(task_sg, port)]
+                 if r["security_group_id"] == lb_sg]
+    assert sorted((r["referenced_security_group_id"], r["from_port"]) for r in lb_egress) == [
+        (task_sg, port) for port in ports]
 
 
 @pytest.mark.parametrize("name", SERVICE_STACKS)

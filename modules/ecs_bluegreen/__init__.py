@@ -29,6 +29,12 @@ _EXPORTS = {
     "NotificationProps": "constructs.notifications",
     "TrafficShiftProps": "constructs.codedeploy",
     "AutoscalingProps": "constructs.ecs",
+    "ContainerHealthCheckProps": "constructs.containers",
+    "ContainerProps": "constructs.containers",
+    "ExecuteCommandProps": "constructs.ecs",
+    "LogProps": "constructs.containers",
+    "PolicyStatementProps": "constructs.iam",
+    "SecretProps": "constructs.containers",
     "BlueGreenDeployment": "constructs.codedeploy",
     "BlueGreenLoadBalancer": "constructs.load_balancer",
     "BlueGreenServiceProps": "constructs.blue_green",
@@ -81,8 +87,9 @@ if TYPE_CHECKING:
     from .constructs.backend import StateBackendProps, add_s3_backend
     from .constructs.blue_green import BlueGreenServiceProps, EcsBlueGreen
     from .constructs.codedeploy import PREDEFINED_ECS_CONFIGS, BlueGreenDeployment, DeploymentProps, TrafficShiftProps
-    from .constructs.ecs import AutoscalingProps, FargateService, ServiceProps
-    from .constructs.iam import IamProps, ServiceRoles
+    from .constructs.containers import ContainerHealthCheckProps, ContainerProps, LogProps, SecretProps
+    from .constructs.ecs import AutoscalingProps, ExecuteCommandProps, FargateService, ServiceProps
+    from .constructs.iam import IamProps, PolicyStatementProps, ServiceRoles
     from .constructs.load_balancer import BlueGreenLoadBalancer, HealthCheckProps, LoadBalancerProps
     from .constructs.network import Network, NetworkProps
     from .constructs.notifications import DeploymentTopic, NotificationProps

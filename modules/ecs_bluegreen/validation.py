@@ -67,6 +67,20 @@ FREE_TEXT = "free text"
 environment variable values. Every other text setting refuses control characters and spaces at
 either end, which no AWS name, ARN or identifier has."""
 
+ANY_REGION = "any region"
+"""Marks an ARN setting that may name another region than the stack's
+(`Annotated[str, ANY_REGION]`): ECS reads a secret or parameter from any region by its full ARN."""
+
+TOKEN_MARKER = "${TfToken["
+"""How cdktf (and cdktn) encode a value Terraform knows only at apply, e.g. another resource's ARN."""
+
+
+def is_token(value: object) -> bool:
+    """A reference to a value known only at apply (`secret.arn` of a resource in your stack): its
+    form cannot be checked before synth; Terraform and AWS check it."""
+    return isinstance(value, str) and TOKEN_MARKER in value
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -266,6 +280,8 @@ _IMAGE = re.compile(
 
 
 def check_image(field: str, value: str) -> None:
+    if is_token(value):
+        return
     if not matches(_IMAGE, value) or len(value) > 255:
         raise SettingsError(
             field, value,
@@ -318,7 +334,7 @@ def parse_arn(value: str) -> re.Match[str] | None:
 def check_arn(field: str, value: str | None, service: str, resource: str | tuple[str, ...] = ()) -> None:
     """An ARN of `service` (and, with `resource`, of those resource types: 'role/', 'policy/'),
     in a partition and region AWS has."""
-    if value is None:
+    if value is None or is_token(value):
         return
     kinds = (resource,) if isinstance(resource, str) else resource
     arn = parse_arn(value)
@@ -340,14 +356,26 @@ def check_arn(field: str, value: str | None, service: str, resource: str | tuple
 def check_arns_in_region(region: str, props: Any, path: str = "") -> None:
     """Every regional ARN anywhere in `props` names `region`: a load balancer takes ACM
     certificates of its own region, S3 KMS keys of its own, CodeDeploy SNS topics of its own. Global
-    ARNs (IAM) have no region and pass. Errors name the setting by its attribute path."""
+    ARNs (IAM) have no region and pass, and so do settings marked ANY_REGION. Errors name the
+    setting by its attribute path."""
+    hints = typing.get_type_hints(type(props), include_extras=True)
     for f in dataclasses.fields(props):
-        value, here = getattr(props, f.name), f"{path}.{f.name}" if path else f.name
-        if dataclasses.is_dataclass(value):
-            check_arns_in_region(region, value, here)
+        if ANY_REGION in getattr(hints[f.name], "__metadata__", ()):
             continue
-        for item in value if isinstance(value, tuple) else (value,):
-            arn = parse_arn(item) if isinstance(item, str) else None
-            if arn is not None and arn["region"] and arn["region"] != region:
-                raise SettingsError(here, item, f"The stack is in {region}, and {arn['service']} serves it only "
-                                                f"what is in {region}: use one from {region}.")
+        _check_in_region(region, getattr(props, f.name), f"{path}.{f.name}" if path else f.name)
+
+
+def _check_in_region(region: str, value: Any, here: str) -> None:
+    if dataclasses.is_dataclass(value):
+        check_arns_in_region(region, value, here)
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            _check_in_region(region, item, f"{here}[{i}]")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_in_region(region, item, f"{here}.{key}")
+    elif isinstance(value, str):
+        arn = parse_arn(value)
+        if arn is not None and arn["region"] and arn["region"] != region:
+            raise SettingsError(here, value, f"The stack is in {region}, and {arn['service']} serves it only "
+                                             f"what is in {region}: use one from {region}.")

@@ -26,7 +26,7 @@ import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from ..validation import MISSING, SettingsError, check_value, field_docs
 from .stack import BootstrapSettings, StackSettings
@@ -78,17 +78,35 @@ def _read(cls: type, data: Any, path: str, *, build: bool) -> Any:
     hints = typing.get_type_hints(cls, include_extras=True)
     values = {}
     for key, value in data.items():
-        nested = _dataclass_in(hints[key])
-        if nested is not None and value is not None:
-            values[key] = _read(nested, value, _join(path, key), build=build)
-        else:
-            values[key] = check_value(_join(path, key), value, hints[key], from_json=True)
+        values[key] = _read_value(hints[key], value, _join(path, key), build=build)
     if not build:
         return None
     try:
         return cls(**values)
     except SettingsError as err:
         raise err.at(_relocate(err.field, cls.SETTING, path)) from None
+
+
+def _read_value(hint: Any, value: Any, path: str, *, build: bool) -> Any:
+    """One setting's value: props (or a list or object of props) walked by `_read`, any other
+    kind checked by `check_value`."""
+    if get_origin(hint) is Annotated:
+        return _read_value(get_args(hint)[0], value, path, build=build)
+    nested = _dataclass_in(hint)
+    if nested is not None and value is not None:
+        return _read(nested, value, path, build=build)
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is tuple and dataclasses.is_dataclass(args[0]):
+        if not isinstance(value, list):
+            check_value(path, value, hint, from_json=True)  # raises: the wrong kind, named
+        return tuple(_read(args[0], item, f"{path}[{i}]", build=build) for i, item in enumerate(value))
+    if origin in (Mapping, dict) and dataclasses.is_dataclass(args[1]):
+        if not isinstance(value, Mapping):
+            check_value(path, value, hint, from_json=True)
+        for key in value:
+            check_value(path, key, args[0], from_json=True)
+        return {key: _read(args[1], item, _join(path, key), build=build) for key, item in value.items()}
+    return check_value(path, value, hint, from_json=True)
 
 
 def from_mapping(cls: type, data: Any, path: str) -> Any:

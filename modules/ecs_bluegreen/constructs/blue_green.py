@@ -11,6 +11,7 @@ from ..cdk import TerraformStack
 from ..family import check_app
 from ..validation import SettingsError, check_aws_name, check_types, check_value
 from .alarms import MAX_DEPLOYMENT_GROUP_ALARMS, DeploymentAlarms
+from .containers import grants, secrets_of
 from .codedeploy import ALL_AT_ONCE, BlueGreenDeployment, DeploymentProps
 from .ecs import FargateService, ServiceProps
 from .iam import IamProps, ServiceRoles
@@ -50,6 +51,7 @@ class BlueGreenServiceProps:
             raise SettingsError("name", self.name,
                                 "Load balancer names must not start with 'internal-'; rename it.")
         self._check_network_load_balancer()
+        self._check_task()
         alarms = self.deployment.alarms
         if alarms is not None:
             total = alarms.created_count(network=self.load_balancer.is_network) + len(alarms.existing_alarm_names)
@@ -59,6 +61,24 @@ class BlueGreenServiceProps:
                     f"CodeDeploy watches at most {MAX_DEPLOYMENT_GROUP_ALARMS} alarms per deployment "
                     "group: turn some off (None) or list fewer existing_alarm_names.",
                 )
+
+    def _check_task(self) -> None:
+        """The rules between the task and the other sections: the health check probes a port a
+        container listens on; ECS Exec and a task role's grants need a role of the stack's."""
+        port = self.load_balancer.health_check.port
+        if port is not None and port not in self.service.ports:
+            raise SettingsError(
+                "load_balancer.health_check.port", port,
+                f"No container of the task listens on it (ports: {', '.join(map(str, self.service.ports))}): "
+                "probe service.container_port (leave it unset), or a port a sidecar lists.",
+            )
+        if self.service.execute_command is not None and not self.iam.create_task_role \
+                and self.iam.task_role_arn is None:
+            raise SettingsError(
+                "service.execute_command", self.service.execute_command,
+                "ECS Exec runs through the task role: set iam.create_task_role=True (the stack grants it the "
+                "ssmmessages actions), or name your own in iam.task_role_arn (with those actions).",
+            )
 
     def _check_network_load_balancer(self) -> None:
         if not self.load_balancer.is_network:
@@ -125,7 +145,16 @@ class EcsBlueGreen(Construct):
             execution_role_arn=self.roles.execution_role_arn,
             task_role_arn=self.roles.task_role_arn,
             depends_on=[lb.prod_listener, lb.test_listener],
+            health_check_port=props.load_balancer.health_check.port,
         )
+        # Grants the task's settings need, on the roles the stack created (a role passed in by ARN
+        # is yours: give it the same).
+        secrets = list(secrets_of(props.service.containers))
+        if secrets and self.roles.execution_role is not None:
+            self.roles.grant(self.roles.execution_role, "execution-secrets",
+                             grants(secrets, props.service.secrets_kms_key_arn))
+        if props.service.execute_command is not None and self.roles.task_role is not None:
+            self.roles.grant(self.roles.task_role, "task-exec", self.ecs.execute_command_statements())
         deployment = props.deployment
         self.alarms: DeploymentAlarms | None = None
         if deployment.alarms is not None:

@@ -17,8 +17,16 @@ from ..aws.appautoscaling_policy import (
 )
 from ..aws.appautoscaling_target import AppautoscalingTarget
 from ..aws.cloudwatch_log_group import CloudwatchLogGroup
+from ..aws.data_aws_caller_identity import DataAwsCallerIdentity
+from ..aws.data_aws_partition import DataAwsPartition
 from ..aws.data_aws_region import DataAwsRegion
-from ..aws.ecs_cluster import EcsCluster, EcsClusterSetting
+from ..aws.ecs_cluster import (
+    EcsCluster,
+    EcsClusterConfiguration,
+    EcsClusterConfigurationExecuteCommandConfiguration,
+    EcsClusterConfigurationExecuteCommandConfigurationLogConfiguration,
+    EcsClusterSetting,
+)
 from ..aws.ecs_service import (
     EcsService,
     EcsServiceDeploymentController,
@@ -38,14 +46,27 @@ from ..aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from ..cdk import ITerraformDependable, TerraformResourceLifecycle
 from ..contract import BY_TERRAFORM, REGISTERED_BY
 from ..validation import (
+    ANY_REGION,
     FREE_TEXT,
     SettingsError,
+    check_arn,
     check_image,
     check_port,
     check_range,
     check_types,
     check_value,
     matches,
+)
+from .containers import (
+    CONTAINER_NAME,
+    Container,
+    ContainerHealthCheckProps,
+    ContainerProps,
+    DependencyCondition,
+    LogProps,
+    SecretProps,
+    _check_environment,
+    check_task,
 )
 from .ownership import service_ignore_changes
 from .suppressions import suppress
@@ -65,8 +86,6 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       1827, 2192, 2557, 2922, 3288, 3653)
 """The values CloudWatch Logs accepts (0, never expire, is left out on purpose)."""
 
-_CONTAINER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # The Linux platform versions Fargate still runs new tasks on: 1.0.0 to 1.3.0 are retired.
 FARGATE_PLATFORM_VERSIONS = ("LATEST", "1.4.0")
 _CLUSTER_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
@@ -100,6 +119,23 @@ class AutoscalingProps:
         check_range("service.autoscaling.cpu_target_percent", self.cpu_target_percent, 10, 90, "percent")
         if self.requests_per_target is not None:
             check_range("service.autoscaling.requests_per_target", self.requests_per_target, 1, 1_000_000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExecuteCommandProps:
+    """ECS Exec: shells and commands in running tasks (`aws ecs execute-command`), through SSM."""
+
+    SETTING: ClassVar[str] = "service.execute_command"
+    """Where its settings sit, in the names of its errors."""
+
+    log_sessions: bool = True
+    """Log every session's commands and output to the log group "/ecs/<name>/exec" (on a cluster the stack creates). Default: True."""
+    kms_key_arn: str | None = None
+    """KMS key that encrypts the sessions' data channel (on a cluster the stack creates); the task role may decrypt with it. Default: None (TLS only)."""
+
+    def __post_init__(self) -> None:
+        check_types(self)
+        check_arn("service.execute_command.kms_key_arn", self.kms_key_arn, "kms", "key/")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,7 +181,21 @@ class ServiceProps:
     readonly_root_filesystem: bool = False
     """Mount the container's root file system read-only, so the app cannot change its image. Default: False."""
     stop_timeout_seconds: int = 30
-    """Seconds between SIGTERM and SIGKILL when a task stops, 2 to 120. Default: 30."""
+    """Seconds between SIGTERM and SIGKILL when a task stops, for every container, 2 to 120. Default: 30."""
+    secrets: Mapping[str, SecretProps] = field(default_factory=dict)
+    """Secrets of the app container, by environment variable name; the execution role may read exactly these. Default: {} (none)."""
+    secrets_kms_key_arn: Annotated[str | None, ANY_REGION] = None
+    """Customer-managed KMS key that encrypts the secrets; the execution role may decrypt with it. Default: None (AWS-managed keys)."""
+    health_check: ContainerHealthCheckProps | None = None
+    """Health check of the app container, run by ECS (the load balancer's is load_balancer.health_check). Default: None."""
+    depends_on: Mapping[str, DependencyCondition] = field(default_factory=dict)
+    """Sidecars the app container waits for, and for what: START, COMPLETE, SUCCESS or HEALTHY. Default: {} (none)."""
+    log: LogProps = field(default_factory=LogProps)
+    """Where the app container's output goes. Default: the service's log group."""
+    sidecars: tuple[ContainerProps, ...] = ()
+    """Containers that run next to the app in every task (log router, agent, proxy). Default: () (none)."""
+    execute_command: ExecuteCommandProps | None = None
+    """Turn on ECS Exec, with session logging. Needs a task role (iam). Default: None (off)."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -153,7 +203,7 @@ class ServiceProps:
         if self.ephemeral_storage_gib != 20:
             check_range("service.ephemeral_storage_gib", self.ephemeral_storage_gib, 21, 200, "GiB")
         check_range("service.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120, "seconds")
-        if not matches(_CONTAINER_NAME, self.container_name):
+        if not matches(CONTAINER_NAME, self.container_name):
             raise SettingsError(
                 "service.container_name", self.container_name,
                 "Use up to 255 letters, digits, hyphens and underscores, starting with a letter "
@@ -172,12 +222,13 @@ class ServiceProps:
                 f"With cpu={self.cpu}, Fargate offers memory from {allowed[0]} to {allowed[-1]} "
                 f"MiB: {', '.join(map(str, allowed))}.",
             )
-        for key in self.environment:
-            if not matches(_ENV_NAME, key):
-                raise SettingsError(
-                    "service.environment", key,
-                    "Name variables with letters, digits and underscores, not starting with a digit.",
-                )
+        _check_environment("service", self.environment, self.secrets)
+        check_task(self.containers)
+        if self.secrets_kms_key_arn is not None:
+            check_arn("service.secrets_kms_key_arn", self.secrets_kms_key_arn, "kms", "key/")
+            if not any(c.secrets for c in self.containers):
+                raise SettingsError("service.secrets_kms_key_arn", self.secrets_kms_key_arn,
+                                    "No container has secrets to decrypt: drop it, or add the secrets.")
         check_range("service.desired_count", self.desired_count, 0, 5000)
         if self.platform_version not in FARGATE_PLATFORM_VERSIONS:
             raise SettingsError(
@@ -198,6 +249,75 @@ class ServiceProps:
                 "Give the name (not the ARN) of an existing cluster: letters, digits, hyphens, "
                 "underscores.",
             )
+        exec_ = self.execute_command
+        if exec_ is not None and self.cluster_name is not None and (exec_.log_sessions or exec_.kms_key_arn):
+            raise SettingsError(
+                "service.execute_command.log_sessions" if exec_.log_sessions else "service.execute_command.kms_key_arn",
+                exec_.log_sessions if exec_.log_sessions else exec_.kms_key_arn,
+                f"Session logging and encryption are settings of the cluster, and {self.cluster_name} is not the "
+                "stack's: set log_sessions=False and no kms_key_arn (that cluster's own configuration applies).",
+            )
+
+    @property
+    def containers(self) -> list[Container]:
+        """The task's containers, the app first, as the checks between them see them."""
+        app = Container("service", self.container_name, True, (self.container_port,), self.depends_on,
+                        self.health_check, self.secrets, self.log, None)
+        return [app] + [Container(f"service.sidecars[{i}]", s.name, s.essential, s.ports, s.depends_on,
+                                  s.health_check, s.secrets, s.log, s.firelens)
+                        for i, s in enumerate(self.sidecars)]
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        """Every port a container of the task listens on."""
+        return tuple(p for c in self.containers for p in c.ports)
+
+
+def _container(*, name: str, image: str, essential: bool, ports: tuple[int, ...], command: tuple[str, ...],
+               environment: Mapping[str, str], secrets: Mapping[str, SecretProps],
+               depends_on: Mapping[str, str], health_check: ContainerHealthCheckProps | None, log: LogProps,
+               log_options: Mapping[str, str], firelens: str | None, readonly: bool,
+               stop_timeout: int) -> dict:
+    """One container definition, as ECS reads it back: the empty lists it returns are written out,
+    and the fields it leaves out unless set are written only when set (no diff on every plan)."""
+    if log.driver == "awslogs":
+        logging = {"logDriver": "awslogs",
+                   "options": {**log_options, "awslogs-stream-prefix": name, **log.options}}
+    else:
+        logging = {"logDriver": "awsfirelens", **({"options": dict(log.options)} if log.options else {})}
+    container: dict = {
+        "name": name,
+        "image": image,
+        "essential": essential,
+        "portMappings": [{"containerPort": p, "hostPort": p, "protocol": "tcp"} for p in ports],
+        "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
+        "logConfiguration": logging,
+        "mountPoints": [],
+        "volumesFrom": [],
+        "systemControls": [],
+    }
+    if command:
+        container["command"] = list(command)
+    if secrets:
+        container["secrets"] = [{"name": k, "valueFrom": v.value_from} for k, v in sorted(secrets.items())]
+    if depends_on:
+        container["dependsOn"] = [{"containerName": k, "condition": v} for k, v in sorted(depends_on.items())]
+    if health_check is not None:
+        container["healthCheck"] = health_check.render()
+    if firelens is not None:
+        container["firelensConfiguration"] = {"type": firelens}
+    # Only what differs from ECS's own defaults, so that the default task shape stays as it was.
+    if readonly:
+        container["readonlyRootFilesystem"] = True
+    if stop_timeout != 30:
+        container["stopTimeout"] = stop_timeout
+    return container
+
+
+EXEC_CHANNELS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                 "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel")
+"""What the SSM agent in a task needs for ECS Exec. These actions have no resource types in IAM,
+so their resource can only be "*"."""
 
 
 class FargateService(Construct):
@@ -222,19 +342,47 @@ class FargateService(Construct):
         execution_role_arn: str,
         task_role_arn: str | None,
         depends_on: list[ITerraformDependable],
+        health_check_port: int | None = None,
     ) -> None:
         check_value("props", props, ServiceProps)
         super().__init__(scope, id)
         self.props = props
 
+        exec_ = props.execute_command
+        self.exec_log_group: CloudwatchLogGroup | None = None
+        if exec_ is not None and exec_.log_sessions:
+            self.exec_log_group = CloudwatchLogGroup(
+                self, "exec-logs", name=f"/ecs/{name}/exec", retention_in_days=props.log_retention_days,
+            )
+            suppress(self.exec_log_group, "CKV_AWS_158", "Encrypted at rest by CloudWatch Logs; a "
+                     "customer-managed KMS key costs and needs a key policy granting the logs service.")
+            if props.log_retention_days < 365:
+                suppress(self.exec_log_group, "CKV_AWS_338", f"Kept {props.log_retention_days} days, a cost "
+                         "choice: raise service.log_retention_days.")
         if props.cluster_name is None:
+            configuration = None
+            if exec_ is not None and (exec_.log_sessions or exec_.kms_key_arn):
+                configuration = EcsClusterConfiguration(
+                    execute_command_configuration=EcsClusterConfigurationExecuteCommandConfiguration(
+                        kms_key_id=exec_.kms_key_arn,
+                        logging="OVERRIDE" if exec_.log_sessions else "DEFAULT",
+                        log_configuration=EcsClusterConfigurationExecuteCommandConfigurationLogConfiguration(
+                            cloud_watch_log_group_name=self.exec_log_group.name,
+                        ) if self.exec_log_group is not None else None,
+                    ),
+                )
             self.cluster = EcsCluster(
                 self, "cluster", name=name,
                 setting=[EcsClusterSetting(
                     name="containerInsights",
                     value="enabled" if props.container_insights else "disabled",
                 )],
+                configuration=configuration,
             )
+            if configuration is not None:
+                suppress(self.cluster, "CKV_AWS_224", "Sessions are logged to a log group CloudWatch Logs "
+                         "encrypts at rest (see CKV_AWS_158 on it); the channel uses execute_command.kms_key_arn "
+                         "when given.")
             self.cluster_name: str = self.cluster.name
             if not props.container_insights:
                 suppress(self.cluster, "CKV_AWS_65", "Turned off on request (service.container_insights=False).")
@@ -250,33 +398,19 @@ class FargateService(Construct):
             suppress(self.log_group, "CKV_AWS_338", f"Kept {props.log_retention_days} days, a cost "
                      "choice: raise service.log_retention_days.")
         self.region = DataAwsRegion(self, "region")
-        container = {
-            "name": props.container_name,
-            "image": props.image,
-            "essential": True,
-            "portMappings": [{
-                "containerPort": props.container_port,
-                "hostPort": props.container_port,
-                "protocol": "tcp",
-            }],
-            "environment": [{"name": k, "value": v} for k, v in sorted(props.environment.items())],
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": self.log_group.name,
-                    "awslogs-region": self.region.name,
-                    "awslogs-stream-prefix": props.container_name,
-                },
-            },
-            "mountPoints": [],
-            "volumesFrom": [],
-            "systemControls": [],
-        }
-        # Only what differs from ECS's own defaults, so that the default task shape stays as it was.
-        if props.readonly_root_filesystem:
-            container["readonlyRootFilesystem"] = True
-        if props.stop_timeout_seconds != 30:
-            container["stopTimeout"] = props.stop_timeout_seconds
+        log_options = {"awslogs-group": self.log_group.name, "awslogs-region": self.region.name}
+        app = _container(
+            name=props.container_name, image=props.image, essential=True, ports=(props.container_port,),
+            command=(), environment=props.environment, secrets=props.secrets, depends_on=props.depends_on,
+            health_check=props.health_check, log=props.log, log_options=log_options, firelens=None,
+            readonly=props.readonly_root_filesystem, stop_timeout=props.stop_timeout_seconds,
+        )
+        sidecars = [_container(
+            name=c.name, image=c.image, essential=c.essential, ports=c.ports, command=c.command,
+            environment=c.environment, secrets=c.secrets, depends_on=c.depends_on, health_check=c.health_check,
+            log=c.log, log_options=log_options, firelens=c.firelens, readonly=c.readonly_root_filesystem,
+            stop_timeout=props.stop_timeout_seconds,
+        ) for c in props.sidecars]
         shape = {}
         if props.cpu_architecture != "X86_64":
             shape["runtime_platform"] = EcsTaskDefinitionRuntimePlatform(
@@ -288,7 +422,7 @@ class FargateService(Construct):
             requires_compatibilities=["FARGATE"], network_mode="awsvpc",
             cpu=str(props.cpu), memory=str(props.memory),
             execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
-            container_definitions=json.dumps([container], sort_keys=True),
+            container_definitions=json.dumps([app, *sidecars], sort_keys=True),
             # Who registered a revision: `bluegreen deploy` tells its own revisions from Terraform's,
             # and from ones made by hand (modules/revisions.py).
             tags={REGISTERED_BY: BY_TERRAFORM},
@@ -315,6 +449,20 @@ class FargateService(Construct):
             referenced_security_group_id=self.security_group.id,
             ip_protocol="tcp", from_port=props.container_port, to_port=props.container_port,
         )
+        if health_check_port is not None and health_check_port != props.container_port:
+            # The load balancer probes another port of the tasks (a sidecar's, say): open that one too.
+            VpcSecurityGroupIngressRule(
+                self, "from-lb-health", security_group_id=self.security_group.id,
+                description="health check port from the load balancer",
+                referenced_security_group_id=load_balancer_security_group_id,
+                ip_protocol="tcp", from_port=health_check_port, to_port=health_check_port,
+            )
+            VpcSecurityGroupEgressRule(
+                self, "lb-to-tasks-health", security_group_id=load_balancer_security_group_id,
+                description="load balancer to the tasks' health check port",
+                referenced_security_group_id=self.security_group.id,
+                ip_protocol="tcp", from_port=health_check_port, to_port=health_check_port,
+            )
         VpcSecurityGroupEgressRule(
             self, "egress", security_group_id=self.security_group.id,
             description="tasks to image registries, logs and the services they call",
@@ -337,6 +485,7 @@ class FargateService(Construct):
             ),
             health_check_grace_period_seconds=props.health_check_grace_period_seconds,
             propagate_tags="SERVICE", enable_ecs_managed_tags=True,
+            enable_execute_command=True if exec_ is not None else None,
             lifecycle=TerraformResourceLifecycle(
                 ignore_changes=service_ignore_changes(autoscaling=props.autoscaling is not None),
             ),
@@ -393,3 +542,27 @@ class FargateService(Construct):
                             )
                         ),
                     )
+
+    def execute_command_statements(self) -> list[dict]:
+        """The task role's grants for ECS Exec: the SSM channels; writing the session logs to
+        their log group only; decrypting with the sessions' key only."""
+        exec_ = self.props.execute_command
+        if exec_ is None:
+            return []
+        statements: list[dict] = [{"Sid": "ExecChannels", "Effect": "Allow", "Action": list(EXEC_CHANNELS),
+                                   "Resource": "*"}]
+        if self.exec_log_group is not None:
+            account = DataAwsCallerIdentity(self, "account")
+            partition = DataAwsPartition(self, "partition")
+            statements += [
+                # The agent looks the group up before it writes: in this account and region only.
+                {"Sid": "ExecFindLogGroup", "Effect": "Allow", "Action": "logs:DescribeLogGroups",
+                 "Resource": f"arn:{partition.partition}:logs:{self.region.name}:{account.account_id}:log-group:*"},
+                {"Sid": "ExecWriteLogs", "Effect": "Allow",
+                 "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                 "Resource": f"{self.exec_log_group.arn}:*"},
+            ]
+        if exec_.kms_key_arn is not None:
+            statements.append({"Sid": "ExecDecrypt", "Effect": "Allow", "Action": "kms:Decrypt",
+                               "Resource": exec_.kms_key_arn})
+        return statements

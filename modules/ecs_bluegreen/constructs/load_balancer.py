@@ -68,6 +68,8 @@ class HealthCheckProps:
     """Passing probes before a task is healthy, 2 to 10. Default: 5."""
     unhealthy_threshold: int = 2
     """Failing probes before a task is unhealthy, 2 to 10. Default: 2."""
+    port: int | None = None
+    """Port probed on each task, when it is not the traffic port (a container's port: service.container_port or a sidecar's). Default: None (the traffic port)."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -90,6 +92,8 @@ class HealthCheckProps:
             )
         check_range("load_balancer.health_check.healthy_threshold", self.healthy_threshold, 2, 10)
         check_range("load_balancer.health_check.unhealthy_threshold", self.unhealthy_threshold, 2, 10)
+        if self.port is not None:
+            check_port("load_balancer.health_check.port", self.port)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -301,6 +305,7 @@ class BlueGreenLoadBalancer(Construct):
                     interval=hc.interval_seconds, timeout=hc.timeout_seconds,
                     healthy_threshold=hc.healthy_threshold,
                     unhealthy_threshold=hc.unhealthy_threshold,
+                    port=str(hc.port) if hc.port is not None else None,
                     **http_check,
                 ),
                 tags={"Name": f"{name}{suffix}"},

@@ -1,0 +1,266 @@
+"""What a real service needs: secrets, sidecars, container health checks, task permissions, ECS
+Exec. The rendering is read from the "real-service" scenario stack (scenarios.py, also validated
+by Terraform and checkov); each rule between settings is one refused input, on one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ecs_bluegreen import (
+    BlueGreenServiceProps,
+    ContainerHealthCheckProps,
+    ContainerProps,
+    ExecuteCommandProps,
+    HealthCheckProps,
+    IamProps,
+    LoadBalancerProps,
+    LogProps,
+    PolicyStatementProps,
+    SecretProps,
+    ServiceProps,
+    SettingsError,
+    from_mapping,
+)
+from ecs_bluegreen.constructs.containers import grants
+from helpers import ref, resource, resources
+from scenarios import ACCOUNT, IMAGE, KMS_KEY, PARAMETER, SECRET, SCENARIOS
+
+REAL = SCENARIOS["real-service"].app
+
+
+def _containers(synthesized) -> dict[str, dict]:
+    task = resource(synthesized["real-service"].doc, "aws_ecs_task_definition", "ecs/task")
+    return {c["name"]: c for c in json.loads(task["container_definitions"])}
+
+
+def test_the_app_container_comes_first_and_is_the_one_codedeploy_routes_to(synthesized):
+    doc = synthesized["real-service"].doc
+    task = resource(doc, "aws_ecs_task_definition", "ecs/task")
+    names = [c["name"] for c in json.loads(task["container_definitions"])]
+    assert names == ["app", "log-router", "envoy", "migrate"]
+    (lb,) = resource(doc, "aws_ecs_service", "ecs/service")["load_balancer"]
+    assert (lb["container_name"], lb["container_port"]) == ("app", 80)
+
+
+def test_secrets_reach_each_container_by_name_with_key_and_stage(synthesized):
+    containers = _containers(synthesized)
+    assert containers["app"]["secrets"] == [
+        {"name": "API_KEY", "valueFrom": PARAMETER},
+        {"name": "DB_PASSWORD", "valueFrom": f"{SECRET}:password::"},
+        {"name": "DB_PASSWORD_OLD", "valueFrom": f"{SECRET}:password:AWSPREVIOUS:"},
+    ]
+    assert containers["migrate"]["secrets"] == [{"name": "DB_PASSWORD", "valueFrom": f"{SECRET}:password::"}]
+    assert "secrets" not in containers["envoy"]
+    assert containers["app"]["environment"] == [{"name": "LOG_LEVEL", "value": "info"}]
+
+
+def test_the_execution_role_reads_exactly_the_named_secrets_and_decrypts_with_the_named_key(synthesized):
+    doc = synthesized["real-service"].doc
+    policy = resource(doc, "aws_iam_role_policy", "iam/execution-secrets")
+    assert policy["role"] == ref(doc, "aws_iam_role", "iam/execution", "name")
+    assert json.loads(policy["policy"])["Statement"] == [
+        {"Sid": "ReadSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [SECRET]},
+        {"Sid": "ReadParameters", "Effect": "Allow", "Action": "ssm:GetParameters", "Resource": [PARAMETER]},
+        {"Sid": "KmsDecrypt", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": KMS_KEY},
+    ]
+
+
+def test_sidecars_carry_their_dependencies_health_checks_ports_and_logs(synthesized):
+    containers = _containers(synthesized)
+    app, router, envoy, migrate = (containers[n] for n in ("app", "log-router", "envoy", "migrate"))
+    assert app["dependsOn"] == [{"containerName": "envoy", "condition": "HEALTHY"},
+                                {"containerName": "migrate", "condition": "SUCCESS"}]
+    assert envoy["dependsOn"] == [{"containerName": "log-router", "condition": "START"}]
+    assert app["healthCheck"] == {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+                                  "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 30}
+    assert envoy["healthCheck"] == {"command": ["CMD", "curl", "-f", "http://localhost:9901/ready"],
+                                    "interval": 30, "timeout": 5, "retries": 5}
+    assert envoy["portMappings"] == [{"containerPort": 9901, "hostPort": 9901, "protocol": "tcp"}]
+    assert (migrate["essential"], migrate["command"]) == (False, ["./migrate", "up"])
+    assert router["firelensConfiguration"] == {"type": "fluentbit"}
+    assert router["logConfiguration"]["logDriver"] == "awslogs"
+    assert router["logConfiguration"]["options"]["awslogs-stream-prefix"] == "log-router"
+    assert app["logConfiguration"] == {"logDriver": "awsfirelens", "options": {
+        "Name": "cloudwatch_logs", "region": "ap-northeast-1", "log_group_name": "/web/app",
+        "auto_create_group": "true"}}
+
+
+def test_the_load_balancer_probes_its_own_path_and_port_and_may_reach_it(synthesized):
+    doc = synthesized["real-service"].doc
+    for color in ("blue", "green"):
+        group = resource(doc, "aws_lb_target_group", f"load-balancer/{color}")
+        assert group["port"] == 80
+        assert (group["health_check"]["path"], group["health_check"]["port"]) == ("/ready", "9901")
+    rule = resource(doc, "aws_vpc_security_group_ingress_rule", "ecs/from-lb-health")
+    assert (rule["from_port"], rule["to_port"]) == (9901, 9901)
+    assert rule["referenced_security_group_id"] == ref(doc, "aws_security_group", "load-balancer/sg", "id")
+    # The default probes the traffic port, and writes no port at all.
+    default = resource(synthesized["defaults"].doc, "aws_lb_target_group", "load-balancer/blue")
+    assert "port" not in default["health_check"]
+
+
+def test_the_task_role_gets_the_typed_statements(synthesized):
+    doc = synthesized["real-service"].doc
+    policy = resource(doc, "aws_iam_role_policy", "iam/task-statements")
+    assert policy["role"] == ref(doc, "aws_iam_role", "iam/task", "name")
+    assert json.loads(policy["policy"])["Statement"] == [
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::web-assets/*"]},
+        {"Effect": "Allow", "Action": ["sqs:SendMessage"],
+         "Resource": [f"arn:aws:sqs:ap-northeast-1:{ACCOUNT}:web-jobs"],
+         "Condition": {"Bool": {"aws:SecureTransport": ["true"]}}},
+    ]
+
+
+def test_ecs_exec_is_on_with_session_logging_and_its_grants(synthesized):
+    doc = synthesized["real-service"].doc
+    assert resource(doc, "aws_ecs_service", "ecs/service")["enable_execute_command"] is True
+    logs = resource(doc, "aws_cloudwatch_log_group", "ecs/exec-logs")
+    assert logs["name"] == "/ecs/web-real/exec"
+    config = resource(doc, "aws_ecs_cluster", "ecs/cluster")["configuration"]["execute_command_configuration"]
+    assert config == {"kms_key_id": KMS_KEY, "logging": "OVERRIDE", "log_configuration": {
+        "cloud_watch_log_group_name": ref(doc, "aws_cloudwatch_log_group", "ecs/exec-logs", "name")}}
+    statements = json.loads(resource(doc, "aws_iam_role_policy", "iam/task-exec")["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["ExecChannels", "ExecFindLogGroup", "ExecWriteLogs", "ExecDecrypt"]
+    # Off by default: no flag, no grant, no cluster configuration.
+    default = synthesized["defaults"].doc
+    assert "enable_execute_command" not in resource(default, "aws_ecs_service", "ecs/service")
+    assert "configuration" not in resource(default, "aws_ecs_cluster", "ecs/cluster")
+    assert resources(default, "aws_iam_role_policy") == {}
+
+
+def test_the_default_task_definition_is_unchanged_by_the_new_settings(synthesized):
+    (container,) = json.loads(resource(synthesized["defaults"].doc, "aws_ecs_task_definition",
+                                       "ecs/task")["container_definitions"])
+    assert sorted(container) == ["environment", "essential", "image", "logConfiguration", "mountPoints", "name",
+                                 "portMappings", "systemControls", "volumesFrom"]
+
+
+def test_a_secret_arn_from_another_resource_of_the_stack_passes_and_is_granted():
+    """A token (a secret the consumer's stack creates) is checked by Terraform at apply; it is
+    granted both read actions, each of which grants nothing on the other service's resource."""
+    token = "${TfToken[TOKEN.42]}"
+    secret = SecretProps(arn=token)
+    assert secret.value_from == token
+    assert grants([secret], None) == [
+        {"Sid": "ReadSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [token]},
+        {"Sid": "ReadParameters", "Effect": "Allow", "Action": "ssm:GetParameters", "Resource": [token]},
+    ]
+    assert SecretProps(arn=token, json_key="password").value_from == f"{token}:password::"
+
+
+def _service(**kwargs) -> ServiceProps:
+    return ServiceProps(image=IMAGE, **kwargs)
+
+
+def _app(service: ServiceProps | None = None, **kwargs) -> BlueGreenServiceProps:
+    return BlueGreenServiceProps(name="web", service=service or _service(), **kwargs)
+
+
+SIDECAR = ContainerProps(name="agent", image="public.ecr.aws/datadog/agent:7", ports=(8126,))
+CHECK = ContainerHealthCheckProps(command=("CMD", "true"))
+
+REFUSED = {
+    "a partial secret ARN": (lambda: SecretProps(arn=f"arn:aws:secretsmanager:ap-northeast-1:{ACCOUNT}:secret:db"),
+                             r"^secret\.arn: .*6 characters Secrets Manager appends"),
+    "a secret ARN of another service": (lambda: SecretProps(arn=f"arn:aws:s3:::{ACCOUNT}-bucket"),
+                                        r"^secret\.arn: .*secretsmanager secret"),
+    "a JSON key of a parameter": (lambda: SecretProps(arn=PARAMETER, json_key="password"),
+                                  r"^secret\.json_key: .*SSM parameters have no JSON keys"),
+    "a JSON key with a colon": (lambda: SecretProps(arn=SECRET, json_key="a:b"), r"^secret\.json_key: .*without ':'"),
+    "a variable both plain and secret": (
+        lambda: _service(environment={"DB_PASSWORD": "x"}, secrets={"DB_PASSWORD": SecretProps(arn=SECRET)}),
+        r"^service\.secrets: invalid value 'DB_PASSWORD'\. DB_PASSWORD is a plain environment variable too"),
+    "a secret named like no variable": (lambda: _service(secrets={"1DB": SecretProps(arn=SECRET)}),
+                                        r"^service\.secrets: invalid value '1DB'\. Name variables"),
+    "a KMS key without secrets": (lambda: _service(secrets_kms_key_arn=KMS_KEY),
+                                  r"^service\.secrets_kms_key_arn: .*No container has secrets"),
+    "a dependency on a missing container": (lambda: _service(depends_on={"envoy": "START"}),
+                                            r"^service\.depends_on\.envoy: .*no other container named 'envoy'"),
+    "a dependency on itself": (lambda: _service(sidecars=(ContainerProps(name="a", image=IMAGE, depends_on={"a": "START"}),)),
+                               r"^service\.sidecars\[0\]\.depends_on\.a: .*no other container named 'a'"),
+    "a cycle": (lambda: _service(depends_on={"a": "START"}, sidecars=(
+        ContainerProps(name="a", image=IMAGE, depends_on={"b": "START"}),
+        ContainerProps(name="b", image=IMAGE, depends_on={"app": "START"}))),
+        r"^service\.sidecars\[0\]\.depends_on: invalid value 'a → b → app → a'\. .*never start"),
+    "HEALTHY without a health check": (lambda: _service(depends_on={"agent": "HEALTHY"}, sidecars=(SIDECAR,)),
+                                       r"^service\.depends_on\.agent: .*no health check"),
+    "SUCCESS of an essential container": (lambda: _service(depends_on={"agent": "SUCCESS"}, sidecars=(SIDECAR,)),
+                                          r"^service\.depends_on\.agent: .*essential=False"),
+    "a sidecar named like the app": (lambda: _service(sidecars=(ContainerProps(name="app", image=IMAGE),)),
+                                     r"^service\.sidecars\[0\]\.name: .*service has this name already"),
+    "two containers on one port": (lambda: _service(sidecars=(ContainerProps(name="b", image=IMAGE, ports=(80,)),)),
+                                   r"^service\.sidecars\[0\]\.ports: invalid value 80\. service \(app\) listens"),
+    "firelens without a router": (lambda: _service(log=LogProps(driver="awsfirelens")),
+                                  r"^service\.log\.driver: .*No container of the task is a FireLens log router"),
+    "two routers": (lambda: _service(sidecars=(ContainerProps(name="a", image=IMAGE, firelens="fluentbit"),
+                                               ContainerProps(name="b", image=IMAGE, firelens="fluentd"))),
+                    r"^service\.sidecars\[1\]\.firelens: .*a is the task's log router already"),
+    "awslogs options the stack sets": (lambda: LogProps(options={"awslogs-group": "x"}),
+                                       r"^log\.options: invalid value 'awslogs-group'"),
+    "a health check without CMD": (lambda: ContainerHealthCheckProps(command=("curl", "-f", "http://localhost/")),
+                                   r"^health_check\.command: .*Start with 'CMD'"),
+    "a health check timeout too long": (lambda: ContainerHealthCheckProps(command=("CMD", "true"), timeout_seconds=61),
+                                        r"^health_check\.timeout_seconds: .*2 to 60"),
+    "a health check retry count ECS refuses": (lambda: ContainerHealthCheckProps(command=("CMD", "true"), retries=11),
+                                               r"^health_check\.retries: .*1 to 10"),
+    "a start period over 300 s": (lambda: ContainerHealthCheckProps(command=("CMD", "true"), start_period_seconds=301),
+                                  r"^health_check\.start_period_seconds: .*0 to 300"),
+    "a load balancer probe on a port no container has": (
+        lambda: _app(load_balancer=LoadBalancerProps(health_check=HealthCheckProps(port=9901))),
+        r"^load_balancer\.health_check\.port: invalid value 9901\. No container of the task listens on it"),
+    "every action on every resource": (lambda: PolicyStatementProps(actions=("*",), resources=("*",)),
+                                       r"^policy_statement\.actions: .*administrator of the account"),
+    "every action of every service on every resource": (
+        lambda: PolicyStatementProps(actions=("s3:GetObject", "*:*"), resources=("*",)),
+        r"^policy_statement\.actions: .*administrator"),
+    "an action without its service": (lambda: PolicyStatementProps(actions=("GetObject",), resources=("*",)),
+                                      r"^policy_statement\.actions: .*'<service>:<Action>'"),
+    "a resource that is no ARN": (lambda: PolicyStatementProps(actions=("s3:GetObject",), resources=("my-bucket",)),
+                                  r"^policy_statement\.resources: .*Use an ARN"),
+    "no actions": (lambda: PolicyStatementProps(actions=(), resources=("*",)), r"^policy_statement\.actions: .*at least one"),
+    "a condition operator IAM has not": (
+        lambda: PolicyStatementProps(actions=("s3:GetObject",), resources=("*",), conditions={"String Equals": {}}),
+        r"^policy_statement\.conditions: .*condition operator"),
+    "statements without a created task role": (
+        lambda: IamProps(task_role_statements=(PolicyStatementProps(actions=("s3:GetObject",), resources=("*",)),)),
+        r"^iam\.task_role_statements: .*create_task_role=True"),
+    "ECS Exec without a task role": (lambda: _app(_service(execute_command=ExecuteCommandProps())),
+                                     r"^service\.execute_command: .*iam\.create_task_role=True"),
+    "ECS Exec logging on a cluster of someone else's": (
+        lambda: _service(cluster_name="shared", execute_command=ExecuteCommandProps()),
+        r"^service\.execute_command\.log_sessions: .*settings of the cluster"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_each_rule_is_one_line_naming_the_setting(case):
+    build, pattern = REFUSED[case]
+    with pytest.raises(SettingsError, match=pattern) as raised:
+        build()
+    assert "\n" not in str(raised.value)
+
+
+def test_ecs_exec_with_your_own_task_role_is_yours_to_grant():
+    props = _app(_service(execute_command=ExecuteCommandProps(log_sessions=False)),
+                 iam=IamProps(task_role_arn=f"arn:aws:iam::{ACCOUNT}:role/app"))
+    assert props.service.execute_command.log_sessions is False
+
+
+def test_sidecars_and_secrets_load_from_json_and_errors_name_the_json_path():
+    service = from_mapping(ServiceProps, {
+        "image": IMAGE, "secrets": {"DB_PASSWORD": {"arn": SECRET, "json_key": "password"}},
+        "depends_on": {"agent": "HEALTHY"},
+        "sidecars": [{"name": "agent", "image": IMAGE, "ports": [8126],
+                      "health_check": {"command": ["CMD", "true"]}}],
+    }, "app.service")
+    assert service.sidecars[0].ports == (8126,)
+    assert service.secrets["DB_PASSWORD"].value_from == f"{SECRET}:password::"
+    with pytest.raises(SettingsError, match=r"^app\.service\.sidecars\[1\]\.image: invalid value 'Bad Image'"):
+        from_mapping(ServiceProps, {"image": IMAGE, "sidecars": [
+            {"name": "a", "image": IMAGE}, {"name": "b", "image": "Bad Image"}]}, "app.service")
+    with pytest.raises(SettingsError, match=r"^app\.service\.secrets\.DB\.arn: not set\. This setting is required"):
+        from_mapping(ServiceProps, {"image": IMAGE, "secrets": {"DB": {}}}, "app.service")
+    with pytest.raises(SettingsError, match=r"^app\.service\.sidecars\[0\]\.depends_on\.x: .*no other container"):
+        from_mapping(ServiceProps, {"image": IMAGE, "sidecars": [
+            {"name": "a", "image": IMAGE, "depends_on": {"x": "START"}}]}, "app.service")
