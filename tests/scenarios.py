@@ -15,6 +15,7 @@ from ecs_bluegreen import (
     ExecuteCommandProps,
     LogProps,
     PolicyStatementProps,
+    RepositoryProps,
     SecretProps,
     HealthCheckProps,
     IamProps,
@@ -72,6 +73,8 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
     ),
     "reuse": _settings(
         "web-reuse",
+        deployment=DeploymentProps(hooks={"AfterAllowTestTraffic": "web-reuse-smoke"}),
+        repository=RepositoryProps(name="shop/web", immutable_tags=False, scan_on_push=False, force_delete=True),
         service=ServiceProps(image=IMAGE, cluster_name="shared-cluster"),
         iam=IamProps(
             codedeploy_role_arn=f"arn:aws:iam::{ACCOUNT}:role/codedeploy",
@@ -199,5 +202,10 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
                                  resources=(f"arn:aws:sqs:ap-northeast-1:{ACCOUNT}:web-jobs",),
                                  conditions={"Bool": {"aws:SecureTransport": ("true",)}}),
         )),
+        deployment=DeploymentProps(hooks={
+            "BeforeInstall": "web-real-migrations",
+            "AfterAllowTestTraffic": f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-smoke:live",
+        }),
+        repository=RepositoryProps(keep_images=50, kms_key_arn=KMS_KEY),
     ),
 }

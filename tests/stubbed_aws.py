@@ -65,11 +65,13 @@ class Aws:
         self.ecs_stub.add_response("register_task_definition",
                                    {"taskDefinition": {"taskDefinitionArn": ARN.format(number)}}, expected)
 
-    def create(self, number: int, description: str) -> None:
-        """A deployment whose AppSpec names revision `number`."""
+    def create(self, number: int, description: str, hooks: list[dict[str, str]] | None = None) -> None:
+        """A deployment whose AppSpec names revision `number` (and `hooks`, in their order)."""
         spec = {"version": "0.0", "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": {
             "TaskDefinition": ARN.format(number),
             "LoadBalancerInfo": {"ContainerName": "nginx", "ContainerPort": 80}}}}]}
+        if hooks:
+            spec["Hooks"] = hooks
         self.codedeploy_stub.add_response("create_deployment", {"deploymentId": "d-NEW"}, {
             "applicationName": "web-dev", "deploymentGroupName": "web-dev", "description": description,
             "revision": {"revisionType": "AppSpecContent",

@@ -294,6 +294,7 @@ def test_outputs_carry_what_the_next_tool_needs(doc):
         "task_security_group_ids": [ref(doc, "aws_security_group", "ecs/sg", "id")],
         "assign_public_ip": False,
         "task_definition_arn": ref(doc, "aws_ecs_task_definition", "ecs/task", "arn"),
+        "hooks": {},
     }
     assert {key: out["value"] for key, out in outputs.items()} == expected
     assert all(out.get("description") for out in outputs.values())

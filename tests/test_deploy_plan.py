@@ -237,3 +237,40 @@ def test_diff_names_containers_added_and_removed_and_nested_fields():
         "nginx environment +A",
         "nginx logConfiguration.options.awslogs-stream-prefix nginx → app",
     ]
+
+
+def test_the_stacks_hooks_go_into_the_appspec_and_hook_replaces_one_event(tmp_path):
+    """The stack's output `hooks` names the functions of its lifecycle events; a deployment runs
+    them, in the events' order, unless --hook gives another function for an event."""
+    aws = Aws()
+    aws.running(4)
+    aws.describe(revision(4))
+    aws.register(register_request(revision(4), "nginx:1.29", 4), 5)
+    aws.create(5, "bluegreen: web-dev:5 with nginx:1.29", hooks=[
+        {"BeforeInstall": "web-dev-migrations"}, {"AfterAllowTestTraffic": "web-dev-smoke-v2"},
+        {"AfterAllowTraffic": "web-dev-notify"}])
+    outputs = {**OUTPUTS, "hooks": {"AfterAllowTraffic": "web-dev-notify", "AfterAllowTestTraffic": "web-dev-smoke",
+                                    "BeforeInstall": "web-dev-migrations"}}
+    code, out, err = aws.run("deploy", "--image", "nginx:1.29", "--hook", "AfterAllowTestTraffic=web-dev-smoke-v2",
+                             outputs=outputs, tmp_path=tmp_path)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == ("  hooks: BeforeInstall=web-dev-migrations, AfterAllowTestTraffic=web-dev-smoke-v2, "
+                                    "AfterAllowTraffic=web-dev-notify")
+
+
+def test_a_deployment_changes_the_app_image_only_and_keeps_the_sidecars(tmp_path):
+    terraform = revision(4)
+    sidecar = {"name": "log-router", "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+               "essential": True, "firelensConfiguration": {"type": "fluentbit"}}
+    terraform["taskDefinition"]["containerDefinitions"].append(sidecar)
+    terraform["taskDefinition"]["containerDefinitions"][0]["secrets"] = [
+        {"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:ap-northeast-1:123456789012:parameter/db"}]
+    aws = Aws()
+    aws.running(4)
+    aws.describe(terraform)
+    expected = register_request(terraform, "nginx:1.29", 4)
+    expected["containerDefinitions"][1] = sidecar  # its image stays
+    aws.register(expected, 5)
+    aws.create(5, "bluegreen: web-dev:5 with nginx:1.29")
+    code, out, err = aws.run("deploy", "--image", "nginx:1.29", tmp_path=tmp_path)
+    assert (code, err) == (0, "")

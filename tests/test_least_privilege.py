@@ -83,6 +83,14 @@ def test_inline_grants_are_exactly_what_the_settings_name(synthesized, name):
         decrypt = [s["Resource"] for s in statements if s["Action"] == "kms:Decrypt"]
         assert decrypt == ([exec_.kms_key_arn] if exec_.kms_key_arn else [])
         expected["iam/task-exec"] = (role["task"], statements)
+    if app.deployment.hooks and app.iam.codedeploy_role_arn is None:
+        _, statements = policies["iam/codedeploy-hooks"]
+        (statement,) = statements
+        assert (statement["Action"], len(statement["Resource"])) == ("lambda:InvokeFunction",
+                                                                     len(set(app.deployment.hooks.values())))
+        for function in app.deployment.hooks.values():
+            assert [r for r in statement["Resource"] if r.endswith(f":function:{function.split(':function:')[-1]}")]
+        expected["iam/codedeploy-hooks"] = (ref(doc, "aws_iam_role", "iam/codedeploy", "name"), statements)
     assert policies == expected
     for _, statements in policies.values():
         for statement in statements:

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-PROPS = [lib.BlueGreenServiceProps, lib.ServiceProps, lib.ExecuteCommandProps, lib.SecretProps, lib.ContainerProps,
+PROPS = [lib.BlueGreenServiceProps, lib.RepositoryProps, lib.ServiceProps, lib.ExecuteCommandProps, lib.SecretProps, lib.ContainerProps,
          lib.ContainerHealthCheckProps, lib.LogProps, lib.PolicyStatementProps, lib.AutoscalingProps, lib.NetworkProps,
          lib.LoadBalancerProps, lib.HealthCheckProps, lib.IamProps, lib.DeploymentProps,
          lib.TrafficShiftProps, lib.AlarmProps, lib.NotificationProps, lib.StateBackendProps,

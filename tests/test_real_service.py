@@ -11,15 +11,19 @@ from ecs_bluegreen import (
     BlueGreenServiceProps,
     ContainerHealthCheckProps,
     ContainerProps,
+    DeploymentProps,
     ExecuteCommandProps,
     HealthCheckProps,
     IamProps,
     LoadBalancerProps,
     LogProps,
     PolicyStatementProps,
+    RepositoryProps,
     SecretProps,
     ServiceProps,
     SettingsError,
+    StackSettings,
+    StateBackendProps,
     from_mapping,
 )
 from ecs_bluegreen.constructs.containers import grants
@@ -227,6 +231,16 @@ REFUSED = {
         r"^iam\.task_role_statements: .*create_task_role=True"),
     "ECS Exec without a task role": (lambda: _app(_service(execute_command=ExecuteCommandProps())),
                                      r"^service\.execute_command: .*iam\.create_task_role=True"),
+    "a hook that is no Lambda function": (lambda: DeploymentProps(hooks={"AfterAllowTestTraffic": "my smoke test"}),
+                                          r"^deployment\.hooks\.AfterAllowTestTraffic: .*Name a Lambda function"),
+    "a hook at an event ECS deployments have not": (lambda: DeploymentProps(hooks={"ApplicationStart": "f"}),
+                                                    r"^deployment\.hooks: invalid value 'ApplicationStart'\. Use one of"),
+    "a hook of another region": (lambda: StackSettings(
+        app=_app(deployment=DeploymentProps(hooks={"BeforeInstall": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f"})),
+        backend=StateBackendProps(bucket="b-tfstate", key="k")),
+        r"^app\.deployment\.hooks\.BeforeInstall: .*The stack is in ap-northeast-1"),
+    "a repository name ECR refuses": (lambda: RepositoryProps(name="Shop/Web"), r"^repository\.name: .*lowercase"),
+    "keeping no image": (lambda: RepositoryProps(keep_images=0), r"^repository\.keep_images: .*1 to 10000"),
     "ECS Exec logging on a cluster of someone else's": (
         lambda: _service(cluster_name="shared", execute_command=ExecuteCommandProps()),
         r"^service\.execute_command\.log_sessions: .*settings of the cluster"),
@@ -264,3 +278,50 @@ def test_sidecars_and_secrets_load_from_json_and_errors_name_the_json_path():
     with pytest.raises(SettingsError, match=r"^app\.service\.sidecars\[0\]\.depends_on\.x: .*no other container"):
         from_mapping(ServiceProps, {"image": IMAGE, "sidecars": [
             {"name": "a", "image": IMAGE, "depends_on": {"x": "START"}}]}, "app.service")
+
+
+def test_the_codedeploy_role_may_invoke_exactly_the_hooks_and_the_stack_outputs_them(synthesized):
+    doc = synthesized["real-service"].doc
+    policy = resource(doc, "aws_iam_role_policy", "iam/codedeploy-hooks")
+    assert policy["role"] == ref(doc, "aws_iam_role", "iam/codedeploy", "name")
+    (statement,) = json.loads(policy["policy"])["Statement"]
+    name_arn = ("arn:${data.aws_partition.blue-green_codedeploy_partition.partition}:lambda:"
+                "${data.aws_region.blue-green_codedeploy_region.name}:"
+                "${data.aws_caller_identity.blue-green_codedeploy_account.account_id}:function:web-real-migrations")
+    assert statement == {"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [
+        name_arn, f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-smoke:live"]}
+    # `bluegreen deploy` writes them into the AppSpec in the order the events happen.
+    assert doc["output"]["hooks"]["value"] == {
+        "BeforeInstall": "web-real-migrations",
+        "AfterAllowTestTraffic": f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-smoke:live"}
+    # A role passed in by ARN is its owner's to grant: the stack adds nothing to it.
+    assert resources(synthesized["reuse"].doc, "aws_iam_role_policy") == {}
+
+
+def test_the_hook_events_are_codedeploys_and_the_commands(synthesized):
+    from typing import get_args
+
+    from ecs_bluegreen.constructs.codedeploy import HookEvent
+    from ecs_bluegreen.contract import HOOK_EVENTS
+
+    assert get_args(HookEvent) == HOOK_EVENTS
+
+
+def test_the_repository_scans_keeps_tags_expires_old_images_and_encrypts(synthesized):
+    doc = synthesized["real-service"].doc
+    repo = resource(doc, "aws_ecr_repository", "repository/repository")
+    assert (repo["name"], repo["image_tag_mutability"]) == ("web-real", "IMMUTABLE")
+    assert repo["image_scanning_configuration"] == {"scan_on_push": True}
+    assert repo["encryption_configuration"] == [{"encryption_type": "KMS", "kms_key": KMS_KEY}]
+    assert "force_delete" not in repo
+    rules = json.loads(resource(doc, "aws_ecr_lifecycle_policy", "repository/lifecycle")["policy"])["rules"]
+    assert [r["selection"] for r in rules] == [{"tagStatus": "any", "countType": "imageCountMoreThan",
+                                                "countNumber": 50}]
+    assert doc["output"]["repository_url"]["value"] == ref(doc, "aws_ecr_repository", "repository/repository",
+                                                            "repository_url")
+    reuse = resource(synthesized["reuse"].doc, "aws_ecr_repository", "repository/repository")
+    assert (reuse["name"], reuse["image_tag_mutability"], reuse["force_delete"]) == ("shop/web", "MUTABLE", True)
+    assert reuse["encryption_configuration"] == [{"encryption_type": "AES256"}]
+    # None unless asked.
+    assert resources(synthesized["defaults"].doc, "aws_ecr_repository") == {}
+    assert "repository_url" not in synthesized["defaults"].doc["output"]

@@ -51,6 +51,8 @@ _EXPORTS = {
     "NetworkProps": "constructs.network",
     "PREDEFINED_ECS_CONFIGS": "constructs.codedeploy",
     "ReadableStack": "constructs.addresses",
+    "ImageRepository": "constructs.repository",
+    "RepositoryProps": "constructs.repository",
     "move_from": "constructs.addresses",
     "ServiceProps": "constructs.ecs",
     "ServiceRoles": "constructs.iam",
@@ -94,5 +96,6 @@ if TYPE_CHECKING:
     from .constructs.network import Network, NetworkProps
     from .constructs.notifications import DeploymentTopic, NotificationProps
     from .constructs.provider import CustomEndpointProps
+    from .constructs.repository import ImageRepository, RepositoryProps
     from .constructs.state_bucket import StateBucket, StateBucketProps
     from .validation import SettingsError

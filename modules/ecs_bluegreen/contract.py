@@ -7,18 +7,31 @@ command imports it without the CDKTF bindings.
 
 from __future__ import annotations
 
+import re
+
 DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
                   "codedeploy_app_name", "codedeploy_group_name")
 """What a deployment cannot do without."""
 
 APPSPEC_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip",
-                   "task_definition_arn")
+                   "task_definition_arn", "hooks")
 """What a deployment carries when the stack has it: the settings Terraform leaves to CodeDeploy
-(written into the AppSpec), and the revision Terraform registered last, which it starts from."""
+(written into the AppSpec), the revision Terraform registered last, which it starts from, and the
+Lambda functions of the lifecycle hooks."""
+
+HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
+"""The lifecycle events of an ECS deployment that run a Lambda function, in the order they happen."""
+
+LAMBDA_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
+                             r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?")
+"""A Lambda function as CodeDeploy takes it: its name (with an optional version or alias), or its ARN."""
 
 TRAFFIC_OUTPUTS = ("load_balancer_dns_name", "prod_url", "test_url", "blue_target_group_name",
                    "green_target_group_name", "prod_listener_arn", "test_listener_arn")
 """Where traffic enters, for scripts, alarms and other stacks."""
+
+REPOSITORY_OUTPUTS = ("repository_url",)
+"""Where images go, when the stack creates the repository (`repository` set)."""
 
 REGISTERED_BY = "bluegreen:registered-by"
 """Tag on a task definition revision: who registered it."""

@@ -6,7 +6,6 @@ Needs only boto3 and the stack's Terraform outputs (contract.py); it never loads
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import typing
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS
+from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, HOOK_EVENTS, LAMBDA_FUNCTION
 from ..validation import SettingsError, check_arn, check_image, check_port, check_region, check_value
 from .revisions import (
     BY_TERRAFORM,
@@ -30,8 +29,6 @@ from .revisions import (
 )
 
 RUNNING_STATUSES = ("Created", "Queued", "InProgress", "Baking", "Ready")
-HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic",
-               "AfterAllowTraffic")
 
 
 class DeployError(Exception):
@@ -56,6 +53,7 @@ class StackOutputs:
     task_security_group_ids: tuple[str, ...] | None = None
     assign_public_ip: bool | None = None
     task_definition_arn: str | None = None
+    hooks: Mapping[str, str] | None = None
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], source: str, prefix: str = "") -> StackOutputs:
@@ -83,6 +81,10 @@ class StackOutputs:
             check_port(f"output {prefix}container_port", checked["container_port"])
             check_arn(f"output {prefix}task_definition_arn", checked.get("task_definition_arn"), "ecs",
                       "task-definition/")
+            for event, function in (checked.get("hooks") or {}).items():
+                if event not in HOOK_EVENTS or not LAMBDA_FUNCTION.fullmatch(function):
+                    raise SettingsError(f"output {prefix}hooks", {event: function},
+                                        f"Expected lifecycle events ({', '.join(HOOK_EVENTS)}) and Lambda functions.")
         except SettingsError as err:
             raise DeployError(f"{source}: {err}; apply the stack again, or fix the saved outputs", 2) from None
         return cls(**checked)
@@ -168,13 +170,10 @@ def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str,
         "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": properties}}],
     }
     if hooks:
-        spec["Hooks"] = [{event: function} for event, function in hooks.items()]
+        spec["Hooks"] = [{event: hooks[event]} for event in HOOK_EVENTS if event in hooks]
     return spec
 
 
-# A Lambda function as CodeDeploy takes it: its name (with an optional version or alias), or its ARN.
-_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
-                       r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?")
 
 
 def parse_hooks(values: list[str]) -> dict[str, str]:
@@ -184,7 +183,7 @@ def parse_hooks(values: list[str]) -> dict[str, str]:
         if not sep or event not in HOOK_EVENTS or not function:
             raise DeployError(f"--hook {value!r}: use EVENT=FUNCTION with EVENT one of "
                               f"{', '.join(HOOK_EVENTS)}", 2)
-        if not _FUNCTION.fullmatch(function):
+        if not LAMBDA_FUNCTION.fullmatch(function):
             raise DeployError(f"--hook {value!r}: {function!r} is no Lambda function name: use up to 64 letters, "
                               "digits, '-' and '_' (optionally ':version' or ':alias'), or the function's ARN", 2)
         if event in hooks:
@@ -379,7 +378,14 @@ class Deployments:
                 "runningTaskDefinitionArn": running_arn, "live": not pending,
                 "pending": [c.as_json() for c in pending]}
 
+    def hooks(self, given: Mapping[str, str]) -> dict[str, str]:
+        """The hooks of a deployment: the stack's (its output `hooks`), each event's replaced by
+        one given with --hook; in the order the events happen."""
+        merged = {**(self.outputs.hooks or {}), **given}
+        return {event: merged[event] for event in HOOK_EVENTS if event in merged}
+
     def create(self, task_definition_arn: str, hooks: Mapping[str, str], description: str) -> str:
+        """Start a deployment of `task_definition_arn` running exactly `hooks` (see `hooks()`)."""
         content = json.dumps(appspec(task_definition_arn, self.outputs, hooks), sort_keys=True)
         return self.codedeploy.create_deployment(
             applicationName=self.outputs.codedeploy_app_name,

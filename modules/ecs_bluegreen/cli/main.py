@@ -125,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     what.add_argument("--task-definition", metavar="ARN",
                       help="deploy this task definition revision as is, instead of Terraform's")
     deploy.add_argument("--hook", action="append", default=[], metavar="EVENT=FUNCTION",
-                        help=f"a Lambda function for a lifecycle hook; EVENT is one of {', '.join(HOOK_EVENTS)}")
+                        help=f"a Lambda function for a lifecycle hook, instead of the stack's for that event (its output "
+                             f"`hooks`); EVENT is one of {', '.join(HOOK_EVENTS)}")
     deploy.add_argument("--description", help="shown in CodeDeploy (default: what is deployed)")
     deploy.add_argument("--dry-run", action="store_true", help="show what would change, and deploy nothing")
     deploy.add_argument("--wait", action="store_true", help="follow the deployment until it ends")
@@ -281,10 +282,13 @@ def _deploy(deployments: Deployments, args: argparse.Namespace, out: TextIO, err
     else:
         task_definition = plan.deploy_arn or ""
     description = args.description or f"{PROG}: {label(task_definition)} with {plan.image}"
+    hooks = deployments.hooks(hooks)
     deployment_id = deployments.create(task_definition, hooks, description)
-    summary["deploymentId"] = deployment_id
+    summary.update(deploymentId=deployment_id, hooks=hooks)
     if not args.json:
         out.write(f"{'registered' if summary['registered'] else 'using'} {task_definition}\nstarted {deployment_id}\n")
+        if hooks:
+            out.write(f"  hooks: {', '.join(f'{e}={f}' for e, f in hooks.items())}\n")
         out.flush()
     if not args.wait:
         if args.json:

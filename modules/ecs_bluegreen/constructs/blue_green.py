@@ -18,6 +18,7 @@ from .iam import IamProps, ServiceRoles
 from .load_balancer import TARGET_GROUP_SUFFIXES, BlueGreenLoadBalancer, LoadBalancerProps
 from .network import Network, NetworkProps
 from .notifications import DeploymentTopic
+from .repository import ImageRepository, RepositoryProps
 
 MAX_NAME_LENGTH = 32 - max(len(s) for s in TARGET_GROUP_SUFFIXES)
 """Target group names ("<name>-green") may have 32 characters at most."""
@@ -42,6 +43,8 @@ class BlueGreenServiceProps:
     """Roles to use or create. Default: CodeDeploy and execution roles created, no task role."""
     deployment: DeploymentProps = field(default_factory=DeploymentProps)
     """CodeDeploy behaviour. Default: all at once, old tasks kept 60 min, rollback on fail/stop."""
+    repository: RepositoryProps | None = None
+    """An ECR repository for the service's images; its URL is the output repository_url. Default: None (none)."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -118,7 +121,8 @@ class EcsBlueGreen(Construct):
 
     Every part is a public attribute: ``network``, ``roles``, ``load_balancer`` (listeners and
     target groups), ``ecs`` (cluster, task definition, service), ``deployment`` (application,
-    deployment group and any custom config), and ``alarms`` and ``notifications`` when set. The construct creates no provider and no backend; the stack does.
+    deployment group and any custom config), and ``alarms``, ``notifications`` and ``repository``
+    when set. The construct creates no provider and no backend; the stack does.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: BlueGreenServiceProps) -> None:
@@ -129,6 +133,9 @@ class EcsBlueGreen(Construct):
         self.props = props
         name = props.name
 
+        self.repository: ImageRepository | None = None
+        if props.repository is not None:
+            self.repository = ImageRepository(self, "repository", name=name, props=props.repository)
         self.network = Network(self, "network", name=name, props=props.network)
         self.roles = ServiceRoles(self, "iam", name=name, props=props.iam)
         self.load_balancer = BlueGreenLoadBalancer(
@@ -176,3 +183,5 @@ class EcsBlueGreen(Construct):
             alarm_names=self.alarms.alarm_names if self.alarms else [],
             topic_arn=self.notifications.topic_arn if self.notifications else None,
         )
+        if deployment.hooks and self.roles.codedeploy_role is not None:
+            self.roles.grant(self.roles.codedeploy_role, "codedeploy-hooks", self.deployment.hook_statements())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import field
 from typing import ClassVar, Literal
 
 from constructs import Construct
@@ -31,12 +33,17 @@ from ..aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
     CodedeployDeploymentGroupTriggerConfiguration,
 )
-from ..contract import PREDEFINED_SHIFTS
-from ..validation import SettingsError, check_range, check_types, check_value, matches
+from ..aws.data_aws_caller_identity import DataAwsCallerIdentity
+from ..aws.data_aws_partition import DataAwsPartition
+from ..aws.data_aws_region import DataAwsRegion
+from ..contract import HOOK_EVENTS, LAMBDA_FUNCTION, PREDEFINED_SHIFTS
+from ..validation import SettingsError, check_range, check_types, check_value, is_token, matches
 from .alarms import AlarmProps
 from .notifications import NotificationProps
 
 PREDEFINED_ECS_CONFIGS = tuple(PREDEFINED_SHIFTS)
+HookEvent = Literal["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
+"""An ECS deployment's lifecycle events that run a Lambda function (contract.HOOK_EVENTS)."""
 ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
 _CONFIG_NAME = re.compile(r"[A-Za-z0-9._+=,@-]{1,100}")
 
@@ -91,6 +98,8 @@ class DeploymentProps:
     """CloudWatch alarms that stop a deployment and roll it back. Default: None (no alarms)."""
     notifications: NotificationProps | None = None
     """Publish deployment events to SNS. Default: None (no notifications)."""
+    hooks: Mapping[HookEvent, str] = field(default_factory=dict)
+    """Lambda functions (name or ARN, in the stack's region) run at lifecycle events, e.g. {"AfterAllowTestTraffic": "web-smoke-test"}; the CodeDeploy role may invoke exactly these. Default: {} (none)."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -116,6 +125,13 @@ class DeploymentProps:
                 "a deployment config with compute platform ECS.",
             )
         check_range("deployment.termination_wait_minutes", self.termination_wait_minutes, 0, 2880, "minutes")
+        for event, function in self.hooks.items():
+            if not is_token(function) and not matches(LAMBDA_FUNCTION, function):
+                raise SettingsError(
+                    f"deployment.hooks.{event}", function,
+                    "Name a Lambda function: up to 64 letters, digits, '-' and '_' (optionally ':alias' or "
+                    "':version'), or its ARN (arn:aws:lambda:<region>:<account>:function:<name>).",
+                )
         if self.ready_action == "CONTINUE_DEPLOYMENT" and self.approval_wait_minutes != 0:
             raise SettingsError(
                 "deployment.approval_wait_minutes", self.approval_wait_minutes,
@@ -130,6 +146,17 @@ class DeploymentProps:
                     "An approval wait stops the deployment on timeout, and only rollback on stop "
                     "returns traffic to the old task set: keep auto_rollback=True.",
                 )
+
+
+def _function_arn(scope: Construct, function: str) -> str:
+    """The ARN IAM matches for a hook: the ARN as given, or one made from a name (and qualifier)
+    in the stack's account and region."""
+    if function.startswith("arn:") or is_token(function):
+        return function
+    partition = scope.node.try_find_child("partition") or DataAwsPartition(scope, "partition")
+    region = scope.node.try_find_child("region") or DataAwsRegion(scope, "region")
+    account = scope.node.try_find_child("account") or DataAwsCallerIdentity(scope, "account")
+    return f"arn:{partition.partition}:lambda:{region.name}:{account.account_id}:function:{function}"
 
 
 class BlueGreenDeployment(Construct):
@@ -154,6 +181,7 @@ class BlueGreenDeployment(Construct):
     ) -> None:
         check_value("props", props, DeploymentProps)
         super().__init__(scope, id)
+        self.props = props
         self.application = CodedeployApp(self, "app", name=name, compute_platform="ECS")
 
         self.deployment_config: CodedeployDeploymentConfig | None = None
@@ -232,3 +260,13 @@ class BlueGreenDeployment(Construct):
                 trigger_events=list(props.notifications.events),
             )] if props.notifications is not None and topic_arn is not None else None,
         )
+
+    def hook_statements(self) -> list[dict]:
+        """The CodeDeploy role's grant for the hooks: invoke exactly their functions (the managed
+        AWSCodeDeployRoleForECS covers only functions named CodeDeployHook_*)."""
+        if not self.props.hooks:
+            return []
+        hooks = self.props.hooks
+        # In the order the events happen (a token sorts before an ARN, and resolves after).
+        arns = list(dict.fromkeys(_function_arn(self, hooks[e]) for e in HOOK_EVENTS if e in hooks))
+        return [{"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arns}]

@@ -14,7 +14,7 @@ from ..validation import SettingsError, check_range, check_types, matches
 
 EMULATED_SERVICES = (
     "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "codedeploy", "dynamodb", "ec2",
-    "ecs", "elbv2", "iam", "s3", "sns", "sts",
+    "ecr", "ecs", "elbv2", "iam", "s3", "sns", "sts",
 )
 """Every AWS API the stacks of this library call, so that none slips past the emulator."""
 
