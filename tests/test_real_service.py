@@ -325,3 +325,32 @@ def test_the_repository_scans_keeps_tags_expires_old_images_and_encrypts(synthes
     # None unless asked.
     assert resources(synthesized["defaults"].doc, "aws_ecr_repository") == {}
     assert "repository_url" not in synthesized["defaults"].doc["output"]
+
+
+def test_the_readmes_real_service_synthesizes_as_written_and_validates(tmp_path, terraform):
+    """The block is run as a user runs it: a Python process of its own in an empty folder (jsii
+    writes relative to the folder its Node process started in)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    code = readme.split("## A real service", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "main.py").write_text(code)
+    proc = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    workdir = tmp_path / "cdktf.out" / "stacks" / "shop-web"
+    doc = json.loads((workdir / "cdk.tf.json").read_text())
+    containers = json.loads(resource(doc, "aws_ecs_task_definition", "ecs/task")["container_definitions"])
+    assert [c["name"] for c in containers] == ["app", "otel"]
+    assert {s["name"] for s in containers[0]["secrets"]} == {"DB_PASSWORD", "API_KEY"}
+    assert containers[0]["dependsOn"] == [{"containerName": "otel", "condition": "HEALTHY"}]
+    assert "healthCheck" in containers[0] and "healthCheck" in containers[1]
+    assert set(resources(doc, "aws_iam_role_policy")) == {
+        "blue-green/iam/execution-secrets", "blue-green/iam/task-statements", "blue-green/iam/task-exec",
+        "blue-green/iam/codedeploy-hooks"}
+    assert resource(doc, "aws_lb_target_group", "load-balancer/blue")["health_check"]["port"] == "13133"
+    assert doc["output"]["hooks"]["value"] == {"AfterAllowTestTraffic": "shop-web-smoke-test"}
+    assert "repository_url" in doc["output"]
+    result = terraform.validate(workdir)
+    assert result["valid"] and result["warning_count"] == 0, result["diagnostics"]

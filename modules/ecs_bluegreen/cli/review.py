@@ -55,6 +55,8 @@ TRAFFIC_PATH = {
     "aws_nat_gateway": "tasks lose outbound access (image pulls, logs) until the gateway is back",
     "aws_route_table": "traffic in the subnets has no routes until the table is back",
     "aws_route": "traffic in the subnets loses that route until it is back",
+    "aws_ecr_repository": "the images go with it: a task that starts (scaling, a replaced task, a rollback) "
+                          "cannot pull its image until it is pushed again",
 }
 RULES = ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_security_group_rule")
 IAM = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy", "aws_iam_role_policy_attachment",
