@@ -174,7 +174,7 @@ class LogProps:
                 )
 
 
-def _check_environment(where: str, environment: Mapping[str, str], secrets: Mapping[str, SecretProps]) -> None:
+def check_environment(where: str, environment: Mapping[str, str], secrets: Mapping[str, SecretProps]) -> None:
     for key in [*environment, *secrets]:
         if not matches(ENV_NAME, key):
             raise SettingsError(
@@ -233,7 +233,7 @@ class ContainerProps:
             check_port("sidecar.ports", port)
         if len(set(self.ports)) != len(self.ports):
             raise SettingsError("sidecar.ports", self.ports, "List each port once.")
-        _check_environment("sidecar", self.environment, self.secrets)
+        check_environment("sidecar", self.environment, self.secrets)
         if self.firelens is not None and self.log.driver == "awsfirelens":
             raise SettingsError("sidecar.log.driver", "awsfirelens",
                                 "The log router cannot send its own logs through itself: use 'awslogs'.")

@@ -65,7 +65,7 @@ from .containers import (
     DependencyCondition,
     LogProps,
     SecretProps,
-    _check_environment,
+    check_environment,
     check_task,
 )
 from .ownership import service_ignore_changes
@@ -222,7 +222,7 @@ class ServiceProps:
                 f"With cpu={self.cpu}, Fargate offers memory from {allowed[0]} to {allowed[-1]} "
                 f"MiB: {', '.join(map(str, allowed))}.",
             )
-        _check_environment("service", self.environment, self.secrets)
+        check_environment("service", self.environment, self.secrets)
         check_task(self.containers)
         if self.secrets_kms_key_arn is not None:
             check_arn("service.secrets_kms_key_arn", self.secrets_kms_key_arn, "kms", "key/")
@@ -351,14 +351,7 @@ class FargateService(Construct):
         exec_ = props.execute_command
         self.exec_log_group: CloudwatchLogGroup | None = None
         if exec_ is not None and exec_.log_sessions:
-            self.exec_log_group = CloudwatchLogGroup(
-                self, "exec-logs", name=f"/ecs/{name}/exec", retention_in_days=props.log_retention_days,
-            )
-            suppress(self.exec_log_group, "CKV_AWS_158", "Encrypted at rest by CloudWatch Logs; a "
-                     "customer-managed KMS key costs and needs a key policy granting the logs service.")
-            if props.log_retention_days < 365:
-                suppress(self.exec_log_group, "CKV_AWS_338", f"Kept {props.log_retention_days} days, a cost "
-                         "choice: raise service.log_retention_days.")
+            self.exec_log_group = self._log_group("exec-logs", f"/ecs/{name}/exec")
         if props.cluster_name is None:
             configuration = None
             if exec_ is not None and (exec_.log_sessions or exec_.kms_key_arn):
@@ -389,14 +382,7 @@ class FargateService(Construct):
         else:
             self.cluster_name = props.cluster_name
 
-        self.log_group = CloudwatchLogGroup(
-            self, "logs", name=f"/ecs/{name}", retention_in_days=props.log_retention_days,
-        )
-        suppress(self.log_group, "CKV_AWS_158", "Encrypted at rest by CloudWatch Logs; a customer-managed "
-                 "KMS key costs and needs a key policy granting the logs service.")
-        if props.log_retention_days < 365:
-            suppress(self.log_group, "CKV_AWS_338", f"Kept {props.log_retention_days} days, a cost "
-                     "choice: raise service.log_retention_days.")
+        self.log_group = self._log_group("logs", f"/ecs/{name}")
         self.region = DataAwsRegion(self, "region")
         log_options = {"awslogs-group": self.log_group.name, "awslogs-region": self.region.name}
         app = _container(
@@ -542,6 +528,17 @@ class FargateService(Construct):
                             )
                         ),
                     )
+
+    def _log_group(self, id: str, name: str) -> CloudwatchLogGroup:
+        """A log group of the service (containers' output, ECS Exec sessions), kept as long as
+        service.log_retention_days says."""
+        days = self.props.log_retention_days
+        group = CloudwatchLogGroup(self, id, name=name, retention_in_days=days)
+        suppress(group, "CKV_AWS_158", "Encrypted at rest by CloudWatch Logs; a customer-managed "
+                 "KMS key costs and needs a key policy granting the logs service.")
+        if days < 365:
+            suppress(group, "CKV_AWS_338", f"Kept {days} days, a cost choice: raise service.log_retention_days.")
+        return group
 
     def execute_command_statements(self) -> list[dict]:
         """The task role's grants for ECS Exec: the SSM channels; writing the session logs to

@@ -89,7 +89,7 @@ class IamProps:
     """Where its settings sit, in the names of its errors."""
 
     codedeploy_role_arn: str | None = None
-    """Existing role CodeDeploy assumes (needs AWSCodeDeployRoleForECS). Default: None (created)."""
+    """Existing role CodeDeploy assumes (needs AWSCodeDeployRoleForECS, and lambda:InvokeFunction on the hooks' functions). Default: None (created)."""
     execution_role_arn: str | None = None
     """Existing ECS task execution role (pulls images, writes logs, reads the service's secrets: grant it those yourself). Default: None (created)."""
     task_role_arn: str | None = None
