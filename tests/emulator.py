@@ -181,7 +181,8 @@ FULL_HOOK = "full-dev-smoke-test"
 def full_config(moto: MotoServer, *, secret_arn: str, parameter_arn: str) -> dict:
     """A real service on the example's settings (project "full", stack "full-dev"): a secret (one
     JSON key of it) and a parameter, a sidecar the app waits for, container health checks, a task
-    role statement, a deployment hook, and an ECR repository."""
+    role statement, a hook function of the user's and the built-in test-traffic hook the stack
+    creates, and an ECR repository."""
     config = example_config(moto, FULL_BUCKET)
     config["project"] = "full"
     config["environments"] = {"dev": {"app": {
@@ -198,7 +199,7 @@ def full_config(moto: MotoServer, *, secret_arn: str, parameter_arn: str) -> dic
         },
         "iam": {"create_task_role": True, "task_role_statements": [
             {"actions": ["sqs:SendMessage"], "resources": ["arn:aws:sqs:ap-northeast-1:123456789012:full-jobs"]}]},
-        "deployment": {"hooks": {"AfterAllowTestTraffic": FULL_HOOK}},
+        "deployment": {"hooks": {"BeforeAllowTraffic": FULL_HOOK}, "test_traffic_hook": {"path": "/"}},
         "repository": {"keep_images": 10},
     }}}
     return config

@@ -17,6 +17,7 @@ from ecs_bluegreen import (
     PolicyStatementProps,
     RepositoryProps,
     SecretProps,
+    TestTrafficHookProps,
     HealthCheckProps,
     IamProps,
     LoadBalancerProps,
@@ -160,6 +161,8 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
         "web-https-plain",
         load_balancer=LoadBalancerProps(certificate_arn=CERTIFICATE, redirect_http=False, internal=True),
         network=NetworkProps(availability_zones=("ap-northeast-1a", "ap-northeast-1c")),
+        # The built-in test-traffic hook on an internal load balancer: let in by its security group.
+        deployment=DeploymentProps(test_traffic_hook=TestTrafficHookProps()),
     ),
     # The task's shape: Graviton, more ephemeral storage, a read-only root file system, a stop timeout.
     "graviton": _settings(
@@ -202,10 +205,11 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
                                  resources=(f"arn:aws:sqs:ap-northeast-1:{ACCOUNT}:web-jobs",),
                                  conditions={"Bool": {"aws:SecureTransport": ("true",)}}),
         )),
-        deployment=DeploymentProps(hooks={
-            "BeforeInstall": "web-real-migrations",
-            "AfterAllowTestTraffic": f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-smoke:live",
-        }),
+        deployment=DeploymentProps(
+            hooks={"BeforeInstall": "web-real-migrations",
+                   "AfterAllowTraffic": f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-notify:live"},
+            test_traffic_hook=TestTrafficHookProps(path="/ready"),
+        ),
         repository=RepositoryProps(keep_images=50, kms_key_arn=KMS_KEY),
     ),
 }

@@ -14,8 +14,10 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import ecs_bluegreen
 import pytest
 from ecs_bluegreen import SettingsError, bootstrap_settings, environment_settings
 from helpers import with_setting
@@ -26,6 +28,8 @@ ACCOUNT = "123456789012"
 SECRET = f"arn:aws:secretsmanager:ap-northeast-1:{ACCOUNT}:secret:shop/db-AbCdEf"
 PARAMETER = f"arn:aws:ssm:ap-northeast-1:{ACCOUNT}:parameter/shop/datadog-api-key"
 KMS_KEY = f"arn:aws:kms:ap-northeast-1:{ACCOUNT}:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+# A folder of test code that exists wherever the checkout is: the built-in hook's.
+HOOK_CODE = str(Path(ecs_bluegreen.__file__).resolve().parent / "hooks")
 # A config that sets every setting, valid as it stands; the tests below break one value at a time.
 FULL: dict[str, Any] = {
     "project": "shop",
@@ -95,7 +99,10 @@ FULL: dict[str, Any] = {
                 "notifications": {"events": ["DeploymentFailure", "DeploymentRollback"],
                                   "topic_arn": f"arn:aws:sns:ap-northeast-1:{ACCOUNT}:shop-deployments"},
                 "hooks": {"BeforeInstall": "shop-migrations",
-                          "AfterAllowTestTraffic": f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:shop-smoke"},
+                          "AfterAllowTraffic": f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:shop-notify"},
+                "test_traffic_hook": {"source_dir": HOOK_CODE, "handler": "smoke_test.handler",
+                                      "runtime": "python3.13", "path": "/healthz", "timeout_seconds": 30,
+                                      "environment": {"EXPECTED": "ok"}},
             },
             "repository": {"name": "shop/web", "keep_images": 20, "scan_on_push": True, "immutable_tags": True,
                            "kms_key_arn": KMS_KEY, "force_delete": False},

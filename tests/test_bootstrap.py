@@ -110,7 +110,7 @@ SERVICE_OF_TYPE_PREFIX = {
     "aws_internet_gateway": "ec2", "aws_nat_gateway": "ec2", "aws_eip": "ec2", "aws_security_group": "ec2",
     "aws_availability_zones": "ec2", "aws_lb": "elbv2", "aws_iam_role": "iam",
     "aws_partition": None, "aws_region": None,  # answered from the provider's configuration
-    "aws_caller_identity": "sts", "aws_ecr": "ecr",
+    "aws_caller_identity": "sts", "aws_ecr": "ecr", "aws_lambda": "lambda",
     "aws_ecs": "ecs", "aws_codedeploy": "codedeploy",
     "aws_cloudwatch_log_group": "cloudwatchlogs", "aws_cloudwatch_metric_alarm": "cloudwatch",
     "aws_sns": "sns", "aws_s3": "s3", "aws_dynamodb": "dynamodb", "aws_appautoscaling": "applicationautoscaling",

@@ -90,10 +90,25 @@ def test_the_task_role_has_its_statement_and_codedeploy_may_invoke_the_hook(full
                                   "Resource": ["arn:aws:sqs:ap-northeast-1:123456789012:full-jobs"]}]
     hooks = iam.get_role_policy(RoleName="full-dev-codedeploy", PolicyName="codedeploy-hooks")["PolicyDocument"]
     hooks = json.loads(hooks) if isinstance(hooks, str) else hooks
-    function = full.client("lambda").get_function(FunctionName=FULL_HOOK)["Configuration"]["FunctionArn"]
+    functions = full.client("lambda")
+    users = functions.get_function(FunctionName=FULL_HOOK)["Configuration"]["FunctionArn"]
+    created = functions.get_function(FunctionName="full-dev-test-traffic")["Configuration"]["FunctionArn"]
     assert hooks["Statement"] == [{"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction",
-                                   "Resource": [function]}]
-    assert full.outputs["hooks"] == {"AfterAllowTestTraffic": FULL_HOOK}
+                                   "Resource": [created, users]}]
+    assert full.outputs["hooks"] == {"AfterAllowTestTraffic": "full-dev-test-traffic", "BeforeAllowTraffic": FULL_HOOK}
+
+
+def test_the_test_traffic_hook_runs_in_the_task_subnets_against_the_test_listener(full):
+    config = full.client("lambda").get_function(FunctionName="full-dev-test-traffic")["Configuration"]
+    assert (config["Handler"], config["Runtime"]) == ("smoke_test.handler", "python3.12")
+    assert config["Environment"]["Variables"] == {"TEST_URL": full.outputs["test_url"], "TEST_PATH": "/"}
+    assert sorted(config["VpcConfig"]["SubnetIds"]) == sorted(full.outputs["task_subnet_ids"])
+    role = config["Role"].rsplit("/", 1)[-1]
+    report = full.client("iam").get_role_policy(RoleName=role, PolicyName="report-hook-status")["PolicyDocument"]
+    report = json.loads(report) if isinstance(report, str) else report
+    (statement,) = report["Statement"]
+    assert statement["Action"] == "codedeploy:PutLifecycleEventHookExecutionStatus"
+    assert statement["Resource"].endswith(":deploymentgroup:full-dev/full-dev")
 
 
 def test_the_repository_is_scanned_immutable_encrypted_and_expires_old_images(full):
@@ -157,5 +172,5 @@ def test_a_deployment_changes_the_app_image_only(full, deployed):
 def test_the_deployments_appspec_names_the_stacks_hook(full, deployed):
     info = full.client("codedeploy").get_deployment(deploymentId=deployed["deploymentId"])["deploymentInfo"]
     spec = json.loads(info["revision"]["appSpecContent"]["content"])
-    assert spec["Hooks"] == [{"AfterAllowTestTraffic": FULL_HOOK}]
-    assert deployed["hooks"] == {"AfterAllowTestTraffic": FULL_HOOK}
+    assert spec["Hooks"] == [{"AfterAllowTestTraffic": "full-dev-test-traffic"}, {"BeforeAllowTraffic": FULL_HOOK}]
+    assert deployed["hooks"] == {"AfterAllowTestTraffic": "full-dev-test-traffic", "BeforeAllowTraffic": FULL_HOOK}

@@ -16,6 +16,7 @@ SERVICE_STACKS = [name for name, s in SCENARIOS.items() if not isinstance(s, Boo
 MANAGED_POLICIES = {
     "iam/codedeploy-policy": ":iam::aws:policy/AWSCodeDeployRoleForECS",
     "iam/execution-policy": ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    "test-traffic-hook/role-policy": ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
 }
 
 
@@ -23,7 +24,7 @@ MANAGED_POLICIES = {
 def test_roles_have_one_trusted_service_and_only_their_managed_policy(synthesized, name):
     doc = synthesized[name].doc
     trusted = {"iam/codedeploy": "codedeploy.amazonaws.com", "iam/execution": "ecs-tasks.amazonaws.com",
-               "iam/task": "ecs-tasks.amazonaws.com"}
+               "iam/task": "ecs-tasks.amazonaws.com", "test-traffic-hook/role": "lambda.amazonaws.com"}
     for path, role in resources(doc, "aws_iam_role").items():
         (statement,) = json.loads(role["assume_role_policy"])["Statement"]
         assert statement == {"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -83,14 +84,22 @@ def test_inline_grants_are_exactly_what_the_settings_name(synthesized, name):
         decrypt = [s["Resource"] for s in statements if s["Action"] == "kms:Decrypt"]
         assert decrypt == ([exec_.kms_key_arn] if exec_.kms_key_arn else [])
         expected["iam/task-exec"] = (role["task"], statements)
-    if app.deployment.hooks and app.iam.codedeploy_role_arn is None:
+    hook = app.deployment.test_traffic_hook
+    if (app.deployment.hooks or hook) and app.iam.codedeploy_role_arn is None:
         _, statements = policies["iam/codedeploy-hooks"]
         (statement,) = statements
-        assert (statement["Action"], len(statement["Resource"])) == ("lambda:InvokeFunction",
-                                                                     len(set(app.deployment.hooks.values())))
+        created = [ref(doc, "aws_lambda_function", "test-traffic-hook/function", "arn")] if hook else []
+        assert (statement["Action"], len(statement["Resource"])) == (
+            "lambda:InvokeFunction", len(set(app.deployment.hooks.values())) + len(created))
         for function in app.deployment.hooks.values():
             assert [r for r in statement["Resource"] if r.endswith(f":function:{function.split(':function:')[-1]}")]
+        assert set(created) <= set(statement["Resource"])
         expected["iam/codedeploy-hooks"] = (ref(doc, "aws_iam_role", "iam/codedeploy", "name"), statements)
+    if hook:
+        group = ref(doc, "aws_codedeploy_deployment_group", "codedeploy/group", "arn")
+        expected["test-traffic-hook/report"] = (ref(doc, "aws_iam_role", "test-traffic-hook/role", "name"), [
+            {"Sid": "ReportHookStatus", "Effect": "Allow", "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
+             "Resource": group}])
     assert policies == expected
     for _, statements in policies.values():
         for statement in statements:
@@ -106,7 +115,11 @@ def test_load_balancer_opens_only_its_listener_ports_to_the_listed_cidrs(synthes
     if lb.redirects_http:
         allowed |= {(80, c) for c in lb.prod_ingress_cidrs}
     lb_sg = ref(doc, "aws_security_group", "load-balancer/sg", "id")
-    opened = {(r["from_port"], r.get("cidr_ipv4") or r.get("cidr_ipv6"))
+    if SCENARIOS[name].app.deployment.test_traffic_hook is not None:
+        # The stack's test-traffic hook, on the test port only: by its group, or the NAT's address.
+        allowed |= {(lb.test_port, ref(doc, "aws_security_group", "test-traffic-hook/sg", "id")) if lb.internal
+                    else (lb.test_port, f"{ref(doc, 'aws_eip', 'network/nat-eip', 'public_ip')}/32")}
+    opened = {(r["from_port"], r.get("cidr_ipv4") or r.get("cidr_ipv6") or r.get("referenced_security_group_id"))
               for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
               if r["security_group_id"] == lb_sg}
     assert opened == allowed
@@ -139,7 +152,8 @@ def test_test_listener_is_closed_unless_someone_is_named(synthesized, name):
     lb = SCENARIOS[name].app.load_balancer
     test_rules = [r for p, r in resources(doc, "aws_vpc_security_group_ingress_rule").items()
                   if "/test-ingress-" in p]
-    assert len(test_rules) == len(lb.test_ingress_cidrs)
+    hook = 1 if SCENARIOS[name].app.deployment.test_traffic_hook is not None else 0
+    assert len(test_rules) == len(lb.test_ingress_cidrs) + hook
 
 
 @pytest.mark.parametrize("name", SERVICE_STACKS)

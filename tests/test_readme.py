@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 PROPS = [lib.BlueGreenServiceProps, lib.RepositoryProps, lib.ServiceProps, lib.ExecuteCommandProps, lib.SecretProps, lib.ContainerProps,
          lib.ContainerHealthCheckProps, lib.LogProps, lib.PolicyStatementProps, lib.AutoscalingProps, lib.NetworkProps,
-         lib.LoadBalancerProps, lib.HealthCheckProps, lib.IamProps, lib.DeploymentProps,
+         lib.LoadBalancerProps, lib.HealthCheckProps, lib.IamProps, lib.DeploymentProps, lib.TestTrafficHookProps,
          lib.TrafficShiftProps, lib.AlarmProps, lib.NotificationProps, lib.StateBackendProps,
          lib.StackSettings, lib.CustomEndpointProps, lib.BootstrapSettings, lib.StateBucketProps]
 

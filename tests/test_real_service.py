@@ -17,6 +17,7 @@ from ecs_bluegreen import (
     IamProps,
     LoadBalancerProps,
     LogProps,
+    NetworkProps,
     PolicyStatementProps,
     RepositoryProps,
     SecretProps,
@@ -24,6 +25,7 @@ from ecs_bluegreen import (
     SettingsError,
     StackSettings,
     StateBackendProps,
+    TestTrafficHookProps,
     from_mapping,
 )
 from ecs_bluegreen.constructs.containers import grants
@@ -231,6 +233,25 @@ REFUSED = {
         r"^iam\.task_role_statements: .*create_task_role=True"),
     "ECS Exec without a task role": (lambda: _app(_service(execute_command=ExecuteCommandProps())),
                                      r"^service\.execute_command: .*iam\.create_task_role=True"),
+    "two functions for AfterAllowTestTraffic": (
+        lambda: DeploymentProps(hooks={"AfterAllowTestTraffic": "f"}, test_traffic_hook=TestTrafficHookProps()),
+        r"^deployment\.test_traffic_hook: .*an event runs one function"),
+    "a test-traffic hook without a NAT gateway": (
+        lambda: _app(network=NetworkProps(nat_gateway=False),
+                     deployment=DeploymentProps(test_traffic_hook=TestTrafficHookProps())),
+        r"^network\.nat_gateway: invalid value False\. The test-traffic hook .*through the NAT gateway"),
+    "a test-traffic hook in your VPC without its NAT's address": (
+        lambda: _app(network=NetworkProps(vpc_id="vpc-0123456789abcdef0",
+                                          public_subnet_ids=("subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"),
+                                          private_subnet_ids=("subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2")),
+                     deployment=DeploymentProps(test_traffic_hook=TestTrafficHookProps())),
+        r"^load_balancer\.test_ingress_cidrs: .*list the NAT's public address"),
+    "test code that is not there": (lambda: TestTrafficHookProps(source_dir="no/such/folder"),
+                                    r"^deployment\.test_traffic_hook\.source_dir: .*No folder there"),
+    "the built-in with another handler": (lambda: TestTrafficHookProps(handler="tests.handler"),
+                                          r"^deployment\.test_traffic_hook\.handler: .*set source_dir"),
+    "a variable the stack sets": (lambda: TestTrafficHookProps(environment={"TEST_URL": "x"}),
+                                  r"^deployment\.test_traffic_hook\.environment: invalid value 'TEST_URL'"),
     "a hook that is no Lambda function": (lambda: DeploymentProps(hooks={"AfterAllowTestTraffic": "my smoke test"}),
                                           r"^deployment\.hooks\.AfterAllowTestTraffic: .*Name a Lambda function"),
     "a hook at an event ECS deployments have not": (lambda: DeploymentProps(hooks={"ApplicationStart": "f"}),
@@ -288,14 +309,49 @@ def test_the_codedeploy_role_may_invoke_exactly_the_hooks_and_the_stack_outputs_
     name_arn = ("arn:${data.aws_partition.blue-green_codedeploy_partition.partition}:lambda:"
                 "${data.aws_region.blue-green_codedeploy_region.name}:"
                 "${data.aws_caller_identity.blue-green_codedeploy_account.account_id}:function:web-real-migrations")
-    assert statement == {"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [
-        name_arn, f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-smoke:live"]}
+    notify = f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-notify:live"
+    created = ref(doc, "aws_lambda_function", "test-traffic-hook/function", "arn")
+    # In the order the events happen: BeforeInstall, AfterAllowTestTraffic, AfterAllowTraffic.
+    assert statement == {"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction",
+                         "Resource": [name_arn, created, notify]}
     # `bluegreen deploy` writes them into the AppSpec in the order the events happen.
     assert doc["output"]["hooks"]["value"] == {
         "BeforeInstall": "web-real-migrations",
-        "AfterAllowTestTraffic": f"arn:aws:lambda:ap-northeast-1:{ACCOUNT}:function:web-real-smoke:live"}
+        "AfterAllowTestTraffic": ref(doc, "aws_lambda_function", "test-traffic-hook/function", "function_name"),
+        "AfterAllowTraffic": notify}
     # A role passed in by ARN is its owner's to grant: the stack adds nothing to it.
     assert resources(synthesized["reuse"].doc, "aws_iam_role_policy") == {}
+
+
+def test_the_built_in_test_traffic_hook_runs_in_the_task_subnets_and_reaches_the_test_listener(synthesized):
+    doc = synthesized["real-service"].doc
+    function = resource(doc, "aws_lambda_function", "test-traffic-hook/function")
+    lb_dns = ref(doc, "aws_lb", "load-balancer/lb", "dns_name")
+    assert function["environment"]["variables"] == {"TEST_URL": f"http://{lb_dns}:8080", "TEST_PATH": "/ready"}
+    assert (function["handler"], function["runtime"], function["function_name"]) == (
+        "smoke_test.handler", "python3.12", "web-real-test-traffic")
+    assert function["vpc_config"]["subnet_ids"] == [ref(doc, "aws_subnet", f"network/private-{i}", "id") for i in (0, 1)]
+    assert function["filename"].startswith("assets/") and function["filename"].endswith("/smoke_test.zip")
+    role = resource(doc, "aws_iam_role", "test-traffic-hook/role")
+    assert json.loads(role["assume_role_policy"])["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+    (report,) = json.loads(resource(doc, "aws_iam_role_policy", "test-traffic-hook/report")["policy"])["Statement"]
+    assert (report["Action"], report["Resource"]) == (
+        "codedeploy:PutLifecycleEventHookExecutionStatus",
+        ref(doc, "aws_codedeploy_deployment_group", "codedeploy/group", "arn"))
+    # Internet-facing: the function comes back from the NAT gateway's address; only that is let in.
+    nat = resource(doc, "aws_vpc_security_group_ingress_rule", "load-balancer/test-ingress-nat")
+    assert (nat["cidr_ipv4"], nat["from_port"]) == (f"{ref(doc, 'aws_eip', 'network/nat-eip', 'public_ip')}/32", 8080)
+    # Internal: by its security group.
+    internal = synthesized["https-plain-test"].doc
+    rule = resource(internal, "aws_vpc_security_group_ingress_rule", "load-balancer/test-ingress-hook")
+    assert rule["referenced_security_group_id"] == ref(internal, "aws_security_group", "test-traffic-hook/sg", "id")
+
+
+def test_the_built_in_hook_archive_is_the_same_bytes_every_time():
+    from ecs_bluegreen.constructs.test_hook import built_in_archive
+
+    first = built_in_archive().read_bytes()
+    assert built_in_archive().read_bytes() == first
 
 
 def test_the_hook_events_are_codedeploys_and_the_commands(synthesized):
@@ -348,9 +404,77 @@ def test_the_readmes_real_service_synthesizes_as_written_and_validates(tmp_path,
     assert "healthCheck" in containers[0] and "healthCheck" in containers[1]
     assert set(resources(doc, "aws_iam_role_policy")) == {
         "blue-green/iam/execution-secrets", "blue-green/iam/task-statements", "blue-green/iam/task-exec",
-        "blue-green/iam/codedeploy-hooks"}
+        "blue-green/iam/codedeploy-hooks", "blue-green/test-traffic-hook/report"}
     assert resource(doc, "aws_lb_target_group", "load-balancer/blue")["health_check"]["port"] == "13133"
-    assert doc["output"]["hooks"]["value"] == {"AfterAllowTestTraffic": "shop-web-smoke-test"}
+    assert doc["output"]["hooks"]["value"] == {
+        "AfterAllowTestTraffic": ref(doc, "aws_lambda_function", "test-traffic-hook/function", "function_name"),
+        "AfterAllowTraffic": "shop-web-notify"}
     assert "repository_url" in doc["output"]
     result = terraform.validate(workdir)
     assert result["valid"] and result["warning_count"] == 0, result["diagnostics"]
+
+
+def _smoke_test():
+    """The built-in hook's module, loaded from its file as Lambda loads it."""
+    import importlib.util
+    import sys
+
+    from ecs_bluegreen.constructs.test_hook import BUILT_IN
+
+    spec = importlib.util.spec_from_file_location("smoke_test", BUILT_IN)
+    module = importlib.util.module_from_spec(spec)
+    writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # nothing next to the asset's source
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes
+    return module
+
+
+@pytest.fixture
+def answering(tmp_path):
+    """A loopback HTTP server answering each path with the status it names (/200, /500)."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(int(self.path.strip("/")))
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_built_in_smoke_test_passes_2xx_and_fails_5xx_and_silence(answering):
+    smoke = _smoke_test()
+    assert smoke.check(f"{answering}/200", attempts=1, pause=0) == (True, "HTTP 200")
+    assert smoke.check(f"{answering}/500", attempts=2, pause=0) == (False, "HTTP 500")
+    passed, seen = smoke.check("http://127.0.0.1:9/", attempts=1, pause=0)
+    assert not passed and seen.startswith("no answer")
+
+
+def test_the_built_in_smoke_test_reports_its_result_to_codedeploy(answering, monkeypatch):
+    import boto3
+    from botocore.stub import Stubber
+
+    smoke = _smoke_test()
+    client = boto3.client("codedeploy", region_name="ap-northeast-1", aws_access_key_id="x", aws_secret_access_key="x")
+    monkeypatch.setattr(smoke, "_codedeploy", lambda: client)
+    monkeypatch.setattr(smoke, "ATTEMPTS", 1)
+    event = {"DeploymentId": "d-1", "LifecycleEventHookExecutionId": "h-1"}
+    with Stubber(client) as stub:
+        for path, status in (("/200", "Succeeded"), ("/503", "Failed")):
+            stub.add_response("put_lifecycle_event_hook_execution_status", {"lifecycleEventHookExecutionId": "h-1"},
+                              {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "h-1", "status": status})
+            monkeypatch.setenv("TEST_URL", answering)
+            monkeypatch.setenv("TEST_PATH", path)
+            assert smoke.handler(event, None)["status"] == status
+        stub.assert_no_pending_responses()

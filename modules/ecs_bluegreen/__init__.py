@@ -51,6 +51,8 @@ _EXPORTS = {
     "NetworkProps": "constructs.network",
     "PREDEFINED_ECS_CONFIGS": "constructs.codedeploy",
     "ReadableStack": "constructs.addresses",
+    "TestTrafficHook": "constructs.test_hook",
+    "TestTrafficHookProps": "constructs.test_hook",
     "ImageRepository": "constructs.repository",
     "RepositoryProps": "constructs.repository",
     "move_from": "constructs.addresses",
@@ -97,5 +99,6 @@ if TYPE_CHECKING:
     from .constructs.notifications import DeploymentTopic, NotificationProps
     from .constructs.provider import CustomEndpointProps
     from .constructs.repository import ImageRepository, RepositoryProps
+    from .constructs.test_hook import TestTrafficHook, TestTrafficHookProps
     from .constructs.state_bucket import StateBucket, StateBucketProps
     from .validation import SettingsError

@@ -13,7 +13,6 @@ from constructs import Construct
 
 from ..cdk import App, LocalBackend, TerraformOutput, TerraformStack
 from ..constructs.addresses import ReadableStack
-from ..contract import HOOK_EVENTS
 from ..constructs.backend import StateBackendProps, add_s3_backend, check_state_key
 from ..constructs.blue_green import BlueGreenServiceProps, EcsBlueGreen
 from ..constructs.provider import CustomEndpointProps, add_aws_provider
@@ -131,8 +130,7 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
         "task_definition_arn": (service.ecs.task_definition.arn,
                                 "Task definition revision Terraform registered last; `bluegreen deploy` "
                                 "rolls it out with the image."),
-        "hooks": ({event: service.props.deployment.hooks[event] for event in HOOK_EVENTS
-                   if event in service.props.deployment.hooks},
+        "hooks": (service.hooks,
                   "Lambda functions by lifecycle event; `bluegreen deploy` puts them in the AppSpec."),
     }
     if service.repository is not None:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from constructs import Construct
 
 from ..cdk import TerraformStack
+from ..contract import HOOK_EVENTS
 from ..family import check_app
 from ..validation import SettingsError, check_aws_name, check_types, check_value
 from .alarms import MAX_DEPLOYMENT_GROUP_ALARMS, DeploymentAlarms
@@ -19,6 +20,7 @@ from .load_balancer import TARGET_GROUP_SUFFIXES, BlueGreenLoadBalancer, LoadBal
 from .network import Network, NetworkProps
 from .notifications import DeploymentTopic
 from .repository import ImageRepository, RepositoryProps
+from .test_hook import VPC_ACCESS_POLICY, TestTrafficHook
 
 MAX_NAME_LENGTH = 32 - max(len(s) for s in TARGET_GROUP_SUFFIXES)
 """Target group names ("<name>-green") may have 32 characters at most."""
@@ -75,12 +77,34 @@ class BlueGreenServiceProps:
                 f"No container of the task listens on it (ports: {', '.join(map(str, self.service.ports))}): "
                 "probe service.container_port (leave it unset), or a port a sidecar lists.",
             )
+        self._check_test_traffic_hook()
         if self.service.execute_command is not None and not self.iam.create_task_role \
                 and self.iam.task_role_arn is None:
             raise SettingsError(
                 "service.execute_command", self.service.execute_command,
                 "ECS Exec runs through the task role: set iam.create_task_role=True (the stack grants it the "
                 "ssmmessages actions), or name your own in iam.task_role_arn (with those actions).",
+            )
+
+    def _check_test_traffic_hook(self) -> None:
+        """The created hook function runs in the tasks' private subnets. It reports to CodeDeploy's
+        API through the NAT gateway, and reaches the test listener directly (an internal load
+        balancer) or through that NAT (an internet-facing one), whose address must be let in."""
+        if self.deployment.test_traffic_hook is None:
+            return
+        if self.network.vpc_id is None and not self.network.nat_gateway:
+            raise SettingsError(
+                "network.nat_gateway", False,
+                "The test-traffic hook runs in the tasks' private subnets and reports its result to CodeDeploy "
+                "through the NAT gateway: keep nat_gateway=True, or drop deployment.test_traffic_hook.",
+            )
+        if self.network.vpc_id is not None and not self.load_balancer.internal \
+                and not self.load_balancer.test_ingress_cidrs:
+            raise SettingsError(
+                "load_balancer.test_ingress_cidrs", (),
+                "The test-traffic hook reaches the internet-facing test listener through your VPC's NAT "
+                "gateway: list the NAT's public address here (e.g. '203.0.113.7/32'), or make the load "
+                "balancer internal.",
             )
 
     def _check_network_load_balancer(self) -> None:
@@ -183,5 +207,29 @@ class EcsBlueGreen(Construct):
             alarm_names=self.alarms.alarm_names if self.alarms else [],
             topic_arn=self.notifications.topic_arn if self.notifications else None,
         )
-        if deployment.hooks and self.roles.codedeploy_role is not None:
-            self.roles.grant(self.roles.codedeploy_role, "codedeploy-hooks", self.deployment.hook_statements())
+        self.test_traffic_hook: TestTrafficHook | None = None
+        created: dict[str, str] = {}
+        if deployment.test_traffic_hook is not None:
+            self.test_traffic_hook = TestTrafficHook(
+                self, "test-traffic-hook", name=name, props=deployment.test_traffic_hook, test_url=lb.test_url,
+                test_port=props.load_balancer.test_port, vpc_id=self.network.vpc_id,
+                subnet_ids=self.network.private_subnet_ids,
+                deployment_group_arn=self.deployment.deployment_group.arn,
+                vpc_access_policy_arn=self.roles.aws_managed(VPC_ACCESS_POLICY),
+            )
+            created["AfterAllowTestTraffic"] = self.test_traffic_hook.function.arn
+            lb.allow_test_traffic_from_hook(
+                self.test_traffic_hook.security_group.id if props.load_balancer.internal else None,
+                self.network.nat_eip.public_ip if not props.load_balancer.internal and self.network.nat_eip else None,
+            )
+        if (deployment.hooks or created) and self.roles.codedeploy_role is not None:
+            self.roles.grant(self.roles.codedeploy_role, "codedeploy-hooks", self.deployment.hook_statements(created))
+
+    @property
+    def hooks(self) -> dict[str, str]:
+        """The Lambda function of each lifecycle event, in the order they happen: deployment.hooks,
+        and the test-traffic hook the stack creates."""
+        hooks = dict(self.props.deployment.hooks)
+        if self.test_traffic_hook is not None:
+            hooks["AfterAllowTestTraffic"] = self.test_traffic_hook.function.function_name
+        return {event: hooks[event] for event in HOOK_EVENTS if event in hooks}

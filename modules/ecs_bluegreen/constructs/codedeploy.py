@@ -40,6 +40,7 @@ from ..contract import HOOK_EVENTS, LAMBDA_FUNCTION, PREDEFINED_SHIFTS
 from ..validation import SettingsError, check_range, check_types, check_value, is_token, matches
 from .alarms import AlarmProps
 from .notifications import NotificationProps
+from .test_hook import TestTrafficHookProps
 
 PREDEFINED_ECS_CONFIGS = tuple(PREDEFINED_SHIFTS)
 HookEvent = Literal["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
@@ -100,6 +101,8 @@ class DeploymentProps:
     """Publish deployment events to SNS. Default: None (no notifications)."""
     hooks: Mapping[HookEvent, str] = field(default_factory=dict)
     """Lambda functions (name or ARN, in the stack's region) run at lifecycle events, e.g. {"AfterAllowTestTraffic": "web-smoke-test"}; the CodeDeploy role may invoke exactly these. Default: {} (none)."""
+    test_traffic_hook: TestTrafficHookProps | None = None
+    """A function the stack creates for AfterAllowTestTraffic: the built-in smoke test, or your code. Default: None (none)."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -125,6 +128,12 @@ class DeploymentProps:
                 "a deployment config with compute platform ECS.",
             )
         check_range("deployment.termination_wait_minutes", self.termination_wait_minutes, 0, 2880, "minutes")
+        if self.test_traffic_hook is not None and "AfterAllowTestTraffic" in self.hooks:
+            raise SettingsError(
+                "deployment.test_traffic_hook", self.test_traffic_hook,
+                f"hooks names {self.hooks['AfterAllowTestTraffic']!r} for AfterAllowTestTraffic already, and an "
+                "event runs one function: drop one of the two.",
+            )
         for event, function in self.hooks.items():
             if not is_token(function) and not matches(LAMBDA_FUNCTION, function):
                 raise SettingsError(
@@ -261,12 +270,14 @@ class BlueGreenDeployment(Construct):
             )] if props.notifications is not None and topic_arn is not None else None,
         )
 
-    def hook_statements(self) -> list[dict]:
+    def hook_statements(self, created: Mapping[str, str] | None = None) -> list[dict]:
         """The CodeDeploy role's grant for the hooks: invoke exactly their functions (the managed
-        AWSCodeDeployRoleForECS covers only functions named CodeDeployHook_*)."""
-        if not self.props.hooks:
+        AWSCodeDeployRoleForECS covers only functions named CodeDeployHook_*). `created`: the ARNs
+        of functions the stack creates, by event."""
+        named = {e: _function_arn(self, f) for e, f in self.props.hooks.items()}
+        arns_by_event = {**named, **(created or {})}
+        if not arns_by_event:
             return []
-        hooks = self.props.hooks
         # In the order the events happen (a token sorts before an ARN, and resolves after).
-        arns = list(dict.fromkeys(_function_arn(self, hooks[e]) for e in HOOK_EVENTS if e in hooks))
+        arns = list(dict.fromkeys(arns_by_event[e] for e in HOOK_EVENTS if e in arns_by_event))
         return [{"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arns}]

@@ -133,7 +133,7 @@ class IamProps:
             )
 
 
-def _assume_role_policy(service: str) -> str:
+def assume_role_policy(service: str) -> str:
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -171,7 +171,7 @@ class ServiceRoles(Construct):
         if props.create_task_role:
             self.task_role = IamRole(
                 self, "task", name=f"{name}-task",
-                assume_role_policy=_assume_role_policy("ecs-tasks.amazonaws.com"),
+                assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
             )
             self.task_role_arn = self.task_role.arn
             for arn in props.task_role_policy_arns:
@@ -186,13 +186,14 @@ class ServiceRoles(Construct):
         return IamRolePolicy(self, id, name=id, role=role.name, policy=json.dumps(
             {"Version": "2012-10-17", "Statement": statements}, sort_keys=True))
 
-    def _aws_managed(self, policy: str) -> str:
+    def aws_managed(self, policy: str) -> str:
+        """The ARN of an AWS-managed policy ("policy/..."), in the stack's partition."""
         if self._partition is None:
             self._partition = DataAwsPartition(self, "partition")
         return f"arn:{self._partition.partition}:iam::aws:{policy}"
 
     def _role(self, id: str, role_name: str, service: str, managed_policy: str) -> IamRole:
-        role = IamRole(self, id, name=role_name, assume_role_policy=_assume_role_policy(service))
+        role = IamRole(self, id, name=role_name, assume_role_policy=assume_role_policy(service))
         IamRolePolicyAttachment(self, f"{id}-policy", role=role.name,
-                                policy_arn=self._aws_managed(managed_policy))
+                                policy_arn=self.aws_managed(managed_policy))
         return role

@@ -352,6 +352,24 @@ class BlueGreenLoadBalancer(Construct):
                     protocol="HTTPS", port=str(props.production_port), status_code="HTTP_301"))],
             )
 
+    def allow_test_traffic_from_hook(self, security_group_id: str | None, nat_address: str | None) -> None:
+        """Let the stack's test-traffic hook reach the test listener: by its security group (an
+        internal load balancer), or from the NAT gateway's public address (an internet-facing one,
+        where traffic from the private subnets comes back from the NAT)."""
+        port = self.props.test_port
+        if security_group_id is not None:
+            VpcSecurityGroupIngressRule(
+                self, "test-ingress-hook", security_group_id=self.security_group.id,
+                description="test listener from the test-traffic hook", referenced_security_group_id=security_group_id,
+                ip_protocol="tcp", from_port=port, to_port=port,
+            )
+        if nat_address is not None:
+            VpcSecurityGroupIngressRule(
+                self, "test-ingress-nat", security_group_id=self.security_group.id,
+                description="test listener from the NAT gateway, for the test-traffic hook",
+                cidr_ipv4=f"{nat_address}/32", ip_protocol="tcp", from_port=port, to_port=port,
+            )
+
     def _suppress_load_balancer_findings(self) -> None:
         props = self.props
         if not props.deletion_protection:

@@ -121,6 +121,7 @@ class Network(Construct):
     private_subnet_ids: list[str]
     vpc: Vpc | None = None
     nat_gateway: NatGateway | None = None
+    nat_eip: Eip | None = None
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: NetworkProps) -> None:
         check_value("props", props, NetworkProps)
@@ -183,6 +184,7 @@ class Network(Construct):
 
         if props.nat_gateway:
             eip = Eip(self, "nat-eip", domain="vpc", tags={"Name": f"{name}-nat"})
+            self.nat_eip = eip
             # One NAT gateway, not one per AZ: it costs a fraction, at the price of all task
             # egress (image pulls, logs) depending on the first AZ.
             self.nat_gateway = NatGateway(

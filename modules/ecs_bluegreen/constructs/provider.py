@@ -14,9 +14,16 @@ from ..validation import SettingsError, check_range, check_types, matches
 
 EMULATED_SERVICES = (
     "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "codedeploy", "dynamodb", "ec2",
-    "ecr", "ecs", "elbv2", "iam", "s3", "sns", "sts",
+    "ecr", "ecs", "elbv2", "iam", "lambda", "s3", "sns", "sts",
 )
 """Every AWS API the stacks of this library call, so that none slips past the emulator."""
+
+
+def _keyword(service: str) -> str:
+    """The bindings' argument for a service: a Python keyword gets a trailing underscore (lambda_)."""
+    import keyword
+
+    return f"{service}_" if keyword.iskeyword(service) else service
 
 _URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?")
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +60,7 @@ def add_aws_provider(
     emulator: dict[str, object] = {}
     if endpoint is not None:
         emulator = {
-            "endpoints": [AwsProviderEndpoints(**{s: endpoint.url for s in EMULATED_SERVICES})],
+            "endpoints": [AwsProviderEndpoints(**{_keyword(s): endpoint.url for s in EMULATED_SERVICES})],
             "s3_use_path_style": True,
             "skip_credentials_validation": True,
             "skip_requesting_account_id": True,

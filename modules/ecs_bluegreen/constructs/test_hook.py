@@ -1,0 +1,161 @@
+"""A test-traffic hook the stack creates: a Lambda function CodeDeploy runs at AfterAllowTestTraffic,
+when the test listener serves the new task set and production still runs the old one.
+
+The function runs in the tasks' private subnets. It reaches the test listener from there: an
+internal load balancer lets its security group in; an internet-facing one sees it come from the
+NAT gateway's public address, which the stack lets in when it created that gateway (with your own
+VPC, list your NAT's address in load_balancer.test_ingress_cidrs). Its role may write its logs,
+manage its network interfaces (AWSLambdaVPCAccessExecutionRole) and report the result of exactly
+this deployment group's hooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, ClassVar, Literal
+
+from constructs import Construct
+
+from ..aws.iam_role import IamRole
+from ..aws.iam_role_policy import IamRolePolicy
+from ..aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from ..aws.lambda_function import LambdaFunction, LambdaFunctionEnvironment, LambdaFunctionVpcConfig
+from ..aws.security_group import SecurityGroup
+from ..aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
+from ..cdk import AssetType, Fn, TerraformAsset
+from ..validation import FREE_TEXT, SettingsError, check_range, check_types, check_value, matches
+from .containers import ENV_NAME
+from .iam import assume_role_policy
+from .suppressions import suppress
+
+BUILT_IN = Path(__file__).resolve().parent.parent / "hooks" / "smoke_test.py"
+VPC_ACCESS_POLICY = "policy/service-role/AWSLambdaVPCAccessExecutionRole"
+_HANDLER = re.compile(r"[A-Za-z0-9_./-]+\.[A-Za-z0-9_$]+")
+_RESERVED = ("TEST_URL", "TEST_PATH")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TestTrafficHookProps:
+    """A Lambda function the stack creates for the AfterAllowTestTraffic hook: tests against the
+    test listener before production traffic moves; "Failed" rolls the deployment back."""
+
+    __test__: ClassVar[bool] = False  # not a test class, whatever pytest makes of its name
+
+    SETTING: ClassVar[str] = "deployment.test_traffic_hook"
+    """Where its settings sit, in the names of its errors."""
+
+    source_dir: str | None = None
+    """Folder of your test code, zipped at synth; it gets TEST_URL and reports its result with PutLifecycleEventHookExecutionStatus (its role may). Default: None (the built-in smoke test)."""
+    handler: str = "smoke_test.handler"
+    """Handler of your code, "<file>.<function>". Default: "smoke_test.handler" (the built-in)."""
+    runtime: Literal["python3.12", "python3.13", "nodejs20.x", "nodejs22.x"] = "python3.12"
+    """Lambda runtime of your code. Default: "python3.12" (the built-in's)."""
+    path: str = "/"
+    """Path the built-in smoke test requests at the test listener; a 2xx or 3xx answer passes. Default: "/"."""
+    timeout_seconds: int = 60
+    """Seconds the function may run, 10 to 900. Default: 60."""
+    environment: Mapping[str, Annotated[str, FREE_TEXT]] = field(default_factory=dict)
+    """More environment variables for your code (TEST_URL and TEST_PATH are the stack's). Default: {} (none)."""
+
+    def __post_init__(self) -> None:
+        check_types(self)
+        where = "deployment.test_traffic_hook"
+        if self.source_dir is None:
+            if self.handler != "smoke_test.handler" or self.runtime != "python3.12":
+                raise SettingsError(f"{where}.handler" if self.handler != "smoke_test.handler" else f"{where}.runtime",
+                                    self.handler if self.handler != "smoke_test.handler" else self.runtime,
+                                    "The built-in smoke test has its own handler and runtime: set source_dir "
+                                    "to run your code, or leave these at their defaults.")
+        elif not Path(self.source_dir).is_dir():
+            raise SettingsError(f"{where}.source_dir", self.source_dir,
+                                f"No folder there (relative paths start at {Path.cwd()}): give the folder of "
+                                "your test code.")
+        if not matches(_HANDLER, self.handler):
+            raise SettingsError(f"{where}.handler", self.handler, "Use '<file>.<function>', e.g. 'tests.handler'.")
+        if not self.path.startswith("/") or " " in self.path or len(self.path) > 1024:
+            raise SettingsError(f"{where}.path", self.path, "Use an absolute URL path, such as '/' or '/healthz'.")
+        check_range(f"{where}.timeout_seconds", self.timeout_seconds, 10, 900, "seconds")
+        for key in self.environment:
+            if not matches(ENV_NAME, key) or key in _RESERVED:
+                raise SettingsError(f"{where}.environment", key,
+                                    "Name variables with letters, digits and underscores, not starting with a "
+                                    f"digit; {' and '.join(_RESERVED)} are the stack's.")
+
+
+def built_in_archive() -> Path:
+    """The built-in smoke test as a zip whose bytes depend on its source only (fixed names, times
+    and modes), so that its asset, and the synthesized JSON, are the same on every synth."""
+    source = BUILT_IN.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("smoke_test.py", date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        archive.writestr(info, source)
+    data = buffer.getvalue()
+    folder = Path(tempfile.gettempdir()) / f"ecs-bluegreen-hook-{hashlib.sha256(data).hexdigest()[:16]}"
+    folder.mkdir(exist_ok=True)
+    path = folder / "smoke_test.zip"
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+    return path
+
+
+class TestTrafficHook(Construct):
+    """The function, its role and its security group; ``function`` is what the AppSpec names."""
+
+    __test__: ClassVar[bool] = False
+
+    def __init__(self, scope: Construct, id: str, *, name: str, props: TestTrafficHookProps, test_url: str,
+                 test_port: int, vpc_id: str, subnet_ids: list[str], deployment_group_arn: str,
+                 vpc_access_policy_arn: str) -> None:
+        check_value("props", props, TestTrafficHookProps)
+        super().__init__(scope, id)
+        if props.source_dir is None:
+            asset = TerraformAsset(self, "code", path=str(built_in_archive()), type=AssetType.FILE)
+        else:
+            asset = TerraformAsset(self, "code", path=str(Path(props.source_dir).resolve()), type=AssetType.ARCHIVE)
+
+        self.role = IamRole(self, "role", name=f"{name}-test-hook",
+                            assume_role_policy=assume_role_policy("lambda.amazonaws.com"))
+        access = IamRolePolicyAttachment(self, "role-policy", role=self.role.name, policy_arn=vpc_access_policy_arn)
+        report = IamRolePolicy(self, "report", name="report-hook-status", role=self.role.name, policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "ReportHookStatus", "Effect": "Allow",
+                           "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
+                           "Resource": deployment_group_arn}],
+        }, sort_keys=True))
+        self.security_group = SecurityGroup(self, "sg", name=f"{name}-test-hook", vpc_id=vpc_id,
+                                            description=f"{name} test-traffic hook: to the test listener and AWS",
+                                            tags={"Name": f"{name}-test-hook"})
+        for port, what in sorted({443: "CodeDeploy's API, for the result", test_port: "the test listener"}.items()):
+            VpcSecurityGroupEgressRule(self, f"egress-{port}", security_group_id=self.security_group.id,
+                                       description=what, cidr_ipv4="0.0.0.0/0", ip_protocol="tcp",
+                                       from_port=port, to_port=port)
+        self.function = LambdaFunction(
+            self, "function", function_name=f"{name}-test-traffic", role=self.role.arn,
+            handler=props.handler, runtime=props.runtime, timeout=props.timeout_seconds, memory_size=256,
+            filename=asset.path, source_code_hash=Fn.filebase64sha256(asset.path),
+            environment=LambdaFunctionEnvironment(variables={**props.environment, "TEST_URL": test_url,
+                                                             "TEST_PATH": props.path}),
+            vpc_config=LambdaFunctionVpcConfig(subnet_ids=subnet_ids, security_group_ids=[self.security_group.id]),
+            # Its network interfaces need the role's grant first.
+            depends_on=[access, report],
+        )
+        for check, reason in (
+            ("CKV_AWS_116", "CodeDeploy invokes it synchronously and reads its result: a dead-letter queue "
+                            "would hold nothing anyone reads."),
+            ("CKV_AWS_115", "Runs once per deployment: reserved concurrency would only take from the account's."),
+            ("CKV_AWS_173", "Its variables are the test URL and your settings, no secrets: the default key "
+                            "encrypts them at rest."),
+            ("CKV_AWS_272", "Code is the stack's own asset, deployed by Terraform; no code signing profile."),
+            ("CKV_AWS_50", "One request per deployment; its logs say what it saw, tracing adds nothing."),
+        ):
+            suppress(self.function, check, reason)
