@@ -143,12 +143,14 @@ def test_deploy_a_given_revision_with_hooks_from_an_outputs_file(applied, deploy
     assert proc.returncode == 0, proc.stderr
     given = deployed["taskDefinitionArn"]
     assert proc.stdout.startswith(f"from web-dev:1 to {given.rsplit('/', 1)[1]}, as given (--task-definition)\n")
-    match = re.search(rf"^using {re.escape(given)}\nstarted (\S+)\n\Z", proc.stdout, re.M)
+    match = re.search(rf"^using {re.escape(given)}\nstarted (\S+)\n"
+                      r"  hooks: BeforeInstall=prepare, AfterAllowTestTraffic=smoke-test\n\Z", proc.stdout, re.M)
     assert match, proc.stdout
     deployment_id = match.group(1)
     info = applied.client("codedeploy").get_deployment(deploymentId=deployment_id)["deploymentInfo"]
     spec = json.loads(info["revision"]["appSpecContent"]["content"])
-    assert spec["Hooks"] == [{"AfterAllowTestTraffic": "smoke-test"}, {"BeforeInstall": "prepare"}]
+    # In the order the events happen, whatever the order of --hook.
+    assert spec["Hooks"] == [{"BeforeInstall": "prepare"}, {"AfterAllowTestTraffic": "smoke-test"}]
 
 
 @pytest.mark.e2e
