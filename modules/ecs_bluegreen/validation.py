@@ -68,8 +68,9 @@ environment variable values. Every other text setting refuses control characters
 either end, which no AWS name, ARN or identifier has."""
 
 ANY_REGION = "any region"
-"""Marks an ARN setting that may name another region than the stack's
-(`Annotated[str, ANY_REGION]`): ECS reads a secret or parameter from any region by its full ARN."""
+"""Marks a setting whose ARNs may name another region than the stack's (`Annotated[str,
+ANY_REGION]`): ECS reads a secret or parameter from any region by its full ARN, and the task
+role's statements name what the app calls, wherever it is."""
 
 TOKEN_MARKER = "${TfToken["
 """How cdktf (and cdktn) encode a value Terraform knows only at apply, e.g. another resource's ARN."""
