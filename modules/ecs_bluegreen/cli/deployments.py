@@ -174,8 +174,6 @@ def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str,
     return spec
 
 
-
-
 def parse_hooks(values: list[str]) -> dict[str, str]:
     hooks: dict[str, str] = {}
     for value in values:
