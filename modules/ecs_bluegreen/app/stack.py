@@ -13,6 +13,7 @@ from constructs import Construct
 
 from ..cdk import App, LocalBackend, TerraformOutput, TerraformStack
 from ..constructs.addresses import ReadableStack
+from ..contract import REPOSITORY_OUTPUTS
 from ..constructs.backend import StateBackendProps, add_s3_backend, check_state_key
 from ..constructs.blue_green import BlueGreenServiceProps, EcsBlueGreen
 from ..constructs.provider import CustomEndpointProps, add_aws_provider
@@ -134,7 +135,8 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
                   "Lambda functions by lifecycle event; `bluegreen deploy` puts them in the AppSpec."),
     }
     if service.repository is not None:
-        values["repository_url"] = (service.repository.url, "ECR repository to push the service's images to.")
+        (url,) = REPOSITORY_OUTPUTS
+        values[url] = (service.repository.url, "ECR repository to push the service's images to.")
     return {
         key: TerraformOutput(stack, f"{prefix}{key}", value=value, description=description)
         for key, (value, description) in values.items()

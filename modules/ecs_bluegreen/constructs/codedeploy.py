@@ -32,18 +32,16 @@ from ..aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
     CodedeployDeploymentGroupTriggerConfiguration,
 )
-from ..aws.data_aws_caller_identity import DataAwsCallerIdentity
-from ..aws.data_aws_partition import DataAwsPartition
-from ..aws.data_aws_region import DataAwsRegion
 from ..contract import HOOK_EVENTS, LAMBDA_FUNCTION, PREDEFINED_SHIFTS
 from ..validation import SettingsError, check_range, check_types, check_value, is_token, matches
 from .alarms import AlarmProps
 from .notifications import NotificationProps
+from .provider import account_of, partition_of, region_of
 from .test_hook import TestTrafficHookProps
 
 PREDEFINED_ECS_CONFIGS = tuple(PREDEFINED_SHIFTS)
-HookEvent = Literal["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
-"""An ECS deployment's lifecycle events that run a Lambda function (contract.HOOK_EVENTS)."""
+HookEvent = Literal[HOOK_EVENTS]  # type: ignore[valid-type]
+"""An ECS deployment's lifecycle events that run a Lambda function: contract.HOOK_EVENTS."""
 ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
 _CONFIG_NAME = re.compile(r"[A-Za-z0-9._+=,@-]{1,100}")
 
@@ -161,10 +159,8 @@ def _function_arn(scope: Construct, function: str) -> str:
     in the stack's account and region."""
     if function.startswith("arn:") or is_token(function):
         return function
-    partition = scope.node.try_find_child("partition") or DataAwsPartition(scope, "partition")
-    region = scope.node.try_find_child("region") or DataAwsRegion(scope, "region")
-    account = scope.node.try_find_child("account") or DataAwsCallerIdentity(scope, "account")
-    return f"arn:{partition.partition}:lambda:{region.name}:{account.account_id}:function:{function}"
+    return (f"arn:{partition_of(scope).partition}:lambda:{region_of(scope).name}:{account_of(scope).account_id}"
+            f":function:{function}")
 
 
 class BlueGreenDeployment(Construct):

@@ -17,9 +17,6 @@ from ..aws.appautoscaling_policy import (
 )
 from ..aws.appautoscaling_target import AppautoscalingTarget
 from ..aws.cloudwatch_log_group import CloudwatchLogGroup
-from ..aws.data_aws_caller_identity import DataAwsCallerIdentity
-from ..aws.data_aws_partition import DataAwsPartition
-from ..aws.data_aws_region import DataAwsRegion
 from ..aws.ecs_cluster import (
     EcsCluster,
     EcsClusterConfiguration,
@@ -69,6 +66,7 @@ from .containers import (
     check_task,
 )
 from .ownership import service_ignore_changes
+from .provider import account_of, partition_of, region_of
 from .suppressions import suppress
 
 # Fargate's CPU units and the memory (MiB) each one allows.
@@ -383,7 +381,7 @@ class FargateService(Construct):
             self.cluster_name = props.cluster_name
 
         self.log_group = self._log_group("logs", f"/ecs/{name}")
-        self.region = DataAwsRegion(self, "region")
+        self.region = region_of(self)
         log_options = {"awslogs-group": self.log_group.name, "awslogs-region": self.region.name}
         app = _container(
             name=props.container_name, image=props.image, essential=True, ports=(props.container_port,),
@@ -549,8 +547,7 @@ class FargateService(Construct):
         statements: list[dict] = [{"Sid": "ExecChannels", "Effect": "Allow", "Action": list(EXEC_CHANNELS),
                                    "Resource": "*"}]
         if self.exec_log_group is not None:
-            account = DataAwsCallerIdentity(self, "account")
-            partition = DataAwsPartition(self, "partition")
+            account, partition = account_of(self), partition_of(self)
             statements += [
                 # The agent looks the group up before it writes: in this account and region only.
                 {"Sid": "ExecFindLogGroup", "Effect": "Allow", "Action": "logs:DescribeLogGroups",

@@ -10,11 +10,11 @@ from typing import Annotated, ClassVar, Literal
 
 from constructs import Construct
 
-from ..aws.data_aws_partition import DataAwsPartition
 from ..aws.iam_role import IamRole
 from ..aws.iam_role_policy import IamRolePolicy
 from ..aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from ..validation import ANY_REGION, SettingsError, check_arn, check_types, check_value, is_token, matches, parse_arn
+from .provider import partition_of
 
 CODEDEPLOY_ECS_POLICY = "policy/AWSCodeDeployRoleForECS"
 TASK_EXECUTION_POLICY = "policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -155,7 +155,6 @@ class ServiceRoles(Construct):
     def __init__(self, scope: Construct, id: str, *, name: str, props: IamProps) -> None:
         check_value("props", props, IamProps)
         super().__init__(scope, id)
-        self._partition: DataAwsPartition | None = None
 
         if props.codedeploy_role_arn is None:
             self.codedeploy_role = self._role("codedeploy", f"{name}-codedeploy",
@@ -188,9 +187,7 @@ class ServiceRoles(Construct):
 
     def aws_managed(self, policy: str) -> str:
         """The ARN of an AWS-managed policy ("policy/..."), in the stack's partition."""
-        if self._partition is None:
-            self._partition = DataAwsPartition(self, "partition")
-        return f"arn:{self._partition.partition}:iam::aws:{policy}"
+        return f"arn:{partition_of(self).partition}:iam::aws:{policy}"
 
     def _role(self, id: str, role_name: str, service: str, managed_policy: str) -> IamRole:
         role = IamRole(self, id, name=role_name, assume_role_policy=assume_role_policy(service))

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from constructs import Construct
 
+from ..aws.data_aws_caller_identity import DataAwsCallerIdentity
+from ..aws.data_aws_partition import DataAwsPartition
+from ..aws.data_aws_region import DataAwsRegion
 from ..aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 from ..validation import SettingsError, check_range, check_types, matches
 
@@ -24,6 +27,27 @@ def _keyword(service: str) -> str:
     import keyword
 
     return f"{service}_" if keyword.iskeyword(service) else service
+
+
+def _data(scope: Construct, id: str, kind: type) -> Any:
+    found = scope.node.try_find_child(id)
+    return found if found is not None else kind(scope, id)
+
+
+def partition_of(scope: Construct) -> DataAwsPartition:
+    """The provider's partition, read by a data source under `scope` ("partition"), made once."""
+    return _data(scope, "partition", DataAwsPartition)
+
+
+def region_of(scope: Construct) -> DataAwsRegion:
+    """The provider's region, read by a data source under `scope` ("region"), made once."""
+    return _data(scope, "region", DataAwsRegion)
+
+
+def account_of(scope: Construct) -> DataAwsCallerIdentity:
+    """The account Terraform runs in, read by a data source under `scope` ("account"), made once."""
+    return _data(scope, "account", DataAwsCallerIdentity)
+
 
 _URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?")
 @dataclass(frozen=True, kw_only=True)
