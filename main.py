@@ -19,8 +19,8 @@ from ecs_bluegreen import (
     environment_settings,
     load_config,
 )
-from ecs_bluegreen.app.hcl import write_hcl
-from ecs_bluegreen.cdk import App, TerraformStack
+from ecs_bluegreen.constructs.hcl import write_hcl
+from ecs_bluegreen.constructs.cdk import App, TerraformStack
 
 HERE = Path(__file__).resolve().parent
 

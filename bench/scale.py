@@ -24,7 +24,7 @@ from ecs_bluegreen import (
     StateBackendProps,
     add_s3_backend,
 )
-from ecs_bluegreen.cdk import App, TerraformStack
+from ecs_bluegreen.constructs.cdk import App, TerraformStack
 from ecs_bluegreen.constructs.provider import add_aws_provider
 
 # Services share one existing VPC, as teams with many services do.

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from ecs_bluegreen import BlueGreenStack, BootstrapSettings, StateBootstrapStack
-from ecs_bluegreen.cdk import App
+from ecs_bluegreen.constructs.cdk import App
 from emulator import (
     E2E_BUCKET,
     E2E_REGION,

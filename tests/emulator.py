@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from ecs_bluegreen import load_config
-from ecs_bluegreen.cdk import App
+from ecs_bluegreen.constructs.cdk import App
 from helpers import resource, resources
 from terraform import unavailable
 

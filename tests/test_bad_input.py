@@ -267,7 +267,7 @@ def _without(config: dict, path: str) -> dict:
 def test_a_missing_setting_is_named_where_writing_it_fixes_it():
     """Each key of FULL left out in turn: a required one is "not set", named at a path where
     writing the value back makes the config valid again."""
-    from ecs_bluegreen.validation import MISSING
+    from ecs_bluegreen.settings import MISSING
 
     missing = {}
     for path in PATHS:
@@ -297,7 +297,7 @@ def _value_at(config: dict, path: str) -> Any:
 
 def test_a_dict_where_props_go_is_refused_with_the_class_to_build():
     from ecs_bluegreen import EcsBlueGreen
-    from ecs_bluegreen.cdk import App, TerraformStack
+    from ecs_bluegreen.constructs.cdk import App, TerraformStack
 
     stack = TerraformStack(App(), "dict-props")
     with pytest.raises(SettingsError, match=r"^props: invalid value \{'name': 'web'\}\. Expected "
@@ -307,7 +307,7 @@ def test_a_dict_where_props_go_is_refused_with_the_class_to_build():
 
 def test_two_services_of_one_name_in_a_stack_are_refused():
     from ecs_bluegreen import BlueGreenServiceProps, EcsBlueGreen, ServiceProps
-    from ecs_bluegreen.cdk import App, TerraformStack
+    from ecs_bluegreen.constructs.cdk import App, TerraformStack
 
     stack = TerraformStack(App(), "two-names")
     props = BlueGreenServiceProps(name="shop-web", service=ServiceProps(image="nginx:1.27"))
@@ -532,7 +532,7 @@ def test_a_silent_endpoint_fails_within_30_seconds(tmp_path):
 # --- noise: what a run prints that nobody can act on -----------------------------------------------
 
 def test_node_is_the_bundled_one_and_quiet_whatever_path_says(tmp_path):
-    from ecs_bluegreen.node import QUIET, bundled_node, configure
+    from ecs_bluegreen.constructs.bindings import QUIET, bundled_node, configure
 
     environ: dict[str, str] = {"NODE_OPTIONS": "--max-old-space-size=4096"}
     configure(environ)

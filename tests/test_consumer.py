@@ -51,8 +51,9 @@ def test_the_wheel_holds_the_package_its_entry_point_and_ranges(dist):
         metadata = wheel.read(info).decode()
         entry_points = wheel.read(info.replace("METADATA", "entry_points.txt")).decode()
     assert {n.split("/")[0] for n in names} == {"ecs_bluegreen", "ecs_bluegreen-0.1.0.dist-info"}
-    for part in ("constructs/ecs.py", "app/stack.py", "cli/__main__.py", "contract.py", "aws/__init__.py",
-                 "settings.schema.json", "node.py", "hooks/smoke_test.py"):  # the built-in hook's code
+    for part in ("settings/kinds.py", "constructs/ecs.py", "constructs/stack.py", "constructs/bindings.py",
+                 "constructs/aws/__init__.py", "cli/__main__.py", "contract.py",
+                 "settings.schema.json", "hooks/smoke_test.py"):  # the built-in hook's code
         assert f"ecs_bluegreen/{part}" in names
     assert "bluegreen = ecs_bluegreen.cli:main" in entry_points
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]

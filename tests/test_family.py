@@ -7,14 +7,14 @@ import importlib.util
 from types import SimpleNamespace
 
 import pytest
-from ecs_bluegreen.cdk import App, TerraformStack
-from ecs_bluegreen.family import ENV, FAMILIES, FAMILY, FamilyError, check_app, select
+from ecs_bluegreen.constructs.cdk import App, TerraformStack
+from ecs_bluegreen.constructs.family import ENV, FAMILIES, FAMILY, FamilyError, check_app, select
 
 OTHER = "cdktn" if FAMILY.name == "cdktf" else "cdktf"
 
 
 def test_the_aws_alias_is_the_familys_own_module():
-    import ecs_bluegreen.aws.lb as alias
+    import ecs_bluegreen.constructs.aws.lb as alias
 
     real = importlib.import_module(f"{FAMILY.provider}.lb")
     assert alias is real and alias.Lb is real.Lb

@@ -1,5 +1,5 @@
 """The provider bindings load lazily, and that changes no byte of output. cdktf's bindings need
-ecs_bluegreen/fast_import.py for it; cdktn's are lazy by themselves, and the finder steps aside."""
+ecs_bluegreen/constructs/bindings.py for it; cdktn's are lazy by themselves, and the finder steps aside."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ecs_bluegreen.family import FAMILY
+from ecs_bluegreen.constructs.family import FAMILY
 
 import main
 

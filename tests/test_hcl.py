@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from ecs_bluegreen.app.hcl import _escape_template
+from ecs_bluegreen.constructs.hcl import _escape_template
 
 
 def test_quotes_are_escaped_outside_interpolations_only():

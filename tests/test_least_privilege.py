@@ -7,7 +7,7 @@ import json
 
 import pytest
 from ecs_bluegreen import BootstrapSettings
-from ecs_bluegreen.constructs.containers import SECRETS_MANAGER_READ, SSM_READ, secrets_of
+from ecs_bluegreen.settings.containers import SECRETS_MANAGER_READ, SSM_READ
 from ecs_bluegreen.constructs.ecs import EXEC_CHANNELS
 from helpers import ref, resource, resources
 from scenarios import SCENARIOS
@@ -58,7 +58,7 @@ def test_inline_grants_are_exactly_what_the_settings_name(synthesized, name):
     role = {kind: ref(doc, "aws_iam_role", f"iam/{kind}", "name")
             for kind in ("execution", "task") if f"blue-green/iam/{kind}" in resources(doc, "aws_iam_role")}
     expected = {}
-    secrets = list(secrets_of(app.service.containers))
+    secrets = [s for _, c in app.service.containers for s in c.secrets.values()]
     if secrets and app.iam.execution_role_arn is None:
         reads = {SECRETS_MANAGER_READ: sorted({s.arn for s in secrets if ":secretsmanager:" in s.arn}),
                  SSM_READ: sorted({s.arn for s in secrets if ":ssm:" in s.arn})}

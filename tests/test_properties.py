@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from ecs_bluegreen import BlueGreenStack, SettingsError, StackSettings, StateBackendProps, from_mapping
-from ecs_bluegreen.cdk import App
-from ecs_bluegreen.constructs.blue_green import BlueGreenServiceProps
+from ecs_bluegreen.constructs.cdk import App
+from ecs_bluegreen import BlueGreenServiceProps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

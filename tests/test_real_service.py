@@ -28,7 +28,7 @@ from ecs_bluegreen import (
     TestTrafficHookProps,
     from_mapping,
 )
-from ecs_bluegreen.constructs.containers import grants
+from ecs_bluegreen.constructs.task_definition import secret_grants
 from ecs_bluegreen.contract import REPOSITORY_OUTPUTS
 from helpers import ref, resource, resources
 from scenarios import ACCOUNT, IMAGE, KMS_KEY, PARAMETER, SECRET, SCENARIOS
@@ -149,7 +149,7 @@ def test_a_secret_arn_from_another_resource_of_the_stack_passes_and_is_granted()
     token = "${TfToken[TOKEN.42]}"
     secret = SecretProps(arn=token)
     assert secret.value_from == token
-    assert grants([secret], None) == [
+    assert secret_grants(ServiceProps(image=IMAGE, secrets={"DB": secret})) == [
         {"Sid": "ReadSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [token]},
         {"Sid": "ReadParameters", "Effect": "Allow", "Action": "ssm:GetParameters", "Resource": [token]},
     ]
@@ -195,9 +195,9 @@ REFUSED = {
     "SUCCESS of an essential container": (lambda: _service(depends_on={"agent": "SUCCESS"}, sidecars=(SIDECAR,)),
                                           r"^service\.depends_on\.agent: .*essential=False"),
     "a sidecar named like the app": (lambda: _service(sidecars=(ContainerProps(name="app", image=IMAGE),)),
-                                     r"^service\.sidecars\[0\]\.name: .*service has this name already"),
+                                     r"^service\.sidecars\[0\]\.name: .*The app container has this name already"),
     "two containers on one port": (lambda: _service(sidecars=(ContainerProps(name="b", image=IMAGE, ports=(80,)),)),
-                                   r"^service\.sidecars\[0\]\.ports: invalid value 80\. service \(app\) listens"),
+                                   r"^service\.sidecars\[0\]\.ports: invalid value 80\. The app container \(app\) listens"),
     "firelens without a router": (lambda: _service(log=LogProps(driver="awsfirelens")),
                                   r"^service\.log\.driver: .*No container of the task is a FireLens log router"),
     "two routers": (lambda: _service(sidecars=(ContainerProps(name="a", image=IMAGE, firelens="fluentbit"),
@@ -222,9 +222,9 @@ REFUSED = {
         lambda: PolicyStatementProps(actions=("s3:GetObject", "*:*"), resources=("*",)),
         r"^policy_statement\.actions: .*administrator"),
     "an action without its service": (lambda: PolicyStatementProps(actions=("GetObject",), resources=("*",)),
-                                      r"^policy_statement\.actions: .*'<service>:<Action>'"),
+                                      r"^policy_statement\.actions\[0\]: .*'<service>:<Action>'"),
     "a resource that is no ARN": (lambda: PolicyStatementProps(actions=("s3:GetObject",), resources=("my-bucket",)),
-                                  r"^policy_statement\.resources: .*Use an ARN"),
+                                  r"^policy_statement\.resources\[0\]: .*Use an ARN"),
     "no actions": (lambda: PolicyStatementProps(actions=(), resources=("*",)), r"^policy_statement\.actions: .*at least one"),
     "a condition operator IAM has not": (
         lambda: PolicyStatementProps(actions=("s3:GetObject",), resources=("*",), conditions={"String Equals": {}}),

@@ -10,8 +10,8 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from ecs_bluegreen.aws.ecs_service import EcsServiceConfig
-from ecs_bluegreen.aws.lb_listener import LbListenerConfig
+from ecs_bluegreen.constructs.aws.ecs_service import EcsServiceConfig
+from ecs_bluegreen.constructs.aws.lb_listener import LbListenerConfig
 from ecs_bluegreen.constructs.ownership import listener_ignore_changes, service_ignore_changes
 from tiers import bindings
 

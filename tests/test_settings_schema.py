@@ -1,5 +1,6 @@
 """The JSON Schema of the settings (ecs_bluegreen/settings.schema.json): in step with the code,
-accepting the example and every setting, refusing a typo and a value of the wrong kind."""
+accepting the example and every setting, refusing a typo, a value of the wrong kind, and a value
+out of its setting's range, choices or pattern."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ecs_bluegreen.app.schema import PUBLISHED, render
+from ecs_bluegreen.settings.schema import PUBLISHED, render
 from test_bad_input import FULL
 
 pytestmark = pytest.mark.toolchain  # the schema is one file for every tier; jsonschema is a dev tool of tier A
@@ -26,7 +27,7 @@ def validator():
 
 
 def test_the_published_schema_is_the_one_the_code_makes():
-    assert PUBLISHED.read_text() == render(), "run: python3 -m pipenv run python -m ecs_bluegreen.app.schema"
+    assert PUBLISHED.read_text() == render(), "run: python3 -m pipenv run python tools/generated.py"
 
 
 def test_the_example_cdktf_json_is_valid(validator):
@@ -42,6 +43,12 @@ def test_a_file_of_every_setting_is_valid(validator):
     (["defaults", "app", "service"], "cpu", "256", "'256' is not of type 'integer'"),
     (["defaults", "app", "load_balancer"], "type", "classic", "'classic' is not one of"),
     (["defaults"], "region", "ap-northeast-1\n", "does not match"),
+    # The rules that are data are in the schema too: a value of the right kind out of its range.
+    (["defaults", "app", "service"], "cpu", 300, "300 is not one of [256, 512"),
+    (["defaults", "app", "service"], "platform_version", "9.9", "'9.9' is not one of ['LATEST', '1.4.0']"),
+    (["defaults", "app", "service"], "desired_count", 5001, "5001 is greater than the maximum of 5000"),
+    (["defaults", "app", "load_balancer"], "test_port", 0, "0 is less than the minimum of 1"),
+    (["defaults", "app", "service"], "image", "Nginx:latest", "does not match"),
 ])
 def test_a_typo_or_a_wrong_kind_is_flagged(validator, where, key, value, message):
     config = copy.deepcopy(FULL)
@@ -49,7 +56,11 @@ def test_a_typo_or_a_wrong_kind_is_flagged(validator, where, key, value, message
     for part in where:
         target = target[part]
     target[key] = value
-    import jsonschema
-
     errors = list(validator.iter_errors({"context": {"bluegreen": config}}))
-    assert errors and message in jsonschema.exceptions.best_match(errors).message
+
+    def messages(found):
+        for error in found:
+            yield error.message
+            yield from messages(error.context or [])
+
+    assert errors and any(message in m for m in messages(errors)), list(messages(errors))

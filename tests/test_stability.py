@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ecs_bluegreen import BlueGreenStack
-from ecs_bluegreen.cdk import App
+from ecs_bluegreen.constructs.cdk import App
 from ecs_bluegreen.constructs.provider import add_aws_provider
 from scenarios import SCENARIOS
 
@@ -119,7 +119,7 @@ def test_two_services_in_one_stack_keep_distinct_readable_addresses(tmp_path):
 def test_ids_that_would_share_an_address_keep_distinct_ones():
     """"a b" and "a-b" both read as "a-b": the later one gets a hash of its path appended."""
     from ecs_bluegreen import ReadableStack
-    from ecs_bluegreen.aws.data_aws_region import DataAwsRegion
+    from ecs_bluegreen.constructs.aws.data_aws_region import DataAwsRegion
 
     stack = ReadableStack(App(), "clash")
     first, second = DataAwsRegion(stack, "a b"), DataAwsRegion(stack, "a-b")
@@ -130,7 +130,7 @@ def test_ids_that_would_share_an_address_keep_distinct_ones():
 def test_a_renamed_construct_moves_its_state_with_a_moved_block(tmp_path):
     """The way the README gives to rename an id without destroying the resource."""
     from ecs_bluegreen import ReadableStack
-    from ecs_bluegreen.aws.ecs_cluster import EcsCluster
+    from ecs_bluegreen.constructs.aws.ecs_cluster import EcsCluster
 
     app = App(outdir=str(tmp_path))
     stack = ReadableStack(app, "renamed")

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.toolchain
 
 ROOT = Path(__file__).resolve().parent.parent
 SELECTION = "not e2e and not terraform and not toolchain"
-PROBE = ("import json, sys; from ecs_bluegreen.family import FAMILY; from tiers import bindings; "
+PROBE = ("import json, sys; from ecs_bluegreen.constructs.family import FAMILY; from tiers import bindings; "
          "print(json.dumps({'family': FAMILY.name, 'bindings': bindings(), "
          "'python': '%d.%d' % sys.version_info[:2]}))")
 EXPECTED = {

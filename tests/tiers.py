@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 from dataclasses import dataclass
 
-from ecs_bluegreen.family import FAMILY
+from ecs_bluegreen.constructs.family import FAMILY
 
 
 @dataclass(frozen=True)

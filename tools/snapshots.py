@@ -39,7 +39,7 @@ def as_in_the_checkout(workdir: Path) -> str:
 def synthesize(outdir: Path) -> dict[str, str]:
     """main.py's stacks from cdktf.json, as `cdktf synth` writes them: stack id -> cdk.tf.json."""
     import main
-    from ecs_bluegreen.cdk import App
+    from ecs_bluegreen.constructs.cdk import App
 
     app = App(outdir=str(outdir))
     stacks = main.build(app, ROOT / "cdktf.json", None)

@@ -8,6 +8,7 @@ command imports it without the CDKTF bindings.
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
                   "codedeploy_app_name", "codedeploy_group_name")
@@ -19,8 +20,9 @@ APPSPEC_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_i
 (written into the AppSpec), the revision Terraform registered last, which it starts from, and the
 Lambda functions of the lifecycle hooks."""
 
-HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
+HookEvent = Literal["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
 """The lifecycle events of an ECS deployment that run a Lambda function, in the order they happen."""
+HOOK_EVENTS: tuple[HookEvent, ...] = get_args(HookEvent)
 
 LAMBDA_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
                              r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?")

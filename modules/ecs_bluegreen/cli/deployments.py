@@ -12,10 +12,12 @@ import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, HOOK_EVENTS, LAMBDA_FUNCTION
-from ..validation import SettingsError, check_arn, check_image, check_port, check_region, check_value
+from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, HOOK_EVENTS, LAMBDA_FUNCTION, HookEvent
+from ..settings import SettingsError, check_value
+from ..settings.deployment import LAMBDA
+from ..settings.rules import PORT, Arn, Image, Region
 from .revisions import (
     BY_TERRAFORM,
     Change,
@@ -41,19 +43,19 @@ class DeployError(Exception):
 
 @dataclass(frozen=True)
 class StackOutputs:
-    region: str
+    region: Annotated[str, Region()]
     cluster_name: str
     service_name: str
     container_name: str
-    container_port: int
+    container_port: Annotated[int, PORT]
     codedeploy_app_name: str
     codedeploy_group_name: str
     platform_version: str | None = None
     task_subnet_ids: tuple[str, ...] | None = None
     task_security_group_ids: tuple[str, ...] | None = None
     assign_public_ip: bool | None = None
-    task_definition_arn: str | None = None
-    hooks: Mapping[str, str] | None = None
+    task_definition_arn: Annotated[str | None, Arn("ecs", ("task-definition/",))] = None
+    hooks: Mapping[HookEvent, Annotated[str, LAMBDA]] | None = None
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], source: str, prefix: str = "") -> StackOutputs:
@@ -71,20 +73,12 @@ class StackOutputs:
             raise DeployError(f"{source} lacks the outputs {', '.join(missing)}: apply the stack "
                               "with this version of the library", 2)
         # The outputs are input too: each of the kind the stack writes, before any AWS call.
-        hints = typing.get_type_hints(cls)
+        hints = typing.get_type_hints(cls, include_extras=True)
         checked = {}
         try:
             for key in DEPLOY_OUTPUTS + APPSPEC_OUTPUTS:
                 if key in values:
                     checked[key] = check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
-            check_region(f"output {prefix}region", checked["region"])
-            check_port(f"output {prefix}container_port", checked["container_port"])
-            check_arn(f"output {prefix}task_definition_arn", checked.get("task_definition_arn"), "ecs",
-                      "task-definition/")
-            for event, function in (checked.get("hooks") or {}).items():
-                if event not in HOOK_EVENTS or not LAMBDA_FUNCTION.fullmatch(function):
-                    raise SettingsError(f"output {prefix}hooks", {event: function},
-                                        f"Expected lifecycle events ({', '.join(HOOK_EVENTS)}) and Lambda functions.")
         except SettingsError as err:
             raise DeployError(f"{source}: {err}; apply the stack again, or fix the saved outputs", 2) from None
         return cls(**checked)
@@ -192,7 +186,7 @@ def parse_hooks(values: list[str]) -> dict[str, str]:
 
 def validate_image(image: str) -> str:
     try:
-        check_image("--image", image)
+        check_value("--image", image, Annotated[str, Image()])
     except SettingsError as err:
         raise DeployError(str(err), 2) from None
     return image

@@ -28,7 +28,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..validation import SettingsError, check_arn
+from typing import Annotated
+
+from ..settings import SettingsError, check_value
+from ..settings.rules import Arn
 from .deployments import (
     HOOK_EVENTS,
     DeployError,
@@ -257,7 +260,7 @@ def _deploy_inputs(args: argparse.Namespace) -> tuple[dict[str, str], str | None
     image = validate_image(args.image) if args.image is not None else None
     if args.task_definition is not None:
         try:
-            check_arn("--task-definition", args.task_definition, "ecs", "task-definition/")
+            check_value("--task-definition", args.task_definition, Annotated[str, Arn("ecs", ("task-definition/",))])
         except SettingsError:
             raise DeployError(f"--task-definition {args.task_definition!r}: give the full ARN of a "
                               "task definition revision", 2) from None

@@ -23,7 +23,7 @@ import hashlib
 import re
 from typing import Any
 
-from ..cdk import TerraformStack
+from .cdk import TerraformStack
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -60,7 +60,7 @@ def move_from(scope: Any, old_path: str) -> int:
     """Keep the state of every resource under `scope` after a rename: `old_path` is the scope's
     former path below the stack ("blue-green", or "platform/web"). Each resource gets a `moved`
     block from its former readable address; returns how many."""
-    from ..cdk import TerraformResource
+    from .cdk import TerraformResource
 
     stack = TerraformStack.of(scope)
     if not isinstance(stack, ReadableStack):

@@ -2,56 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import ClassVar
-
-from ..cdk import S3Backend, S3BackendEndpointConfig, TerraformStack
-from ..validation import SettingsError, check_bucket_name, check_region, check_table_name, check_types, matches
-from .provider import CustomEndpointProps
-
-_KEY = re.compile(r"[A-Za-z0-9!_.*'()/-]{1,1024}")
-
-
-@dataclass(frozen=True, kw_only=True)
-class StateBackendProps:
-    """Where Terraform keeps this stack's state. The bucket must exist before `terraform init`."""
-
-    SETTING: ClassVar[str] = "backend"
-    """Where its settings sit, in the names of its errors."""
-
-    bucket: str
-    """Name of the existing S3 bucket that holds the state. Required."""
-    key: str
-    """Object key of this stack's state; give each environment its own. Required."""
-    region: str | None = None
-    """Region of the bucket. Default: None (the stack's region)."""
-    use_lockfile: bool = True
-    """Lock the state with an S3 lock object (Terraform 1.10+). Default: True."""
-    dynamodb_table: str | None = None
-    """DynamoDB lock table, for teams migrating from one. Default: None (S3 locking only)."""
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        check_bucket_name("backend.bucket", self.bucket)
-        check_state_key("backend.key", self.key)
-        if self.region is not None:
-            check_region("backend.region", self.region)
-        check_table_name("backend.dynamodb_table", self.dynamodb_table)
-        if not self.use_lockfile and self.dynamodb_table is None:
-            raise SettingsError(
-                "backend.use_lockfile", False,
-                "Without a lock, two runs can corrupt the state: keep use_lockfile=True, or name "
-                "a dynamodb_table.",
-            )
-
-
-def check_state_key(field: str, key: str) -> None:
-    """An S3 object key for a state file: relative, no empty segment (`a//b`), no dot segment."""
-    segments = key.split("/")
-    if not matches(_KEY, key) or "" in segments or "." in segments or ".." in segments:
-        raise SettingsError(field, key, "Use a relative object key of non-empty parts, such as "
-                                        "'ecs-bluegreen/dev/terraform.tfstate'.")
+from ..settings import CustomEndpointProps, StateBackendProps
+from .cdk import S3Backend, S3BackendEndpointConfig, TerraformStack
 
 
 def add_s3_backend(

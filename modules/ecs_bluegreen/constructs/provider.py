@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from constructs import Construct
 
-from ..aws.data_aws_caller_identity import DataAwsCallerIdentity
-from ..aws.data_aws_partition import DataAwsPartition
-from ..aws.data_aws_region import DataAwsRegion
-from ..aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
-from ..validation import SettingsError, check_range, check_types, matches
+from ..settings import CustomEndpointProps
+from .aws.data_aws_caller_identity import DataAwsCallerIdentity
+from .aws.data_aws_partition import DataAwsPartition
+from .aws.data_aws_region import DataAwsRegion
+from .aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 
 EMULATED_SERVICES = (
     "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "codedeploy", "dynamodb", "ec2",
@@ -47,30 +45,6 @@ def region_of(scope: Construct) -> DataAwsRegion:
 def account_of(scope: Construct) -> DataAwsCallerIdentity:
     """The account Terraform runs in, read by a data source under `scope` ("account"), made once."""
     return _data(scope, "account", DataAwsCallerIdentity)
-
-
-_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?")
-@dataclass(frozen=True, kw_only=True)
-class CustomEndpointProps:
-    """Send every AWS call of the provider and of the S3 backend to one URL instead of AWS.
-
-    For LocalStack or moto_server. Credentials still come from the environment (for an emulator,
-    any dummy AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); nothing secret goes into the JSON.
-    """
-
-    SETTING: ClassVar[str] = "endpoint"
-    """Where its settings sit, in the names of its errors."""
-
-    url: str
-    """Base URL of the emulator, e.g. "http://127.0.0.1:4566". Required."""
-    max_retries: int = 2
-    """Retries per failed call; low, so an emulator gap fails fast. Default: 2."""
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        if not matches(_URL, self.url):
-            raise SettingsError("endpoint.url", self.url, "Use an http(s) URL such as 'http://127.0.0.1:4566'.")
-        check_range("endpoint.max_retries", self.max_retries, 0, 25)
 
 
 def add_aws_provider(

@@ -3,55 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
-from typing import ClassVar
 
 from constructs import Construct
 
-from ..aws.ecr_lifecycle_policy import EcrLifecyclePolicy
-from ..aws.ecr_repository import (
+from ..settings import RepositoryProps, check_value
+from .aws.ecr_lifecycle_policy import EcrLifecyclePolicy
+from .aws.ecr_repository import (
     EcrRepository,
     EcrRepositoryEncryptionConfiguration,
     EcrRepositoryImageScanningConfiguration,
 )
-from ..validation import SettingsError, check_arn, check_range, check_types, check_value, matches
 from .suppressions import suppress
-
-_REPOSITORY_NAME = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
-
-
-@dataclass(frozen=True, kw_only=True)
-class RepositoryProps:
-    """An ECR repository for the service's images: scanned on push, tags immutable, old images
-    expired, encrypted."""
-
-    SETTING: ClassVar[str] = "repository"
-    """Where its settings sit, in the names of its errors."""
-
-    name: str | None = None
-    """Name of the repository, e.g. "shop/web". Default: None (the service's name)."""
-    keep_images: int = 30
-    """Images kept; older ones expire (lifecycle policy), 1 to 10000. Default: 30."""
-    scan_on_push: bool = True
-    """Scan each image for vulnerabilities when it is pushed. Default: True."""
-    immutable_tags: bool = True
-    """Refuse to push a tag again, so that a tag always names one image. Default: True."""
-    kms_key_arn: str | None = None
-    """KMS key that encrypts the images. Default: None (AES-256 with keys ECR manages)."""
-    force_delete: bool = False
-    """Let Terraform delete the repository while it holds images. Default: False."""
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        if self.name is not None and (not matches(_REPOSITORY_NAME, self.name) or not 2 <= len(self.name) <= 256):
-            raise SettingsError(
-                "repository.name", self.name,
-                "ECR names have 2 to 256 lowercase letters, digits and '._-/', each part starting and "
-                "ending with a letter or digit, e.g. 'shop/web'.",
-            )
-        check_range("repository.keep_images", self.keep_images, 1, 10000, "images")
-        check_arn("repository.kms_key_arn", self.kms_key_arn, "kms", "key/")
 
 
 class ImageRepository(Construct):

@@ -3,67 +3,42 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import ClassVar
 
 from constructs import Construct
 
-from ..aws.dynamodb_table import (
+from ..settings import StateBucketProps, check_value
+
+from .aws.dynamodb_table import (
     DynamodbTable,
     DynamodbTableAttribute,
     DynamodbTablePointInTimeRecovery,
     DynamodbTableServerSideEncryption,
 )
-from ..aws.s3_bucket import S3Bucket
-from ..aws.s3_bucket_lifecycle_configuration import (
+from .aws.s3_bucket import S3Bucket
+from .aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
     S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
     S3BucketLifecycleConfigurationRuleFilter,
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
 )
-from ..aws.s3_bucket_ownership_controls import (
+from .aws.s3_bucket_ownership_controls import (
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
 )
-from ..aws.s3_bucket_policy import S3BucketPolicy
-from ..aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from ..aws.s3_bucket_server_side_encryption_configuration import (
+from .aws.s3_bucket_policy import S3BucketPolicy
+from .aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from .aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
-from ..aws.s3_bucket_versioning import (
+from .aws.s3_bucket_versioning import (
     S3BucketVersioningA,
     S3BucketVersioningVersioningConfiguration,
 )
-from ..cdk import TerraformResourceLifecycle
-from ..validation import check_arn, check_bucket_name, check_range, check_table_name, check_types, check_value
+from .cdk import TerraformResourceLifecycle
 from .suppressions import suppress
-
-
-@dataclass(frozen=True, kw_only=True)
-class StateBucketProps:
-    """The state bucket: versioned, encrypted, private, TLS only."""
-
-    SETTING: ClassVar[str] = "state"
-    """Where its settings sit, in the names of its errors."""
-
-    bucket: str
-    """Name of the bucket to create. Required."""
-    lock_table: str | None = None
-    """Also create this DynamoDB lock table (LockID key), for teams still on one. Default: None."""
-    kms_key_arn: str | None = None
-    """Encrypt with this KMS key instead of S3-managed keys (SSE-S3). Default: None."""
-    noncurrent_version_days: int = 90
-    """Days an overwritten state version is kept before it expires, 1 to 3650. Default: 90."""
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        check_range("state.noncurrent_version_days", self.noncurrent_version_days, 1, 3650, "days")
-        check_bucket_name("state.bucket", self.bucket)
-        check_table_name("state.lock_table", self.lock_table)
-        check_arn("state.kms_key_arn", self.kms_key_arn, "kms", ("key/", "alias/"))
 
 
 class StateBucket(Construct):

@@ -7,7 +7,7 @@ fails on any finding that carries no such reason, and on any reason whose findin
 
 from __future__ import annotations
 
-from ..cdk import TerraformDataSource, TerraformResource, TerraformStack
+from .cdk import TerraformDataSource, TerraformResource, TerraformStack
 
 
 def suppress(element: TerraformResource | TerraformDataSource, check_id: str, reason: str) -> None:

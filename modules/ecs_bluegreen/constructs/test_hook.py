@@ -14,80 +14,26 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar
 
 from constructs import Construct
 
-from ..aws.iam_role import IamRole
-from ..aws.iam_role_policy import IamRolePolicy
-from ..aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from ..aws.lambda_function import LambdaFunction, LambdaFunctionEnvironment, LambdaFunctionVpcConfig
-from ..aws.security_group import SecurityGroup
-from ..aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
-from ..cdk import AssetType, Fn, TerraformAsset
-from ..validation import FREE_TEXT, SettingsError, check_range, check_types, check_value, matches
-from .containers import ENV_NAME
+from ..settings import TestTrafficHookProps, check_value
+from .aws.iam_role import IamRole
+from .aws.iam_role_policy import IamRolePolicy
+from .aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from .aws.lambda_function import LambdaFunction, LambdaFunctionEnvironment, LambdaFunctionVpcConfig
+from .aws.security_group import SecurityGroup
+from .aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
+from .cdk import AssetType, Fn, TerraformAsset
 from .iam import assume_role_policy
 from .suppressions import suppress
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "hooks" / "smoke_test.py"
 VPC_ACCESS_POLICY = "policy/service-role/AWSLambdaVPCAccessExecutionRole"
-_HANDLER = re.compile(r"[A-Za-z0-9_./-]+\.[A-Za-z0-9_$]+")
-_RESERVED = ("TEST_URL", "TEST_PATH")
-
-
-@dataclass(frozen=True, kw_only=True)
-class TestTrafficHookProps:
-    """A Lambda function the stack creates for the AfterAllowTestTraffic hook: tests against the
-    test listener before production traffic moves; "Failed" rolls the deployment back."""
-
-    __test__: ClassVar[bool] = False  # not a test class, whatever pytest makes of its name
-
-    SETTING: ClassVar[str] = "deployment.test_traffic_hook"
-    """Where its settings sit, in the names of its errors."""
-
-    source_dir: str | None = None
-    """Folder of your test code, zipped at synth; it gets TEST_URL and reports its result with PutLifecycleEventHookExecutionStatus (its role may). Default: None (the built-in smoke test)."""
-    handler: str = "smoke_test.handler"
-    """Handler of your code, "<file>.<function>". Default: "smoke_test.handler" (the built-in)."""
-    runtime: Literal["python3.12", "python3.13", "nodejs20.x", "nodejs22.x"] = "python3.12"
-    """Lambda runtime of your code. Default: "python3.12" (the built-in's)."""
-    path: str = "/"
-    """Path the built-in smoke test requests at the test listener; a 2xx or 3xx answer passes. Default: "/"."""
-    timeout_seconds: int = 60
-    """Seconds the function may run, 10 to 900. Default: 60."""
-    environment: Mapping[str, Annotated[str, FREE_TEXT]] = field(default_factory=dict)
-    """More environment variables for your code (TEST_URL and TEST_PATH are the stack's). Default: {} (none)."""
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        where = "deployment.test_traffic_hook"
-        if self.source_dir is None:
-            if self.handler != "smoke_test.handler" or self.runtime != "python3.12":
-                raise SettingsError(f"{where}.handler" if self.handler != "smoke_test.handler" else f"{where}.runtime",
-                                    self.handler if self.handler != "smoke_test.handler" else self.runtime,
-                                    "The built-in smoke test has its own handler and runtime: set source_dir "
-                                    "to run your code, or leave these at their defaults.")
-        elif not Path(self.source_dir).is_dir():
-            raise SettingsError(f"{where}.source_dir", self.source_dir,
-                                f"No folder there (relative paths start at {Path.cwd()}): give the folder of "
-                                "your test code.")
-        if not matches(_HANDLER, self.handler):
-            raise SettingsError(f"{where}.handler", self.handler, "Use '<file>.<function>', e.g. 'tests.handler'.")
-        if not self.path.startswith("/") or " " in self.path or len(self.path) > 1024:
-            raise SettingsError(f"{where}.path", self.path, "Use an absolute URL path, such as '/' or '/healthz'.")
-        check_range(f"{where}.timeout_seconds", self.timeout_seconds, 10, 900, "seconds")
-        for key in self.environment:
-            if not matches(ENV_NAME, key) or key in _RESERVED:
-                raise SettingsError(f"{where}.environment", key,
-                                    "Name variables with letters, digits and underscores, not starting with a "
-                                    f"digit; {' and '.join(_RESERVED)} are the stack's.")
 
 
 def built_in_archive() -> Path:

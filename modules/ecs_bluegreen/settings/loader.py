@@ -14,111 +14,38 @@ bucket named by defaults.backend.bucket, in the default region, unless it names 
 Every error names the setting where the user wrote it: "bluegreen.defaults.app.service.cpu" for a
 value from the defaults, "bluegreen.environments.prod.app.service.cpu" for an override, and
 "bluegreen.project" for what is made from the project's name. The loader remembers, for each value
-of an environment's merged settings, where it came from (`_Layers`).
+of an environment's merged settings, where it came from (`_Layers`). Needs neither the CDK
+bindings nor Node: `bluegreen check` reads a settings file with it alone.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-import types
-import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, TypeVar
 
-from ..validation import MISSING, SettingsError, check_value, field_docs
+from .errors import MISSING, SettingsError
+from .kinds import read
 from .stack import BootstrapSettings, StackSettings
 
 NAME_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 TOP_LEVEL = ("project", "defaults", "environments", "bootstrap")
+P = TypeVar("P")
 
 
-def _dataclass_in(hint: Any) -> type | None:
-    if dataclasses.is_dataclass(hint):
-        return hint
-    if get_origin(hint) in (Union, types.UnionType):
-        for arg in get_args(hint):
-            if dataclasses.is_dataclass(arg):
-                return arg
-    return None
-
-
-def _relocate(field: str, own: str, here: str) -> str:
-    """A props class names its errors `<own>.<field>`; name them `<here>.<field>` instead."""
-    if own and (field == own or field.startswith(own + ".")):
-        return here + field[len(own):]
-    return f"{here}.{field}" if here else field
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _read(cls: type, data: Any, path: str, *, build: bool) -> Any:
-    """Walk JSON-like `data` as props class `cls`: every key known, every value of its setting's
-    kind, errors named under `path`. With `build`, also the required keys and the props themselves
-    (with the rules between settings); without, one layer's shape alone."""
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    if not isinstance(data, Mapping):
-        raise SettingsError(path, data, f"Expected an object with keys from: {', '.join(fields)}.")
-    for key in data:
-        if key not in fields:
-            raise SettingsError(_join(path, key), data[key],
-                                f"Unknown setting. Valid keys here: {', '.join(fields)}.")
-    if build:
-        for name, f in fields.items():
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if required and name not in data:
-                what = field_docs(cls).get(name, "").removesuffix(" Required.")
-                raise SettingsError(_join(path, name), MISSING,
-                                    f"This setting is required: {what[:1].lower()}{what[1:]}"
-                                    if what else "This setting is required.")
-    hints = typing.get_type_hints(cls, include_extras=True)
-    values = {}
-    for key, value in data.items():
-        values[key] = _read_value(hints[key], value, _join(path, key), build=build)
-    if not build:
-        return None
-    try:
-        return cls(**values)
-    except SettingsError as err:
-        raise err.at(_relocate(err.field, cls.SETTING, path)) from None
-
-
-def _read_value(hint: Any, value: Any, path: str, *, build: bool) -> Any:
-    """One setting's value: props (or a list or object of props) walked by `_read`, any other
-    kind checked by `check_value`."""
-    if get_origin(hint) is Annotated:
-        return _read_value(get_args(hint)[0], value, path, build=build)
-    nested = _dataclass_in(hint)
-    if nested is not None and value is not None:
-        return _read(nested, value, path, build=build)
-    origin, args = get_origin(hint), get_args(hint)
-    if origin is tuple and dataclasses.is_dataclass(args[0]):
-        if not isinstance(value, list):
-            check_value(path, value, hint, from_json=True)  # raises: the wrong kind, named
-        return tuple(_read(args[0], item, f"{path}[{i}]", build=build) for i, item in enumerate(value))
-    if origin in (Mapping, dict) and dataclasses.is_dataclass(args[1]):
-        if not isinstance(value, Mapping):
-            check_value(path, value, hint, from_json=True)
-        for key in value:
-            check_value(path, key, args[0], from_json=True)
-        return {key: _read(args[1], item, _join(path, key), build=build) for key, item in value.items()}
-    return check_value(path, value, hint, from_json=True)
-
-
-def from_mapping(cls: type, data: Any, path: str) -> Any:
+def from_mapping(cls: type[P], data: Any, path: str) -> P:
     """Build props class `cls` from JSON-like `data`; every error names its setting under `path`."""
-    return _read(cls, data, path, build=True)
+    built: P = read(cls, data, path)
+    return built
 
 
 def check_shape(cls: type, data: Any, path: str) -> None:
     """Check one layer of settings (the defaults, an environment's overrides) on its own: every
     key known, every value of its setting's kind, where it was written. Required keys and the
     rules between settings wait for the merged settings (from_mapping)."""
-    _read(cls, data, path, build=False)
+    read(cls, data, path, build=False)
 
 
 class _Layers:
@@ -165,12 +92,16 @@ class _Layers:
 
     def origin(self, path: str) -> str:
         """Where the setting at `path` (in the merged settings) was written."""
-        parts = path.split(".")
+        parts = re.findall(r"[^.\[]+|\[\d+\]", path)  # a list's index is a part of its own
         for end in range(len(parts), 0, -1):
-            head = ".".join(parts[:end])
+            head = _joined(parts[:end])
             if head in self.origins:
-                return ".".join([self.origins[head], *parts[end:]])
+                return _joined([self.origins[head], *parts[end:]])
         return f"{self.fallback}.{path}"
+
+
+def _joined(parts: list[str]) -> str:
+    return "".join(p if p.startswith("[") or i == 0 else f".{p}" for i, p in enumerate(parts))
 
 
 def _plain(value: Any) -> Any:

@@ -4,73 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 from constructs import Construct
 
-from ..cdk import App, LocalBackend, TerraformOutput, TerraformStack
-from ..constructs.addresses import ReadableStack
 from ..contract import REPOSITORY_OUTPUTS
-from ..constructs.backend import StateBackendProps, add_s3_backend, check_state_key
-from ..constructs.blue_green import BlueGreenServiceProps, EcsBlueGreen
-from ..constructs.provider import CustomEndpointProps, add_aws_provider
-from ..constructs.state_bucket import StateBucket, StateBucketProps
-from ..family import check_app
-from ..validation import (
-    SettingsError,
-    check_arns_in_region,
-    check_region,
-    check_types,
-    check_value,
-    region_of_zone,
-)
-
-
-def _check_tags(tags: Mapping[str, str]) -> None:
-    for key, value in tags.items():
-        if not key or len(key) > 128 or key.lower().startswith("aws:") or len(value) > 256:
-            raise SettingsError(
-                f"default_tags.{key}", value,
-                "Tag keys have 1 to 128 characters and may not start with 'aws:'; values "
-                "have at most 256.",
-            )
-
-
-def _check_in_region(region: str, app: BlueGreenServiceProps) -> None:
-    """What names a region of its own must name the stack's: zones, and every regional ARN."""
-    for zone in app.network.availability_zones:
-        if region_of_zone(zone) != region:
-            raise SettingsError("app.network.availability_zones", zone,
-                                f"The stack is in {region}: use zones of that region, e.g. '{region}a'.")
-    check_arns_in_region(region, app, "app")
-
-
-@dataclass(frozen=True, kw_only=True)
-class StackSettings:
-    """One environment: where it runs, where its state lives, and the service itself."""
-
-    SETTING: ClassVar[str] = ""
-    """Where its settings sit, in the names of its errors."""
-
-    app: BlueGreenServiceProps
-    """The blue/green service. Required."""
-    backend: StateBackendProps
-    """The S3 state backend. Required."""
-    region: str = "ap-northeast-1"
-    """AWS region of every resource. Default: "ap-northeast-1" (Tokyo, as in the source setup)."""
-    default_tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags the provider puts on every resource. Default: {} (none)."""
-    endpoint: CustomEndpointProps | None = None
-    """Send all AWS calls (provider and backend) to an emulator. Default: None (real AWS)."""
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        check_region("region", self.region)
-        _check_tags(self.default_tags)
-        _check_in_region(self.region, self.app)
+from ..settings import BootstrapSettings, SettingsError, StackSettings, StateBackendProps, check_value
+from .addresses import ReadableStack
+from .backend import add_s3_backend
+from .blue_green import EcsBlueGreen
+from .cdk import App, LocalBackend, TerraformOutput, TerraformStack
+from .family import check_app
+from .provider import add_aws_provider
+from .state_bucket import StateBucket
 
 
 class BlueGreenStack(ReadableStack):
@@ -141,34 +87,6 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
         key: TerraformOutput(stack, f"{prefix}{key}", value=value, description=description)
         for key, (value, description) in values.items()
     }
-
-
-@dataclass(frozen=True, kw_only=True)
-class BootstrapSettings:
-    """The stack that creates the state bucket, applied once before any other stack."""
-
-    SETTING: ClassVar[str] = ""
-    """Where its settings sit, in the names of its errors."""
-
-    state: StateBucketProps
-    """The bucket (and optional lock table) to create. Required."""
-    region: str = "ap-northeast-1"
-    """Region of the bucket. Default: "ap-northeast-1"."""
-    migrated: bool = False
-    """Keep this stack's own state in the bucket it made (set after the first apply). Default: False (local state)."""
-    state_key: str = "bootstrap/terraform.tfstate"
-    """Key of this stack's own state once migrated. Default: "bootstrap/terraform.tfstate"."""
-    default_tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags the provider puts on every resource. Default: {} (none)."""
-    endpoint: CustomEndpointProps | None = None
-    """Send all AWS calls to an emulator. Default: None (real AWS)."""
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        check_region("region", self.region)
-        _check_tags(self.default_tags)
-        check_state_key("state_key", self.state_key)
-        check_arns_in_region(self.region, self.state, "state")
 
 
 class StateBootstrapStack(ReadableStack):

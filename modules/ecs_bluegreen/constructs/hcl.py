@@ -20,7 +20,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..cdk import TerraformStack
+from .cdk import TerraformStack
 
 
 _ONE_LINE_STRING = re.compile(r'^(?P<head>\s*(?:[A-Za-z0-9_-]+|"[^"]*")\s*=\s*)"(?P<body>.*\$\{.*)"(?P<tail>,?)$')
