@@ -24,7 +24,7 @@ import pytest
 from botocore.stub import Stubber
 from ecs_bluegreen import cli
 from ecs_bluegreen.cli.deployments import RUNNING_STATUSES
-from ecs_bluegreen.cli.deployments import load_outputs as _load_outputs
+from ecs_bluegreen.cli.outputs import load_outputs as _load_outputs
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from stubbed_aws import ARN, Aws, revision
 

@@ -10,16 +10,9 @@ from typing import Any
 
 import pytest
 from ecs_bluegreen import cli
-from ecs_bluegreen.cli.review import (
-    INTERRUPTS,
-    NEXT_DEPLOY,
-    PREDEFINED_SHIFTS,
-    REACH,
-    PlanError,
-    load_plan,
-    review,
-    timeline_from,
-)
+from ecs_bluegreen.cli.review import INTERRUPTS, NEXT_DEPLOY, REACH, PlanError, load_plan, review
+from ecs_bluegreen.cli.timeline import rollout_timeline, timeline_of
+from ecs_bluegreen.contract import PREDEFINED_SHIFTS
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from helpers import with_setting
 
@@ -171,8 +164,32 @@ def _resources(doc: dict) -> dict[str, dict]:
     return {f"{kind}.{name}": body for kind, bodies in doc["resource"].items() for name, body in bodies.items()}
 
 
+def _timeline(doc: dict):
+    """The timeline of a BlueGreenStack's service, from its parts at their addresses."""
+    found = _resources(doc)
+    return timeline_of(group=found["aws_codedeploy_deployment_group.blue-green_codedeploy_group"],
+                       target_group=found["aws_lb_target_group.blue-green_load-balancer_blue"],
+                       service=found["aws_ecs_service.blue-green_ecs_service"],
+                       config=found.get("aws_codedeploy_deployment_config.blue-green_codedeploy_config"))
+
+
+def _configuration(doc: dict) -> dict:
+    """The `configuration` Terraform writes into a plan of this stack: each output's references."""
+    import re
+
+    outputs = {}
+    for name, body in doc["output"].items():
+        references = re.findall(r"\$\{([\w-]+\.[\w-]+)\.[\w-]+\}", json.dumps(body["value"]))
+        outputs[name] = {"expression": {"references": references}}
+    config = doc["resource"].get("aws_codedeploy_deployment_config", {})
+    resources = [{"address": "aws_codedeploy_deployment_group.blue-green_codedeploy_group",
+                  "type": "aws_codedeploy_deployment_group", "expressions": {"deployment_config_name": {
+                      "references": [f"aws_codedeploy_deployment_config.{name}" for name in config]}}}]
+    return {"root_module": {"outputs": outputs, "resources": resources}}
+
+
 def test_the_timeline_of_the_defaults(synthesized):
-    timeline = timeline_from(_resources(synthesized["defaults"].doc))
+    timeline = _timeline(synthesized["defaults"].doc)
     lines = timeline.lines()
     assert lines["new tasks healthy"].startswith("≥ 150 s after a task starts")  # 5 checks × 30 s
     assert lines["approval"] == "none: traffic moves once the new tasks are healthy"
@@ -191,8 +208,7 @@ def test_the_timeline_of_the_defaults(synthesized):
 ])
 def test_the_timeline_of_each_predefined_config(name, traffic, minutes):
     assert set(PREDEFINED_SHIFTS) >= {name}
-    group = {"deployment_config_name": name, "blue_green_deployment_config": {}}
-    timeline = timeline_from({"aws_codedeploy_deployment_group.g": group})
+    timeline = timeline_of(group={"deployment_config_name": name, "blue_green_deployment_config": {}})
     assert timeline.lines()["traffic shift"] == traffic and timeline.shift_minutes == minutes
 
 
@@ -201,11 +217,11 @@ def test_the_timeline_of_each_predefined_config(name, traffic, minutes):
     ("linear-requests", "25% every 2 min: 4 steps, 100% after 6 min"),
 ])
 def test_the_timeline_of_a_custom_shift(synthesized, scenario, traffic):
-    assert timeline_from(_resources(synthesized[scenario].doc)).lines()["traffic shift"] == traffic
+    assert _timeline(synthesized[scenario].doc).lines()["traffic shift"] == traffic
 
 
 def test_the_timeline_of_an_approval_wait(synthesized):
-    lines = timeline_from(_resources(synthesized["approval"].doc)).lines()
+    lines = _timeline(synthesized["approval"].doc).lines()
     assert lines["approval"] == ("waits up to 30 min for `aws deploy continue-deployment`, then stops and rolls "
                                  "back")
     assert lines["traffic shift"] == "10% first, the other 90% after 5 min"
@@ -224,10 +240,8 @@ def test_a_file_that_is_no_plan_is_one_line(tmp_path):
 
 
 def test_the_timeline_shows_before_and_after_where_the_plan_changes_it(synthesized):
-    from ecs_bluegreen.cli.review import rollout_timeline
-
     before, after = _resources(synthesized["defaults"].doc), _resources(synthesized["approval"].doc)
-    plan = {"format_version": "1.2", "resource_changes": [
+    plan = {"format_version": "1.2", "configuration": _configuration(synthesized["approval"].doc), "resource_changes": [
         {"address": address, "type": address.split(".")[0], "mode": "managed",
          "change": {"actions": ["update"], "before": before[address], "after": after[address]}}
         for address in sorted(set(before) & set(after))]}

@@ -10,21 +10,26 @@ The plan is Terraform's JSON (`terraform show -json PLANFILE`). Every change fal
    reaches the service only through the AppSpec (the stack's AppSpec outputs);
 4. safe in place: the rest, counted per resource type.
 
-The rollout timeline comes from the same plan: the values before and after of the target groups,
-the service and the deployment group, as lower bounds. Light on purpose: no CDKTF, no boto3.
+Which resource plays which part (the test listener, the blue target group, the service) comes from
+the stack's outputs in the plan (roles.py), never from names; the rollout timeline (timeline.py)
+from the same parts. A task definition's change is told by the differ `deploy` uses
+(revisions.py): variables and secrets by name only. Light on purpose: no CDKTF, no boto3.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract import APPSPEC_OUTPUTS, PREDEFINED_SHIFTS
+from ..contract import APPSPEC_OUTPUTS
+from .exits import CommandError, Exit
+from .revisions import diff
+from .roles import service_roles
+from .timeline import rollout_timeline
 
 INTERRUPTS, REACH, NEXT_DEPLOY, IN_PLACE = 1, 2, 3, 4
 CLASS_TITLES = {
@@ -87,8 +92,11 @@ class Review:
         return [f for f in self.of_class(INTERRUPTS) if f.address not in allowed]
 
 
-class PlanError(ValueError):
+class PlanError(CommandError):
     """The input is no Terraform JSON plan."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, Exit.BAD_INPUT)
 
 
 def load_plan(text: str, source: str) -> dict[str, Any]:
@@ -111,13 +119,6 @@ def _verb(actions: list[str]) -> str:
     return {"create": "created", "update": "updated in place"}.get(actions[0], actions[0])
 
 
-def _one(value: Any) -> dict[str, Any]:
-    """A nested block as the plan gives it (a list of one) or as the config gives it (an object)."""
-    if isinstance(value, list):
-        return value[0] if value and isinstance(value[0], dict) else {}
-    return value if isinstance(value, dict) else {}
-
-
 def _paths(change: Mapping[str, Any]) -> str:
     paths = change.get("replace_paths") or []
     return ", ".join(".".join(str(p) for p in path) for path in paths)
@@ -135,43 +136,51 @@ def _rule(values: Mapping[str, Any]) -> str:
     return f"{protocol}/{span} {source}"
 
 
-def _containers(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    try:
-        return {c["name"]: c for c in json.loads(values.get("container_definitions") or "[]")}
-    except (ValueError, TypeError, KeyError):
-        return {}
+_REVISION = {"family": "family", "cpu": "cpu", "memory": "memory", "execution_role_arn": "executionRoleArn",
+             "task_role_arn": "taskRoleArn", "network_mode": "networkMode",
+             "requires_compatibilities": "requiresCompatibilities", "ephemeral_storage": "ephemeralStorage",
+             "runtime_platform": "runtimePlatform"}
+"""A task definition's attributes in the plan, and their names in a revision (revisions.py)."""
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join("GiB" if part == "gib" else part.title() for part in rest)
+
+
+def _revisions(before: Mapping[str, Any], after: Mapping[str, Any],
+               unknown: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The two revisions of a planned task definition change, shaped as ECS describes them, without
+    what is known only after apply (not a difference to review); None when the containers are."""
+    if unknown.get("container_definitions"):
+        return None
+    shaped = []
+    for values in (before, after):
+        revision: dict[str, Any] = {}
+        for key, name in _REVISION.items():
+            value = values.get(key)
+            if unknown.get(key) or value in (None, "", []):
+                continue
+            block = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else None
+            revision[name] = {_camel(k): v for k, v in block.items()} if block is not None else value
+        try:
+            revision["containerDefinitions"] = json.loads(values.get("container_definitions") or "[]")
+        except ValueError:
+            return None
+        shaped.append(revision)
+    return shaped[0], shaped[1]
 
 
 def _task_definition_change(before: Mapping[str, Any], after: Mapping[str, Any],
                             unknown: Mapping[str, Any]) -> tuple[list[str], bool]:
-    """What differs between two revisions, for a reviewer; and whether it is the image alone.
-    An attribute known only after apply (`unknown`) is not a difference; "" and null are alike."""
-    changes = [f"{key} {before.get(key) or '(none)'} → {after.get(key) or '(none)'}"
-               for key in ("cpu", "memory", "execution_role_arn", "task_role_arn", "network_mode")
-               if not unknown.get(key) and (before.get(key) or None) != (after.get(key) or None)]
-    old, new = _containers(before), _containers(after)
-    image_only = not changes and set(old) == set(new)
-    for name in sorted(set(old) | set(new)):
-        if name not in old or name not in new:
-            changes.append(f"container {name} {'added' if name in new else 'removed'}")
-            image_only = False
-            continue
-        a, b = old[name], new[name]
-        for key in sorted(set(a) | set(b)):
-            if a.get(key) == b.get(key):
-                continue
-            if key == "environment":
-                env_a = {e["name"]: e.get("value") for e in a.get(key) or []}
-                env_b = {e["name"]: e.get("value") for e in b.get(key) or []}
-                parts = [f"+{k}" for k in sorted(set(env_b) - set(env_a))] + \
-                    [f"-{k}" for k in sorted(set(env_a) - set(env_b))] + \
-                    [f"~{k}" for k in sorted(set(env_a) & set(env_b)) if env_a[k] != env_b[k]]
-                changes.append(f"{name} environment {' '.join(parts)}")
-            else:
-                changes.append(f"{name} {key} {json.dumps(a.get(key))} → {json.dumps(b.get(key))}")
-            if key != "image":
-                image_only = False
-    return changes, image_only and bool(changes)
+    """What differs between two revisions, for a reviewer (the differ `deploy` uses: variables and
+    secrets by name only); and whether it is an image alone."""
+    revisions = _revisions(before, after, unknown)
+    if revisions is None:
+        return ["container definitions known only after apply"], False
+    changes = diff(*revisions)
+    image_only = bool(changes) and all(c.field.endswith(".image") and c.field.count(".") == 1 for c in changes)
+    return [c.summary for c in changes], image_only
 
 
 def _network(values: Mapping[str, Any]) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
@@ -181,22 +190,28 @@ def _network(values: Mapping[str, Any]) -> ipaddress.IPv4Network | ipaddress.IPv
         return None
 
 
-def _pair_rules(rules: list[tuple[Finding, Mapping[str, Any], Mapping[str, Any]]]) -> None:
+Rule = tuple[Finding, Mapping[str, Any], Mapping[str, Any]]
+
+
+def _pair_rules(rules: list[Rule]) -> None:
     """A rule closed and another opened on the same group, port and protocol read as one change of
     range: "tcp/80 10.0.0.0/16 → 10.0.0.0/8: wider". The opened rule's finding says it; the closed
     one's is dropped."""
-    def key(values: Mapping[str, Any]) -> tuple:
+    def key(values: Mapping[str, Any]) -> tuple[Any, ...]:
         return (values.get("security_group_id"), values.get("ip_protocol"), values.get("from_port"),
                 values.get("to_port"))
 
     closed = {key(b): (f, b) for f, b, _ in rules if f.actions == ["delete"] and _network(b)}
     for finding, _, after in rules:
-        if finding.actions != ["create"] or key(after) not in closed or not _network(after):
+        new = _network(after)
+        if finding.actions != ["create"] or key(after) not in closed or new is None:
             continue
         old_finding, before = closed.pop(key(after))
-        old, new = _network(before), _network(after)
-        size = ("wider" if old.version == new.version and old.subnet_of(new) else
-                "narrower" if old.version == new.version and new.subnet_of(old) else "changed")
+        old = _network(before)
+        assert old is not None
+        wider = old.version == new.version and old.subnet_of(new)  # type: ignore[arg-type]
+        narrower = old.version == new.version and new.subnet_of(old)  # type: ignore[arg-type]
+        size = "wider" if wider else "narrower" if narrower else "changed"
         finding.what = f"{_rule(before)} → {new}: {size}"
         if size != "changed":
             more = abs(new.num_addresses - old.num_addresses)
@@ -206,77 +221,85 @@ def _pair_rules(rules: list[tuple[Finding, Mapping[str, Any], Mapping[str, Any]]
         old_finding.klass = 0  # folded into the opened rule's finding
 
 
-def review(plan: Mapping[str, Any]) -> Review:
-    result = Review()
-    counts: dict[str, Counter] = {}
-    changes = [c for c in plan.get("resource_changes") or [] if c.get("mode", "managed") == "managed"]
-    by_type: dict[str, list[Mapping[str, Any]]] = {}
-    for change in changes:
-        by_type.setdefault(change["type"], []).append(change)
-    service_exists = any("create" not in c["change"]["actions"] for c in by_type.get("aws_ecs_service", []))
-    test_ports = {(c["change"].get("after") or {}).get("port") for c in by_type.get("aws_lb_listener", [])
-                  if "test" in c["address"].rsplit(".", 1)[-1]}
-    lb_groups = {group for c in by_type.get("aws_lb", []) for side in ("before", "after")
-                 for group in (c["change"].get(side) or {}).get("security_groups") or []}
+@dataclass
+class _Plan:
+    """What the classification of one change needs to know of the whole plan."""
 
-    rules: list[tuple[Finding, Mapping[str, Any], Mapping[str, Any]]] = []
-    for change in changes:
-        actions, kind, address = change["change"]["actions"], change["type"], change["address"]
-        if actions in (["no-op"], ["read"]):
-            continue
-        before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
-        verb = _verb(actions)
-        finding = None
-        if "delete" in actions and kind in TRAFFIC_PATH:
-            forced = _paths(change["change"])
-            why = f"{TRAFFIC_PATH[kind]}"
-            what = f"{verb}" + (f", because {forced} cannot change in place" if forced else "")
-            finding = Finding(address, kind, actions, INTERRUPTS, what, why)
-        elif kind in RULES:
-            values = after if "create" in actions or actions == ["update"] else before
-            port = values.get("from_port")
-            opened = "opened" if actions == ["create"] else "closed" if actions == ["delete"] else verb
-            what = f"{_rule(values)}: {opened}"
-            if actions != ["create"] and before and after and _rule(before) != _rule(after):
-                what = f"{_rule(before)} → {_rule(after)}"
-            on_lb = values.get("security_group_id") in lb_groups if lb_groups else not values.get(
-                "referenced_security_group_id")
-            why = ("the test listener serves the new task set before production does" if port in test_ports
-                   and "ingress" in kind and on_lb else "")
-            finding = Finding(address, kind, actions, REACH, what, why)
-            rules.append((finding, before, after))
-        elif kind in IAM and actions != ["delete"]:
-            if kind == "aws_iam_role" and actions == ["update"] and \
-                    before.get("assume_role_policy") == after.get("assume_role_policy"):
-                finding = None
-            else:
-                trust = kind == "aws_iam_role" and before.get("assume_role_policy") != after.get("assume_role_policy")
-                what = ("trust policy " if trust else "permissions ") + verb
-                detail = after.get("policy_arn") or ""
-                finding = Finding(address, kind, actions, REACH, what + (f": {detail}" if detail else ""))
-        elif kind == "aws_lb" and before.get("internal") is True and after.get("internal") is False:
-            finding = Finding(address, kind, actions, REACH, "the load balancer becomes internet-facing")
-        elif kind == "aws_subnet" and not before.get("map_public_ip_on_launch") and after.get("map_public_ip_on_launch"):
-            finding = Finding(address, kind, actions, REACH, "instances in the subnet get public IPs")
-        elif kind == "aws_ecs_task_definition" and service_exists:
-            described, image_only = _task_definition_change(before, after,
-                                                            change["change"].get("after_unknown") or {})
-            if image_only:
-                result.notes.append(
-                    f"{address}: only the image differs ({'; '.join(described)}). Nothing to review: the "
-                    "image is CodeDeploy's. `bluegreen deploy` rolls out the image that runs now unless "
-                    "given --image, and Terraform's plan never shows the image a deployment set.")
-                continue
-            family = after.get("family") or before.get("family") or ""
-            what = f"a new revision of {family}" + (f": {'; '.join(described)}" if described else "")
-            finding = Finding(address, kind, actions, NEXT_DEPLOY, what,
-                              "registered now, but the running tasks keep their revision until `bluegreen deploy`")
-        if finding is not None:
-            result.findings.append(finding)
-        else:
-            counts.setdefault(kind, Counter())[verb] += 1
+    service_exists: bool
+    test_ports: set[Any]
+    lb_groups: set[str]
 
-    _pair_rules(rules)
+
+def _context(plan: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> _Plan:
+    roles = service_roles(plan)
+    test_listeners = {r.test_listener for r in roles}
+    services = {r.service for r in roles}
+    return _Plan(
+        service_exists=any("create" not in c["change"]["actions"] for c in changes if c["address"] in services),
+        test_ports={(c["change"].get("after") or {}).get("port") for c in changes if c["address"] in test_listeners},
+        lb_groups={group for c in changes if c["type"] == "aws_lb" for side in ("before", "after")
+                   for group in (c["change"].get(side) or {}).get("security_groups") or []},
+    )
+
+
+def _rule_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any], after: Mapping[str, Any],
+                  plan: _Plan) -> Finding:
+    values = after if "create" in actions or actions == ["update"] else before
+    opened = "opened" if actions == ["create"] else "closed" if actions == ["delete"] else _verb(actions)
+    what = f"{_rule(values)}: {opened}"
+    if actions != ["create"] and before and after and _rule(before) != _rule(after):
+        what = f"{_rule(before)} → {_rule(after)}"
+    on_lb = values.get("security_group_id") in plan.lb_groups if plan.lb_groups else \
+        not values.get("referenced_security_group_id")
+    why = ("the test listener serves the new task set before production does"
+           if values.get("from_port") in plan.test_ports and "ingress" in kind and on_lb else "")
+    return Finding(address, kind, actions, REACH, what, why)
+
+
+def _iam_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any],
+                 after: Mapping[str, Any]) -> Finding | None:
+    trust = kind == "aws_iam_role" and before.get("assume_role_policy") != after.get("assume_role_policy")
+    if kind == "aws_iam_role" and actions == ["update"] and not trust:
+        return None
+    detail = after.get("policy_arn") or ""
+    what = ("trust policy " if trust else "permissions ") + _verb(actions)
+    return Finding(address, kind, actions, REACH, what + (f": {detail}" if detail else ""))
+
+
+def _finding(change: Mapping[str, Any], plan: _Plan, result: Review) -> Finding | None:
+    """The finding of one resource change, or None for one that is safe in place."""
+    actions, kind, address = change["change"]["actions"], change["type"], change["address"]
+    before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
+    if "delete" in actions and kind in TRAFFIC_PATH:
+        forced = _paths(change["change"])
+        what = _verb(actions) + (f", because {forced} cannot change in place" if forced else "")
+        return Finding(address, kind, actions, INTERRUPTS, what, TRAFFIC_PATH[kind])
+    if kind in RULES:
+        return _rule_finding(address, kind, actions, before, after, plan)
+    if kind in IAM and actions != ["delete"]:
+        return _iam_finding(address, kind, actions, before, after)
+    if kind == "aws_lb" and before.get("internal") is True and after.get("internal") is False:
+        return Finding(address, kind, actions, REACH, "the load balancer becomes internet-facing")
+    if kind == "aws_subnet" and not before.get("map_public_ip_on_launch") and after.get("map_public_ip_on_launch"):
+        return Finding(address, kind, actions, REACH, "instances in the subnet get public IPs")
+    if kind == "aws_ecs_task_definition" and plan.service_exists:
+        described, image_only = _task_definition_change(before, after, change["change"].get("after_unknown") or {})
+        if image_only:
+            result.notes.append(
+                f"{address}: only the image differs ({'; '.join(described)}). Nothing to review: the image is "
+                "CodeDeploy's. `bluegreen deploy` rolls out the image that runs now unless given --image, and "
+                "Terraform's plan never shows the image a deployment set.")
+            return Finding(address, kind, actions, 0, "")
+        family = after.get("family") or before.get("family") or ""
+        what = f"a new revision of {family}" + (f": {'; '.join(described)}" if described else "")
+        return Finding(address, kind, actions, NEXT_DEPLOY, what,
+                       "registered now, but the running tasks keep their revision until `bluegreen deploy`")
+    return None
+
+
+def _output_findings(plan: Mapping[str, Any]) -> list[Finding]:
+    """The AppSpec outputs a plan changes: ECS takes them only from a deployment."""
+    findings = []
     for name, change in sorted((plan.get("output_changes") or {}).items()):
         actions = change.get("actions") or []
         key = next((k for k in APPSPEC_OUTPUTS if name.endswith(k)), None)
@@ -286,223 +309,36 @@ def review(plan: Mapping[str, Any]) -> Review:
         what = f"{key} {json.dumps(change.get('before'))} → {shown_after}"
         why = "ECS takes it only from the AppSpec, so it reaches the service at the next `bluegreen deploy`"
         if key == "assign_public_ip" and change.get("after") is True:
-            result.findings.append(Finding(f"output.{name}", "output", actions, REACH, f"tasks get public IPs: {what}",
-                                           why))
+            findings.append(Finding(f"output.{name}", "output", actions, REACH, f"tasks get public IPs: {what}", why))
         else:
-            result.findings.append(Finding(f"output.{name}", "output", actions, NEXT_DEPLOY, what, why))
-
-    result.findings = [f for f in result.findings if f.klass]
-    result.counts = {kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())}
-    result.findings.sort(key=lambda f: (f.klass, f.address))
-    result.timeline = rollout_timeline(plan)
-    return result
+            findings.append(Finding(f"output.{name}", "output", actions, NEXT_DEPLOY, what, why))
+    return findings
 
 
-# --- the rollout timeline ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Timeline:
-    healthy_seconds: int | None
-    grace_seconds: int | None
-    approval_minutes: int | None  # None: traffic moves at once
-    shift: tuple[str, int, int] | None  # (kind, percent, interval minutes); None: a config not in the plan
-    config_name: str | None
-    drain_seconds: int | None
-    termination_minutes: int | None
-
-    @property
-    def shift_minutes(self) -> int:
-        if self.shift is None or self.shift[0] == "all-at-once":
-            return 0
-        kind, percent, interval = self.shift
-        return interval if kind == "canary" else (math.ceil(100 / percent) - 1) * interval
-
-    def lines(self) -> dict[str, str]:
-        healthy = "unknown" if self.healthy_seconds is None else \
-            f"≥ {self.healthy_seconds} s after a task starts (healthy threshold × check interval)"
-        if self.grace_seconds:
-            healthy += f"; ECS ignores failed checks for the first {self.grace_seconds} s (grace period)"
-        approval = "none: traffic moves once the new tasks are healthy" if self.approval_minutes is None else \
-            f"waits up to {self.approval_minutes} min for `aws deploy continue-deployment`, then stops and rolls back"
-        if self.shift is None:
-            traffic = f"as deployment config {self.config_name} says (not in this plan)"
-        elif self.shift[0] == "all-at-once":
-            traffic = "all at once"
-        elif self.shift[0] == "canary":
-            traffic = f"{self.shift[1]}% first, the other {100 - self.shift[1]}% after {self.shift[2]} min"
-        else:
-            steps = math.ceil(100 / self.shift[1])
-            traffic = f"{self.shift[1]}% every {self.shift[2]} min: {steps} steps, 100% after {self.shift_minutes} min"
-        drain = "unknown" if self.drain_seconds is None else f"{self.drain_seconds} s (deregistration delay)"
-        window = "unknown" if self.termination_minutes is None else \
-            f"{self.termination_minutes} min after traffic has moved: the old task set is kept, rollback is instant"
-        total = (self.healthy_seconds or 0) / 60 + self.shift_minutes + (self.termination_minutes or 0)
-        return {
-            "new tasks healthy": healthy,
-            "approval": approval,
-            "traffic shift": traffic,
-            "old tasks drain": drain,
-            "rollback window": window,
-            "old task set gone": f"≥ {total:.0f} min after the deployment starts (without the approval wait)",
-        }
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def timeline_from(resources: Mapping[str, Mapping[str, Any]]) -> Timeline | None:
-    """The timeline of one service, from the values of its resources: address -> values, as a plan's
-    before or after, or a synthesized stack's resource bodies."""
-    def first(kind: str, hint: str = "") -> Mapping[str, Any]:
-        found = [v for a, v in sorted(resources.items()) if a.split(".")[-2] == kind and hint in a]
-        return found[0] if found else {}
-
-    group = first("aws_codedeploy_deployment_group")
-    if not group:
-        return None
-    groups = first("aws_lb_target_group", "blue") or first("aws_lb_target_group")
-    check = _one(groups.get("health_check"))
-    interval, threshold = _int(check.get("interval")), _int(check.get("healthy_threshold"))
-    service = first("aws_ecs_service")
-    blue_green = _one(group.get("blue_green_deployment_config"))
-    ready = _one(blue_green.get("deployment_ready_option"))
-    terminate = _one(blue_green.get("terminate_blue_instances_on_deployment_success"))
-    name = group.get("deployment_config_name")
-    shift: tuple[str, int, int] | None = PREDEFINED_SHIFTS.get(name) if isinstance(name, str) else None
-    config = first("aws_codedeploy_deployment_config")
-    if shift is None and config:
-        routing = _one(config.get("traffic_routing_config"))
-        kind = routing.get("type")
-        if kind == "TimeBasedCanary":
-            canary = _one(routing.get("time_based_canary"))
-            shift = ("canary", _int(canary.get("percentage")) or 0, _int(canary.get("interval")) or 0)
-        elif kind == "TimeBasedLinear":
-            linear = _one(routing.get("time_based_linear"))
-            shift = ("linear", _int(linear.get("percentage")) or 0, _int(linear.get("interval")) or 0)
-        elif kind == "AllAtOnce":
-            shift = ("all-at-once", 100, 0)
-        name = config.get("deployment_config_name") or name
-    waits = ready.get("action_on_timeout") == "STOP_DEPLOYMENT"
-    return Timeline(
-        healthy_seconds=interval * threshold if interval and threshold else None,
-        grace_seconds=_int(service.get("health_check_grace_period_seconds")),
-        approval_minutes=_int(ready.get("wait_time_in_minutes")) if waits else None,
-        shift=shift,
-        config_name=name if isinstance(name, str) and not name.startswith("${") else None,
-        drain_seconds=_int(groups.get("deregistration_delay")),
-        termination_minutes=_int(terminate.get("termination_wait_time_in_minutes")),
-    )
-
-
-def _services(addresses: list[str]) -> dict[str, list[str]]:
-    """Addresses per service: a readable address starts with the service's construct path."""
-    prefixes = sorted({a.split(".")[-1][: -len("_ecs_service")] for a in addresses
-                       if a.split(".")[-2] == "aws_ecs_service" and a.endswith("_ecs_service")})
-    if len(prefixes) <= 1:
-        return {prefixes[0] if prefixes else "": addresses}
-    return {p: [a for a in addresses if a.split(".")[-1].startswith(p + "_")] for p in prefixes}
-
-
-def rollout_timeline(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Per service: the timeline after the plan, and before it where the plan changes it."""
+def review(plan: Mapping[str, Any]) -> Review:
+    result = Review()
+    counts: dict[str, Counter[str]] = {}
     changes = [c for c in plan.get("resource_changes") or [] if c.get("mode", "managed") == "managed"]
-    before = {c["address"]: c["change"].get("before") for c in changes if c["change"].get("before")}
-    after = {c["address"]: c["change"].get("after") for c in changes if c["change"].get("after")}
-    result = []
-    for service, addresses in sorted(_services(sorted(set(before) | set(after))).items()):
-        new = timeline_from({a: after[a] for a in addresses if a in after})
-        if new is None:
+    context = _context(plan, changes)
+    rules: list[Rule] = []
+    for change in changes:
+        actions = change["change"]["actions"]
+        if actions in (["no-op"], ["read"]):
             continue
-        old = timeline_from({a: before[a] for a in addresses if a in before})
-        old_lines = old.lines() if old else {}
-        entry = {"service": service or "(the stack's)", "lines": []}
-        for label, text in new.lines().items():
-            was = old_lines.get(label)
-            entry["lines"].append({"step": label, "after": text, "before": was if was not in (None, text) else None})
-        result.append(entry)
+        finding = _finding(change, context, result)
+        if finding is None:
+            counts.setdefault(change["type"], Counter())[_verb(actions)] += 1
+            continue
+        result.findings.append(finding)
+        if change["type"] in RULES:
+            rules.append((finding, change["change"].get("before") or {}, change["change"].get("after") or {}))
+    _pair_rules(rules)
+    result.findings += _output_findings(plan)
+    result.findings = sorted((f for f in result.findings if f.klass), key=lambda f: (f.klass, f.address))
+    result.counts = {kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())}
+    result.timeline = rollout_timeline(plan)
+    if changes and not service_roles(plan):
+        result.notes.append("The plan's outputs describe no blue/green service (the stack calls no service_outputs), "
+                            "so the review cannot tell the test listener from the production one, and gives no "
+                            "rollout timeline.")
     return result
-
-
-# --- output ---------------------------------------------------------------------------------------
-
-LOWER_BOUND = "Lower bounds from the settings, not a promise: slow starts, failing checks and alarms add time."
-
-
-def as_json(result: Review, allowed: set[str]) -> str:
-    return json.dumps({
-        "classes": {str(k): CLASS_TITLES[k] for k in CLASS_TITLES},
-        "findings": [asdict(f) for f in result.findings],
-        "in_place": result.counts,
-        "notes": result.notes,
-        "timeline": result.timeline,
-        "blocking": [f.address for f in result.blocking(allowed)],
-    }, indent=2, ensure_ascii=False) + "\n"
-
-
-def _count_line(counts: Mapping[str, Mapping[str, int]]) -> list[str]:
-    return [f"{kind}: " + ", ".join(f"{n} {verb}" for verb, n in actions.items()) for kind, actions in counts.items()]
-
-
-def as_text(result: Review, allowed: set[str]) -> str:
-    out = []
-    for klass, title in CLASS_TITLES.items():
-        findings = result.of_class(klass)
-        if klass == IN_PLACE:
-            lines = _count_line(result.counts)
-            out.append(f"{klass}. {title}:" + ("" if lines else " nothing"))
-            out += [f"   {line}" for line in lines]
-            continue
-        out.append(f"{klass}. {title}: {len(findings) or 'nothing'}")
-        for f in findings:
-            mark = " (allowed)" if klass == INTERRUPTS and f.address in allowed else ""
-            out.append(f"   {f.address}{mark}: {f.what}")
-            if f.why:
-                out.append(f"      {f.why}")
-    out += [f"note: {note}" for note in result.notes]
-    if not result.findings and not result.counts:
-        out.insert(0, "No changes to review.")
-    for entry in result.timeline:
-        out.append(f"Rollout timeline of {entry['service']} ({LOWER_BOUND})")
-        for line in entry["lines"]:
-            change = f" (was: {line['before']})" if line["before"] else ""
-            out.append(f"   {line['step']:<18} {line['after']}{change}")
-    blocking = result.blocking(allowed)
-    if blocking:
-        out.append(f"{len(blocking)} change(s) interrupt traffic or deployments; allow each with --allow ADDRESS")
-    return "\n".join(out) + "\n"
-
-
-def as_markdown(result: Review, allowed: set[str]) -> str:
-    blocking = result.blocking(allowed)
-    verdict = (f"**{len(blocking)} change(s) interrupt traffic or deployments.**" if blocking else
-               "No change interrupts traffic or deployments." if not result.of_class(INTERRUPTS) else
-               "Every change that interrupts traffic or deployments is allowed.")
-    out = ["### Blue/green plan review", "", verdict, ""]
-    for klass, title in CLASS_TITLES.items():
-        findings = result.of_class(klass)
-        if klass == IN_PLACE:
-            if result.counts:
-                out += [f"#### {klass}. {title}", "", "| resource type | changes |", "|---|---|"]
-                out += [f"| `{kind}` | {', '.join(f'{n} {v}' for v, n in actions.items())} |"
-                        for kind, actions in result.counts.items()]
-                out.append("")
-            continue
-        if not findings:
-            continue
-        out += [f"#### {klass}. {title}", "", "| address | change | what it means |", "|---|---|---|"]
-        for f in findings:
-            mark = " (allowed)" if klass == INTERRUPTS and f.address in allowed else ""
-            out.append(f"| `{f.address}`{mark} | {f.what.replace('|', '/')} | {f.why.replace('|', '/')} |")
-        out.append("")
-    for note in result.notes:
-        out += [f"> {note}", ""]
-    for entry in result.timeline:
-        out += [f"#### Rollout timeline of {entry['service']}", "", f"_{LOWER_BOUND}_", "",
-                "| step | after this plan | before |", "|---|---|---|"]
-        out += [f"| {line['step']} | {line['after']} | {line['before'] or 'same'} |" for line in entry["lines"]]
-        out.append("")
-    return "\n".join(out)

@@ -1,0 +1,88 @@
+"""A stack's outputs (contract.py), read once and checked before any AWS call: they are input too."""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, HookEvent
+from ..settings import SettingsError, check_value
+from ..settings.deployment import LAMBDA
+from ..settings.rules import PORT, Arn, Region
+from .exits import CommandError, Exit
+from .terraform import outputs_of
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """What `bluegreen` reads of a stack: each output of the kind, and within the rules, the stack writes."""
+
+    region: Annotated[str, Region()]
+    cluster_name: str
+    service_name: str
+    container_name: str
+    container_port: Annotated[int, PORT]
+    codedeploy_app_name: str
+    codedeploy_group_name: str
+    platform_version: str | None = None
+    task_subnet_ids: tuple[str, ...] | None = None
+    task_security_group_ids: tuple[str, ...] | None = None
+    assign_public_ip: bool | None = None
+    task_definition_arn: Annotated[str | None, Arn("ecs", ("task-definition/",))] = None
+    hooks: Mapping[HookEvent, Annotated[str, LAMBDA]] | None = None
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any], source: str, prefix: str = "") -> StackOutputs:
+        # `terraform output -json` wraps each value as {"value": ...}; a hand-written file may not.
+        values = {k: v["value"] if isinstance(v, Mapping) and "value" in v else v for k, v in raw.items()}
+        if not values:
+            raise CommandError(f"{source} has no outputs: apply the stack first", Exit.BAD_INPUT)
+        if prefix:
+            # A stack with several services names each one's outputs `<prefix><name>`.
+            values = {k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)}
+            if not values:
+                raise CommandError(f"{source} has no outputs named {prefix}*: check --output-prefix", Exit.BAD_INPUT)
+        missing = [k for k in DEPLOY_OUTPUTS if k not in values]
+        if missing:
+            raise CommandError(f"{source} lacks the outputs {', '.join(missing)}: apply the stack with this version "
+                               "of the library", Exit.BAD_INPUT)
+        hints = typing.get_type_hints(cls, include_extras=True)
+        try:
+            checked = {key: check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
+                       for key in DEPLOY_OUTPUTS + APPSPEC_OUTPUTS if key in values}
+        except SettingsError as err:
+            raise CommandError(f"{source}: {err}; apply the stack again, or fix the saved outputs",
+                               Exit.BAD_INPUT) from None
+        return cls(**checked)
+
+
+def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: str = "") -> StackOutputs:
+    """The service's outputs, from `terraform output -json` in its stack's folder or from a saved
+    file; with `prefix`, those named `<prefix><name>` (a stack with several services)."""
+    if outputs_file is not None:
+        return StackOutputs.from_mapping(_read_file(outputs_file), str(outputs_file), prefix)
+    if stack_dir is None:
+        raise CommandError("say where the stack is: --stack-dir cdktf.out/stacks/<stack> or --outputs <file from "
+                           "`terraform output -json`>", Exit.BAD_INPUT)
+    return StackOutputs.from_mapping(json.loads(outputs_of(stack_dir) or "{}"), str(stack_dir), prefix)
+
+
+def _read_file(path: Path) -> Mapping[str, Any]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommandError(f"no outputs file at {path}", Exit.BAD_INPUT) from None
+    except IsADirectoryError:
+        raise CommandError(f"{path} is a folder: pass the file `terraform output -json` wrote, or the stack's "
+                           "folder with --stack-dir", Exit.BAD_INPUT) from None
+    except (PermissionError, UnicodeDecodeError) as err:
+        raise CommandError(f"{path} cannot be read ({err}): pass a UTF-8 JSON file", Exit.BAD_INPUT) from None
+    except json.JSONDecodeError as err:
+        raise CommandError(f"{path} is not JSON: {err}", Exit.BAD_INPUT) from None
+    if not isinstance(raw, Mapping):
+        raise CommandError(f"{path} is not an object of outputs", Exit.BAD_INPUT)
+    return raw

@@ -1,0 +1,209 @@
+"""The two ways a command's events reach the user: lines of text for a person, updated as they
+come, or one JSON document for a program (`--json`). Every word the user reads is written here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from typing import Any, TextIO
+
+from .events import (
+    Ended,
+    Event,
+    LifecycleChanged,
+    Planned,
+    SettingsChecked,
+    Started,
+    StatusChanged,
+    StatusReported,
+    Stopped,
+    TrafficShifted,
+    WaitingForApproval,
+)
+from .exits import PROG
+from .plan import DeployPlan
+from .revisions import label
+
+
+def headline(plan: DeployPlan) -> str:
+    running = label(plan.running_arn)
+    if plan.terraform_arn is None:
+        return f"from {running} to {label(plan.deploy_arn or '')}, as given (--task-definition)"
+    source = f"Terraform's {label(plan.terraform_arn)}"
+    if plan.nothing_to_deploy:
+        return (f"nothing to deploy: {running} has the settings of {source} and image {plan.image} already; to "
+                f"start it again, pass --task-definition {plan.running_arn}")
+    which = "image" if plan.image_given else "the image that runs now,"
+    return f"from {running} to {source} with {which} {plan.image}"
+
+
+def warnings(plan: DeployPlan) -> list[str]:
+    running = label(plan.running_arn)
+    if plan.nothing_to_deploy:
+        return []
+    if plan.drift:
+        what = "the given revision" if plan.terraform_arn is None else "Terraform's settings"
+        return [f"{running} has changes that neither Terraform nor a deployment made (by hand?): "
+                f"{'; '.join(c.summary for c in plan.drift)}. This deployment drops those not in {what}; to keep "
+                "them, put them in the settings"]
+    if plan.drift is None and plan.changes:
+        return [f"{running} was {plan.origin}: the changes listed also undo whatever was changed in it by hand"]
+    return []
+
+
+def notes(plan: DeployPlan) -> list[str]:
+    if plan.terraform_arn is not None and not plan.image_given and plan.terraform_image \
+            and plan.terraform_image != plan.image:
+        return [f"Terraform's revision has image {plan.terraform_image} (the settings' image, which only the first "
+                "deployment uses); the image that runs now stays. Pass --image to change it"]
+    return []
+
+
+def plan_json(plan: DeployPlan) -> dict[str, Any]:
+    return {
+        "runningTaskDefinitionArn": plan.running_arn, "terraformTaskDefinitionArn": plan.terraform_arn,
+        "image": plan.image, "changes": [c.as_json() for c in plan.changes],
+        "drift": None if plan.drift is None else [c.as_json() for c in plan.drift], "origin": plan.origin,
+        "warnings": warnings(plan), "notes": notes(plan),
+    }
+
+
+class TextRenderer:
+    """Lines for a person: what is planned, then each change as it happens, stamped with the time."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out, self.err = out, err
+
+    def emit(self, event: Event) -> None:
+        self._render(event)
+        self.out.flush()
+
+    def close(self) -> None:
+        """Nothing is held back: every line was written when its event came."""
+
+    def _line(self, text: str, stamped: bool = False) -> None:
+        self.out.write(f"{time.strftime('%H:%M:%S')} {text}\n" if stamped else f"{text}\n")
+
+    @functools.singledispatchmethod
+    def _render(self, event: Event) -> None:
+        raise TypeError(f"no text for {type(event).__name__}")
+
+    @_render.register
+    def _(self, event: Planned) -> None:
+        plan = event.plan
+        self._line(headline(plan))
+        for change in plan.changes:
+            self._line(f"  {change.summary}")
+        if plan.changes and not plan.shape_changes:
+            self._line("  the settings stay: the running revision has Terraform's already" if plan.terraform_arn
+                       else "  the settings stay the same")
+        for note in notes(plan):
+            self._line(f"note: {note}")
+        for warning in warnings(plan):
+            self.err.write(f"{PROG}: warning: {warning}\n")
+
+    @_render.register
+    def _(self, event: Started) -> None:
+        self._line(f"{'registered' if event.registered else 'using'} {event.task_definition_arn}")
+        self._line(f"started {event.deployment_id}")
+        if event.hooks:
+            self._line(f"  hooks: {', '.join(f'{e}={f}' for e, f in event.hooks.items())}")
+
+    @_render.register
+    def _(self, event: StatusChanged) -> None:
+        self._line(f"status {event.status}", stamped=True)
+
+    @_render.register
+    def _(self, event: WaitingForApproval) -> None:
+        self._line(f"waiting for approval: aws deploy continue-deployment --deployment-id {event.deployment_id} "
+                   "--deployment-wait-type READY_WAIT", stamped=True)
+
+    @_render.register
+    def _(self, event: LifecycleChanged) -> None:
+        self._line(f"lifecycle {event.name}: {event.status}", stamped=True)
+
+    @_render.register
+    def _(self, event: TrafficShifted) -> None:
+        self._line("traffic " + ", ".join(f"{name} {weight:g}%" for name, weight in event.weights.items()), stamped=True)
+
+    @_render.register
+    def _(self, event: Ended) -> None:
+        if event.status == "Succeeded":
+            self._line(f"{event.deployment_id} succeeded")
+
+    @_render.register
+    def _(self, event: Stopped) -> None:
+        self._line(f"stopped {event.deployment_id} with rollback: traffic returns to the original task set "
+                   f"({event.status}{': ' + event.message if event.message else ''})")
+
+    @_render.register
+    def _(self, event: StatusReported) -> None:
+        self._line(f"{event.application}/{event.deployment_group}")
+        terraform = event.terraform
+        if terraform is not None:
+            tf, running = label(terraform["terraformTaskDefinitionArn"]), label(terraform["runningTaskDefinitionArn"])
+            if terraform["live"]:
+                self._line(f"Terraform's {tf} is live" + ("" if tf == running else f" (in {running})"))
+            else:
+                self._line(f"Terraform's {tf} waits for a deployment; against the running {running}: "
+                           + "; ".join(c["summary"] for c in terraform["pending"]) + f". Roll it out with `{PROG} deploy`")
+        if not event.deployments:
+            self._line("no deployments yet")
+        for row in event.deployments:
+            created = row["created"].strftime("%Y-%m-%d %H:%M:%S") if hasattr(row["created"], "strftime") \
+                else row["created"]
+            extra = f"  {row['error']}" if row["error"] else ""
+            self._line(f"{row['deploymentId']:<14} {row['status']:<11} {created}  {row['description']}{extra}")
+
+    @_render.register
+    def _(self, event: SettingsChecked) -> None:
+        self._line(f"{event.file}: valid: project {event.project}, stacks {', '.join(event.stacks)}")
+
+
+class JsonRenderer:
+    """One JSON document, written when the command concludes: the facts of every event merged."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.document: dict[str, Any] = {}
+
+    def emit(self, event: Event) -> None:
+        self.document.update(self._fields(event))
+
+    def close(self) -> None:
+        if self.document:
+            self.out.write(json.dumps(self.document, indent=2, sort_keys=True, default=str) + "\n")
+
+    @functools.singledispatchmethod
+    def _fields(self, event: Event) -> dict[str, Any]:
+        return {}  # progress: the document carries where it ended, not each step
+
+    @_fields.register
+    def _(self, event: Planned) -> dict[str, Any]:
+        return {"deploymentId": None, "taskDefinitionArn": event.plan.deploy_arn, "registered": False,
+                "dryRun": event.dry_run, **plan_json(event.plan)}
+
+    @_fields.register
+    def _(self, event: Started) -> dict[str, Any]:
+        return {"deploymentId": event.deployment_id, "taskDefinitionArn": event.task_definition_arn,
+                "registered": event.registered, "hooks": event.hooks}
+
+    @_fields.register
+    def _(self, event: Ended) -> dict[str, Any]:
+        return {"status": event.status, "error": event.error or None, "rollback": event.rollback or None,
+                "timedOut": event.timed_out}
+
+    @_fields.register
+    def _(self, event: Stopped) -> dict[str, Any]:
+        return {"deploymentId": event.deployment_id, "status": event.status, "message": event.message}
+
+    @_fields.register
+    def _(self, event: StatusReported) -> dict[str, Any]:
+        return {"application": event.application, "deploymentGroup": event.deployment_group,
+                "terraformRevision": event.terraform, "deployments": event.deployments}
+
+    @_fields.register
+    def _(self, event: SettingsChecked) -> dict[str, Any]:
+        return {"file": event.file, "valid": True, "project": event.project, "environments": event.environments,
+                "stacks": event.stacks}
