@@ -1,6 +1,6 @@
 """The settings layer stands alone: it loads no CDK binding and starts no Node, its one walker
 derives the check, the JSON path, the schema and the reference from a field's declaration, and
-the files made from it (schema, reference) are current. Needs no synth."""
+`bluegreen check` reads a settings file with it alone. Needs no synth."""
 
 from __future__ import annotations
 
@@ -84,8 +84,28 @@ def test_a_hint_outside_the_grammar_is_refused_when_read():
         check_value("x", 1, int | str)
 
 
-def test_the_reference_is_current():
-    from ecs_bluegreen.settings import reference
+def test_bluegreen_check_reads_the_settings_as_main_py_does(tmp_path):
+    """`bluegreen check`: exit 0 naming the stacks a synth would make; a bad setting is the one
+    line main.py would print, exit 2; --json for scripts."""
+    import io
 
-    assert (ROOT / "docs" / "settings.md").read_text() == reference.render(), \
-        "run: python3 -m pipenv run python tools/generated.py"
+    from ecs_bluegreen import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["check", str(ROOT / "cdktf.json")], out=out, err=err) == 0
+    assert out.getvalue() == f"{ROOT / 'cdktf.json'}: valid: project web, stacks web-state, web-dev, web-prod\n"
+    config = json.loads((ROOT / "cdktf.json").read_text())
+    config["context"]["bluegreen"]["environments"]["prod"]["app"]["service"]["cpu"] = 300
+    bad = tmp_path / "cdktf.json"
+    bad.write_text(json.dumps(config))
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["check", str(bad)], out=out, err=err) == 2
+    assert (out.getvalue(), err.getvalue()) == ("", "bluegreen: error: bluegreen.environments.prod.app.service.cpu: "
+                                                    "invalid value 300. Fargate offers these CPU units: 256, 512, 1024, "
+                                                    "2048, 4096, 8192, 16384.\n")
+    out = io.StringIO()
+    assert cli.main(["check", str(ROOT / "cdktf.json"), "--json"], out=out, err=io.StringIO()) == 0
+    assert json.loads(out.getvalue())["stacks"] == ["web-state", "web-dev", "web-prod"]
+    err = io.StringIO()
+    assert cli.main(["check", str(tmp_path / "none.json")], out=io.StringIO(), err=err) == 2
+    assert "No such file; give a path to a JSON file." in err.getvalue()

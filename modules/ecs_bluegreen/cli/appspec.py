@@ -37,8 +37,9 @@ def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str,
 def hooks_of(outputs: StackOutputs, given: Mapping[str, str]) -> dict[str, str]:
     """The hooks of a deployment: the stack's (its output `hooks`), each event's replaced by one
     given with --hook; in the order the events happen."""
-    merged = {**(outputs.hooks or {}), **given}
-    return {event: merged[event] for event in HOOK_EVENTS if event in merged}
+    stack = outputs.hooks or {}
+    chosen = {event: given.get(event) or stack.get(event) for event in HOOK_EVENTS}
+    return {event: function for event, function in chosen.items() if function}
 
 
 def parse_hooks(values: list[str]) -> dict[str, str]:

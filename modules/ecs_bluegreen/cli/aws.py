@@ -13,8 +13,8 @@ from .outputs import StackOutputs
 
 def boto_clients(outputs: StackOutputs) -> tuple[Any, Any]:
     """ECS and CodeDeploy clients in the stack's region."""
-    import boto3  # type: ignore[import-untyped]
-    from botocore.config import Config  # type: ignore[import-untyped]
+    import boto3
+    from botocore.config import Config
 
     # AWS_ENDPOINT_URL (an emulator) and credentials come from the environment, as for the AWS CLI.
     # An endpoint that takes the connection and never answers must fail in seconds, not minutes:

@@ -94,7 +94,7 @@ def _terraform_arn(deployments: Deployments) -> str:
 def _drift(deployments: Deployments, running: Mapping[str, Any]) -> tuple[list[Change] | None, str]:
     """What the running revision has that neither its Terraform revision nor its image explain
     (made by hand), and who registered it. The list is None when that cannot be checked."""
-    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+    from botocore.exceptions import ClientError
 
     name = deployments.outputs.container_name
     origin = Provenance.of(running)

@@ -30,7 +30,7 @@ REGISTER_FIELDS = (
     "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage", "runtimePlatform",
     "enableFaultInjection",
 )
-_EMPTY = (None, [], {}, "")
+_EMPTY: tuple[Any, ...] = (None, [], {}, "")
 _NAMED_LISTS = ("environment", "secrets")  # shown as +NAME ~NAME -NAME, values never printed
 
 
@@ -59,7 +59,7 @@ def tags(described: Mapping[str, Any]) -> dict[str, str]:
 def container(revision: Mapping[str, Any], name: str) -> dict[str, Any]:
     for candidate in revision["containerDefinitions"]:
         if candidate["name"] == name:
-            return candidate
+            return dict(candidate)
     names = ", ".join(c["name"] for c in revision["containerDefinitions"])
     raise LookupError(f"{label(revision['taskDefinitionArn'])} has no container {name!r} (it has {names})")
 

@@ -13,27 +13,18 @@ def add_s3_backend(
     region: str,
     endpoint: CustomEndpointProps | None = None,
 ) -> S3Backend:
-    """Configure the stack's S3 backend. Only a stack calls this; constructs never do."""
-    emulator: dict[str, object] = {}
-    if endpoint is not None:
-        emulator = {
-            "endpoints": S3BackendEndpointConfig(
-                s3=endpoint.url, dynamodb=endpoint.url, iam=endpoint.url, sts=endpoint.url),
-            "use_path_style": True,
-            "skip_credentials_validation": True,
-            "skip_requesting_account_id": True,
-            "skip_metadata_api_check": True,
-            "skip_region_validation": True,
-            "max_retries": endpoint.max_retries,
-        }
+    """Configure the stack's S3 backend. Only a stack calls this; constructs never do. With an
+    emulator, every call goes to it, path-style, with no credential, account or region check
+    (settings a real backend leaves unset)."""
+    emulated = True if endpoint is not None else None
     backend = S3Backend(
-        stack,
-        bucket=props.bucket,
-        key=props.key,
-        region=props.region or region,
-        encrypt=True,
+        stack, bucket=props.bucket, key=props.key, region=props.region or region, encrypt=True,
         dynamodb_table=props.dynamodb_table,
-        **emulator,
+        endpoints=S3BackendEndpointConfig(s3=endpoint.url, dynamodb=endpoint.url, iam=endpoint.url, sts=endpoint.url)
+        if endpoint is not None else None,
+        use_path_style=emulated, skip_credentials_validation=emulated, skip_requesting_account_id=emulated,
+        skip_metadata_api_check=emulated, skip_region_validation=emulated,
+        max_retries=endpoint.max_retries if endpoint is not None else None,
     )
     if props.use_lockfile:
         # cdktf 0.21's S3Backend predates `use_lockfile`; Terraform 1.10+ reads it from the block.

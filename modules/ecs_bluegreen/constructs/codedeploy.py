@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from constructs import Construct
 
@@ -116,12 +117,12 @@ class BlueGreenDeployment(Construct):
                     action="TERMINATE", termination_wait_time_in_minutes=props.termination_wait_minutes)),
         )
 
-    def hook_statements(self, created: Mapping[str, str] | None = None) -> list[dict]:
+    def hook_statements(self, created: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         """The CodeDeploy role's grant for the hooks: invoke exactly their functions (the managed
         AWSCodeDeployRoleForECS covers only functions named CodeDeployHook_*). `created`: the ARNs
         of functions the stack creates, by event."""
-        named = {e: _function_arn(self, f) for e, f in self.props.hooks.items()}
-        arns_by_event = {**named, **(created or {})}
+        named: dict[str, str] = {e: _function_arn(self, f) for e, f in self.props.hooks.items()}
+        arns_by_event: dict[str, str] = {**named, **(created or {})}
         if not arns_by_event:
             return []
         # In the order the events happen (a token sorts before an ARN, and resolves after).

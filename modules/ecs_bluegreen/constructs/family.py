@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,10 +49,9 @@ def _installed(family: Family) -> bool:
     return all(importlib.util.find_spec(module) is not None for module in (family.core, family.provider))
 
 
-def select(environ: dict[str, str] | None = None, modules: Any = None) -> Family:
-    environ = os.environ if environ is None else environ
+def select(environ: Mapping[str, str] | None = None, modules: Container[str] | None = None) -> Family:
+    chosen = (os.environ if environ is None else environ).get(ENV)
     modules = sys.modules if modules is None else modules
-    chosen = environ.get(ENV)
     if chosen:
         if chosen not in FAMILIES:
             raise FamilyError(f"{ENV}={chosen!r}: use 'cdktf' or 'cdktn', the family your app is built on")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from constructs import Construct
 
@@ -39,15 +41,16 @@ class ServiceRoles(Construct):
         check_value("props", props, IamProps)
         super().__init__(scope, id)
 
+        self.codedeploy_role_arn: str = props.codedeploy_role_arn or ""
         if props.codedeploy_role_arn is None:
-            self.codedeploy_role = self._role("codedeploy", f"{name}-codedeploy",
-                                              "codedeploy.amazonaws.com", CODEDEPLOY_ECS_POLICY)
-        self.codedeploy_role_arn: str = props.codedeploy_role_arn or self.codedeploy_role.arn
-
+            self.codedeploy_role = role = self._role("codedeploy", f"{name}-codedeploy", "codedeploy.amazonaws.com",
+                                                     CODEDEPLOY_ECS_POLICY)
+            self.codedeploy_role_arn = role.arn
+        self.execution_role_arn: str = props.execution_role_arn or ""
         if props.execution_role_arn is None:
-            self.execution_role = self._role("execution", f"{name}-task-execution",
-                                             "ecs-tasks.amazonaws.com", TASK_EXECUTION_POLICY)
-        self.execution_role_arn: str = props.execution_role_arn or self.execution_role.arn
+            self.execution_role = role = self._role("execution", f"{name}-task-execution", "ecs-tasks.amazonaws.com",
+                                                    TASK_EXECUTION_POLICY)
+            self.execution_role_arn = role.arn
 
         self.task_role_arn: str | None = props.task_role_arn
         if props.create_task_role:
@@ -63,7 +66,7 @@ class ServiceRoles(Construct):
             if props.task_role_statements:
                 self.grant(self.task_role, "task-statements", [s.render() for s in props.task_role_statements])
 
-    def grant(self, role: IamRole, id: str, statements: list[dict]) -> IamRolePolicy:
+    def grant(self, role: IamRole, id: str, statements: Sequence[Mapping[str, Any]]) -> IamRolePolicy:
         """An inline policy of `role` with exactly `statements`, named after the role and `id`."""
         return IamRolePolicy(self, id, name=id, role=role.name, policy=json.dumps(
             {"Version": "2012-10-17", "Statement": statements}, sort_keys=True))

@@ -68,7 +68,7 @@ class BlueGreenLoadBalancer(Construct):
                 rule = VpcSecurityGroupIngressRule(
                     self, _ingress_id(f"{listener}-ingress", cidr), security_group_id=group.id,
                     description=f"{listener} listener from {cidr}", ip_protocol="tcp", from_port=port, to_port=port,
-                    **({"cidr_ipv6": cidr} if ":" in cidr else {"cidr_ipv4": cidr}),
+                    cidr_ipv6=cidr if ":" in cidr else None, cidr_ipv4=None if ":" in cidr else cidr,
                 )
                 if port == HTTP_PORT and cidr == "0.0.0.0/0":
                     suppress(rule, "CKV_AWS_260", "The public listener port, as in the source setup; narrow "
@@ -77,10 +77,7 @@ class BlueGreenLoadBalancer(Construct):
 
     def _load_balancer(self, name: str, subnet_ids: Sequence[str]) -> Lb:
         props = self.props
-        type_specific = {"enable_cross_zone_load_balancing": True} if props.is_network else {
-            "drop_invalid_header_fields": props.drop_invalid_header_fields,
-            "idle_timeout": props.idle_timeout_seconds,
-        }
+        network = props.is_network
         lb = Lb(
             self, "lb", name=f"{name}{props.name_suffix}", load_balancer_type=props.type, internal=props.internal,
             subnets=list(subnet_ids), security_groups=[self.security_group.id],
@@ -88,7 +85,10 @@ class BlueGreenLoadBalancer(Construct):
             access_logs=LbAccessLogs(bucket=props.access_logs_bucket, enabled=True,
                                      prefix=props.access_logs_prefix or None) if props.access_logs_bucket else None,
             tags={"Name": f"{name}{props.name_suffix}"},
-            **type_specific,
+            # What each type has: an NLB balances across zones; an ALB reads HTTP.
+            enable_cross_zone_load_balancing=True if network else None,
+            drop_invalid_header_fields=None if network else props.drop_invalid_header_fields,
+            idle_timeout=None if network else props.idle_timeout_seconds,
         )
         if not props.deletion_protection:
             suppress(lb, "CKV_AWS_150", "Off by default so that `terraform destroy` works; set "
@@ -107,14 +107,15 @@ class BlueGreenLoadBalancer(Construct):
     def _target_group(self, name: str, suffix: str, vpc_id: str, port: int, protocol: str) -> LbTargetGroup:
         """"<name>-blue" or "<name>-green": IP targets, the same health check on both."""
         hc = self.props.health_check
-        http_check = {"path": hc.path, "matcher": hc.matcher} if hc.protocol == "HTTP" else {}
+        http = hc.protocol == "HTTP"
         return LbTargetGroup(
             self, suffix.lstrip("-"), name=f"{name}{suffix}", target_type="ip", vpc_id=vpc_id, port=port,
             protocol=protocol, deregistration_delay=str(self.props.deregistration_delay_seconds),
             health_check=LbTargetGroupHealthCheck(
                 enabled=True, protocol=hc.protocol, interval=hc.interval_seconds, timeout=hc.timeout_seconds,
                 healthy_threshold=hc.healthy_threshold, unhealthy_threshold=hc.unhealthy_threshold,
-                port=str(hc.port) if hc.port is not None else None, **http_check,
+                port=str(hc.port) if hc.port is not None else None,
+                path=hc.path if http else None, matcher=hc.matcher if http else None,
             ),
             tags={"Name": f"{name}{suffix}"},
         )
@@ -122,7 +123,9 @@ class BlueGreenLoadBalancer(Construct):
     def _listener(self, id: str, port: int, protocol: str, target_group: LbTargetGroup) -> LbListener:
         """A listener CodeDeploy routes through: Terraform leaves its action to CodeDeploy."""
         return LbListener(
-            self, id, load_balancer_arn=self.lb.arn, port=port, protocol=protocol, **self._tls(protocol),
+            self, id, load_balancer_arn=self.lb.arn, port=port, protocol=protocol,
+            certificate_arn=self.props.certificate_arn if protocol == "HTTPS" else None,
+            ssl_policy=self.props.ssl_policy if protocol == "HTTPS" else None,
             default_action=[LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
             lifecycle=TerraformResourceLifecycle(ignore_changes=listener_ignore_changes()),
         )
@@ -158,11 +161,6 @@ class BlueGreenLoadBalancer(Construct):
                 description="test listener from the NAT gateway, for the test-traffic hook",
                 cidr_ipv4=f"{nat_address}/32", ip_protocol="tcp", from_port=port, to_port=port,
             )
-
-    def _tls(self, protocol: str) -> dict[str, str]:
-        if protocol != "HTTPS":
-            return {}
-        return {"certificate_arn": self.props.certificate_arn, "ssl_policy": self.props.ssl_policy}
 
     @property
     def prod_url(self) -> str:

@@ -45,65 +45,54 @@ class Network(Construct):
             self.public_subnet_ids = list(props.public_subnet_ids)
             self.private_subnet_ids = list(props.private_subnet_ids)
             return
-
-        self.vpc = Vpc(
-            self,
-            "vpc",
-            cidr_block=props.vpc_cidr,
-            enable_dns_hostnames=True,
-            enable_dns_support=True,
-            tags={"Name": name},
-        )
-        suppress(self.vpc, "CKV2_AWS_11", "Flow logs cost per GB; turn them on account-wide, or bring a "
-                 "VPC that has them (network.vpc_id).")
-        self.vpc_id = self.vpc.id
+        self.vpc = vpc = Vpc(self, "vpc", cidr_block=props.vpc_cidr, enable_dns_hostnames=True,
+                             enable_dns_support=True, tags={"Name": name})
+        suppress(vpc, "CKV2_AWS_11", "Flow logs cost per GB; turn them on account-wide, or bring a VPC that has "
+                 "them (network.vpc_id).")
+        self.vpc_id = vpc.id
         # Terraform adopts the VPC's default security group and removes its rules: nothing can
         # use it by accident.
-        DefaultSecurityGroup(self, "default-sg", vpc_id=self.vpc.id, tags={"Name": f"{name}-default-closed"})
-        if props.availability_zones:
-            zone_names: list[str] = list(props.availability_zones)
-        else:
-            zones = DataAwsAvailabilityZones(self, "zones", state="available")
-            suppress(zones, "CKV_AWS_394", "The first az_count available zones are used; pin them with "
-                     "network.availability_zones so a new zone never moves a subnet.")
-            zone_names = [Fn.element(zones.names, i) for i in range(props.az_count)]
-        # Sixteen equal slots: room for 4 AZs x 2 tiers, and for subnets added later.
-        blocks = list(ipaddress.ip_network(props.vpc_cidr).subnets(prefixlen_diff=SUBNET_BITS))
-        igw = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": name})
-
-        public_rt = RouteTable(self, "public-rt", vpc_id=self.vpc.id, tags={"Name": f"{name}-public"})
-        Route(self, "public-default", route_table_id=public_rt.id,
-              destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
-        private_rt = RouteTable(self, "private-rt", vpc_id=self.vpc.id, tags={"Name": f"{name}-private"})
-
-        self.public_subnets: list[Subnet] = []
-        self.private_subnets: list[Subnet] = []
-        for i in range(props.az_count):
-            az = zone_names[i]
-            public = Subnet(
-                self, f"public-{i}", vpc_id=self.vpc.id, cidr_block=str(blocks[i]),
-                availability_zone=az, tags={"Name": f"{name}-public-{i}", "Tier": "public"},
-            )
-            private = Subnet(
-                self, f"private-{i}", vpc_id=self.vpc.id,
-                cidr_block=str(blocks[props.az_count + i]),
-                availability_zone=az, tags={"Name": f"{name}-private-{i}", "Tier": "private"},
-            )
-            RouteTableAssociation(self, f"public-{i}-rt", subnet_id=public.id, route_table_id=public_rt.id)
-            RouteTableAssociation(self, f"private-{i}-rt", subnet_id=private.id, route_table_id=private_rt.id)
-            self.public_subnets.append(public)
-            self.private_subnets.append(private)
+        DefaultSecurityGroup(self, "default-sg", vpc_id=vpc.id, tags={"Name": f"{name}-default-closed"})
+        igw = InternetGateway(self, "igw", vpc_id=vpc.id, tags={"Name": name})
+        public_rt = RouteTable(self, "public-rt", vpc_id=vpc.id, tags={"Name": f"{name}-public"})
+        Route(self, "public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0",
+              gateway_id=igw.id)
+        private_rt = RouteTable(self, "private-rt", vpc_id=vpc.id, tags={"Name": f"{name}-private"})
+        self.public_subnets, self.private_subnets = self._subnets(name, props, public_rt, private_rt)
         self.public_subnet_ids = [s.id for s in self.public_subnets]
         self.private_subnet_ids = [s.id for s in self.private_subnets]
-
         if props.nat_gateway:
-            eip = Eip(self, "nat-eip", domain="vpc", tags={"Name": f"{name}-nat"})
-            self.nat_eip = eip
+            self.nat_eip = Eip(self, "nat-eip", domain="vpc", tags={"Name": f"{name}-nat"})
             # One NAT gateway, not one per AZ: it costs a fraction, at the price of all task
             # egress (image pulls, logs) depending on the first AZ.
-            self.nat_gateway = NatGateway(
-                self, "nat", allocation_id=eip.allocation_id, subnet_id=self.public_subnets[0].id,
-                tags={"Name": name}, depends_on=[igw],
-            )
-            Route(self, "private-default", route_table_id=private_rt.id,
-                  destination_cidr_block="0.0.0.0/0", nat_gateway_id=self.nat_gateway.id)
+            self.nat_gateway = NatGateway(self, "nat", allocation_id=self.nat_eip.allocation_id,
+                                          subnet_id=self.public_subnets[0].id, tags={"Name": name}, depends_on=[igw])
+            Route(self, "private-default", route_table_id=private_rt.id, destination_cidr_block="0.0.0.0/0",
+                  nat_gateway_id=self.nat_gateway.id)
+
+    def _zones(self, props: NetworkProps) -> list[str]:
+        """The zones named in the settings, or the first available ones (read at plan)."""
+        if props.availability_zones:
+            return list(props.availability_zones)
+        zones = DataAwsAvailabilityZones(self, "zones", state="available")
+        suppress(zones, "CKV_AWS_394", "The first az_count available zones are used; pin them with "
+                 "network.availability_zones so a new zone never moves a subnet.")
+        return [Fn.element(zones.names, i) for i in range(props.az_count)]
+
+    def _subnets(self, name: str, props: NetworkProps, public_rt: RouteTable,
+                 private_rt: RouteTable) -> tuple[list[Subnet], list[Subnet]]:
+        """A public and a private subnet per zone, each with its tier's route table."""
+        assert self.vpc is not None
+        zones = self._zones(props)
+        # Sixteen equal slots: room for 4 AZs x 2 tiers, and for subnets added later.
+        blocks = list(ipaddress.ip_network(props.vpc_cidr).subnets(prefixlen_diff=SUBNET_BITS))
+        public_subnets: list[Subnet] = []
+        private_subnets: list[Subnet] = []
+        for i, zone in enumerate(zones):
+            for tier, block, table, subnets in (("public", blocks[i], public_rt, public_subnets),
+                                                ("private", blocks[props.az_count + i], private_rt, private_subnets)):
+                subnet = Subnet(self, f"{tier}-{i}", vpc_id=self.vpc.id, cidr_block=str(block), availability_zone=zone,
+                                tags={"Name": f"{name}-{tier}-{i}", "Tier": tier})
+                RouteTableAssociation(self, f"{tier}-{i}-rt", subnet_id=subnet.id, route_table_id=table.id)
+                subnets.append(subnet)
+        return public_subnets, private_subnets

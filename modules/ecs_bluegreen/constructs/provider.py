@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TypeVar
 
 from constructs import Construct
 
@@ -27,9 +27,12 @@ def _keyword(service: str) -> str:
     return f"{service}_" if keyword.iskeyword(service) else service
 
 
-def _data(scope: Construct, id: str, kind: type) -> Any:
+D = TypeVar("D", DataAwsPartition, DataAwsRegion, DataAwsCallerIdentity)
+
+
+def _data(scope: Construct, id: str, kind: type[D]) -> D:
     found = scope.node.try_find_child(id)
-    return found if found is not None else kind(scope, id)
+    return found if isinstance(found, kind) else kind(scope, id)
 
 
 def partition_of(scope: Construct) -> DataAwsPartition:
@@ -54,20 +57,16 @@ def add_aws_provider(
     default_tags: Mapping[str, str],
     endpoint: CustomEndpointProps | None,
 ) -> AwsProvider:
-    """The provider for a stack. Only stacks call this: constructs never configure providers."""
-    emulator: dict[str, object] = {}
-    if endpoint is not None:
-        emulator = {
-            "endpoints": [AwsProviderEndpoints(**{_keyword(s): endpoint.url for s in EMULATED_SERVICES})],
-            "s3_use_path_style": True,
-            "skip_credentials_validation": True,
-            "skip_requesting_account_id": True,
-            "skip_metadata_api_check": "true",
-            "skip_region_validation": True,
-            "max_retries": endpoint.max_retries,
-        }
+    """The provider for a stack. Only stacks call this: constructs never configure providers.
+    With an emulator, every service's endpoint is its URL, and nothing checks credentials, the
+    account or the region (settings a real provider leaves unset)."""
+    emulated = True if endpoint is not None else None
     return AwsProvider(
         scope, "aws", region=region,
         default_tags=[AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None,
-        **emulator,
+        endpoints=[AwsProviderEndpoints(**{_keyword(s): endpoint.url for s in EMULATED_SERVICES})]
+        if endpoint is not None else None,
+        s3_use_path_style=emulated, skip_credentials_validation=emulated, skip_requesting_account_id=emulated,
+        skip_metadata_api_check="true" if endpoint is not None else None, skip_region_validation=emulated,
+        max_retries=endpoint.max_retries if endpoint is not None else None,
     )

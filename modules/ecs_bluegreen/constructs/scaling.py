@@ -33,21 +33,20 @@ def add_scaling(scope: Construct, *, name: str, props: AutoscalingProps, cluster
         scope, "scaling-target", service_namespace="ecs", resource_id=f"service/{cluster_name}/{service_name}",
         scalable_dimension="ecs:service:DesiredCount", min_capacity=props.min_capacity, max_capacity=props.max_capacity,
     )
-    scaled = {"service_namespace": target.service_namespace, "resource_id": target.resource_id,
-              "scalable_dimension": target.scalable_dimension}
-    AppautoscalingPolicy(scope, "scaling-cpu", name=f"{name}-cpu", policy_type="TargetTrackingScaling", **scaled,
-                         target_tracking_scaling_policy_configuration=_tracking(props.cpu_target_percent,
-                                                                                "ECSServiceAverageCPUUtilization"))
+
+    def policy(id: str, policy_name: str, tracking: AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration) -> None:
+        AppautoscalingPolicy(scope, id, name=policy_name, policy_type="TargetTrackingScaling",
+                             service_namespace=target.service_namespace, resource_id=target.resource_id,
+                             scalable_dimension=target.scalable_dimension,
+                             target_tracking_scaling_policy_configuration=tracking)
+
+    policy("scaling-cpu", f"{name}-cpu", _tracking(props.cpu_target_percent, "ECSServiceAverageCPUUtilization"))
     if props.requests_per_target is not None:
         # One policy per target group, since CodeDeploy moves the traffic between them at each
         # deployment. Both only scale out: the idle group reports no requests, which would block
         # every scale-in; the CPU policy scales in.
         for color, group in zip(("blue", "green"), target_groups):
-            AppautoscalingPolicy(
-                scope, f"scaling-requests-{color}", name=f"{name}-requests-{color}",
-                policy_type="TargetTrackingScaling", **scaled,
-                target_tracking_scaling_policy_configuration=_tracking(
-                    props.requests_per_target, "ALBRequestCountPerTarget", scale_in=False,
-                    resource_label=f"{load_balancer.arn_suffix}/{group.arn_suffix}"),
-            )
+            policy(f"scaling-requests-{color}", f"{name}-requests-{color}", _tracking(
+                props.requests_per_target, "ALBRequestCountPerTarget", scale_in=False,
+                resource_label=f"{load_balancer.arn_suffix}/{group.arn_suffix}"))
     return target

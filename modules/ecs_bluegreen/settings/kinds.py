@@ -204,11 +204,11 @@ class Choice(Kind):
     def read(self, value: Any, at: str, mode: Mode) -> Any:
         if any(value == c and type(value) is type(c) for c in self.choices):
             return value
-        kinds = sorted({type(c) for c in self.choices}, key=lambda t: t.__name__)
-        if type(value) not in kinds:  # a value of another kind: name the kind, as for any setting
-            names = " or ".join(kind_of(k).name(mode.json) for k in kinds)
-            raise SettingsError(at, value, f"Expected {names}.")
         fix = next((r.text for r in self.rules if isinstance(r, Fix)), None)
+        kinds = sorted({type(c) for c in self.choices}, key=lambda t: t.__name__)
+        if fix is not None and type(value) not in kinds:
+            # A setting with its own fix reads as a number or a text setting ("cpu": "256"): say its kind.
+            raise SettingsError(at, value, f"Expected {' or '.join(_SIMPLE[k]().name(mode.json) for k in kinds)}.")
         if fix is not None:
             raise SettingsError(at, value, fix.format(choices=", ".join(map(str, self.choices))))
         raise SettingsError(at, value, f"Use {self.name(mode.json)}.")
@@ -380,6 +380,9 @@ def _json_or_repr(value: Any, json_: bool) -> str:
     return json.dumps(value) if json_ else repr(value)
 
 
+_SIMPLE: dict[Any, type[Kind]] = {str: Text, int: Whole, float: Number, bool: Flag}
+
+
 @functools.lru_cache(maxsize=None)
 def kind_of(hint: Any) -> Kind:
     """The kind of a type hint: the grammar of the settings' types, read in this one place."""
@@ -401,7 +404,7 @@ def kind_of(hint: Any) -> Kind:
         return MapOf(key=kind_of(args[0]), value=kind_of(args[1]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return PropsKind(cls=hint)
-    simple = {str: Text, int: Whole, float: Number, bool: Flag}.get(hint)
+    simple = _SIMPLE.get(hint)
     if simple is None:
         raise TypeError(f"{hint!r} is no kind of setting: use str, int, float, bool, Literal, a props class, "
                         "or a tuple, mapping or optional of those")
@@ -414,7 +417,10 @@ def _annotated_optional(hint: Any) -> Any:
     if origin is Annotated and get_origin(args[0]) in (Union, types.UnionType):
         arms = [a for a in get_args(args[0]) if a is not type(None)]
         if len(arms) == 1:
-            return Annotated[(arms[0], *args[1:])] | None  # type: ignore[valid-type]
+            value = arms[0]
+            for rule in args[1:]:  # Annotated[Annotated[X, a], b] is Annotated[X, a, b]
+                value = Annotated[value, rule]
+            return value | None
     return hint
 
 
@@ -460,11 +466,16 @@ class Setting:
         return f"{type(value).__name__}()" if dataclasses.is_dataclass(value) else repr(value)
 
 
-@functools.lru_cache(maxsize=None)
+_SETTINGS: dict[type, tuple[Setting, ...]] = {}
+
+
 def settings_of(cls: type) -> tuple[Setting, ...]:
-    """The fields of props class `cls`, each with its kind, default and docstring."""
-    hints = typing.get_type_hints(cls, include_extras=True)
-    return tuple(Setting(cls, f.name, kind_of(_annotated_optional(hints[f.name])), f) for f in dataclasses.fields(cls))
+    """The fields of props class `cls`, each with its kind, default and docstring (read once)."""
+    if cls not in _SETTINGS:
+        hints = typing.get_type_hints(cls, include_extras=True)
+        _SETTINGS[cls] = tuple(Setting(cls, f.name, kind_of(_annotated_optional(hints[f.name])), f)
+                               for f in dataclasses.fields(cls))
+    return _SETTINGS[cls]
 
 
 @functools.lru_cache(maxsize=None)

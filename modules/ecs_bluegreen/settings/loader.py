@@ -219,8 +219,9 @@ def bootstrap_settings(config: Mapping[str, Any]) -> BootstrapSettings:
         raise _named_where_written(err, layers, project, None) from None
 
 
-def load_config(path: Path) -> Mapping[str, Any]:
-    """The "bluegreen" object of a cdktf.json context, or a JSON file holding that object."""
+def load_config(path: Path) -> Any:
+    """The "bluegreen" object of a cdktf.json context, or a JSON file holding that object, as JSON
+    gives it (environment_settings checks its shape)."""
     field = "BLUEGREEN_CONFIG"
     try:
         text = path.read_text(encoding="utf-8-sig")  # a BOM, as some Windows editors write, is no error

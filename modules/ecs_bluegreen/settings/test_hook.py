@@ -17,7 +17,9 @@ _VARIABLE = Pattern(rf"(?!(?:{'|'.join(RESERVED_VARIABLES)})(?![\s\S]))[A-Za-z_]
                     "Name variables with letters, digits and underscores, not starting with a digit; "
                     f"{' and '.join(RESERVED_VARIABLES)} are the stack's.")
 BUILT_IN_HANDLER = "smoke_test.handler"
-BUILT_IN_RUNTIME = "python3.12"
+Runtime = Literal["python3.12", "python3.13", "nodejs20.x", "nodejs22.x"]
+"""The Lambda runtimes the hook's code may run on."""
+BUILT_IN_RUNTIME: Runtime = "python3.12"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,7 +36,7 @@ class TestTrafficHookProps(Props):
     handler: Annotated[str, Pattern(r"[A-Za-z0-9_./-]+\.[A-Za-z0-9_$]+", "Use '<file>.<function>', e.g. "
                                                                          "'tests.handler'.")] = BUILT_IN_HANDLER
     """Handler of your code, "<file>.<function>". Default: "smoke_test.handler" (the built-in)."""
-    runtime: Literal["python3.12", "python3.13", "nodejs20.x", "nodejs22.x"] = BUILT_IN_RUNTIME
+    runtime: Runtime = BUILT_IN_RUNTIME
     """Lambda runtime of your code. Default: "python3.12" (the built-in's)."""
     path: Annotated[str, Pattern(r"/[^ ]{0,1023}", "Use an absolute URL path, such as '/' or '/healthz'.")] = "/"
     """Path the built-in smoke test requests at the test listener; a 2xx or 3xx answer passes. Default: "/"."""

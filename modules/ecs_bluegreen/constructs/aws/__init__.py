@@ -11,6 +11,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import sys
+from collections.abc import Sequence
 from types import ModuleType
 
 from ..family import FAMILY
@@ -20,7 +21,8 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def __init__(self) -> None:
         self._real_specs: dict[str, importlib.machinery.ModuleSpec | None] = {}
 
-    def find_spec(self, name: str, path=None, target=None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(self, name: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if not name.startswith(__name__ + "."):
             return None
         return importlib.machinery.ModuleSpec(name, self)
@@ -32,6 +34,7 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: ModuleType) -> None:
         # The import system has just set the alias's spec on the real module: give it back its own.
+        assert module.__spec__ is not None
         module.__spec__ = self._real_specs.pop(module.__spec__.name)
 
 

@@ -1,0 +1,2 @@
+# Made by tools/generated.py: the types a type checker reads for cdktf_cdktf_provider_aws.lambda_function (see __init__.py).
+from cdktf_cdktf_provider_aws.lambda_function import *
