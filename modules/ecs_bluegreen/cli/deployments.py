@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from .appspec import appspec
-from .events import Ended, Event, LifecycleChanged, StatusChanged, TrafficShifted, WaitingForApproval
 from .exits import CommandError
 from .outputs import StackOutputs
 
@@ -82,39 +81,3 @@ class Deployments:
             infos += self.codedeploy.batch_get_deployments(deploymentIds=ids[start:start + 25])["deploymentsInfo"]
         infos.sort(key=lambda d: d["createTime"], reverse=True)
         return infos[:limit]
-
-    def follow(self, deployment_id: str, *, poll_seconds: float, timeout_seconds: float,
-               sleep: Callable[[float], None], clock: Callable[[], float]) -> Iterator[Event]:
-        """Each change of the deployment as an event, until it ends (the last is Ended) or the
-        timeout passes (Ended with timed_out)."""
-        deadline = clock() + timeout_seconds
-        seen: set[tuple[Any, ...]] = set()
-        while True:
-            info = self.get(deployment_id)
-            status = info["status"]
-            if ("status", status) not in seen:
-                seen.add(("status", status))
-                yield StatusChanged(status)
-                if status == "Ready":
-                    yield WaitingForApproval(deployment_id)
-            for target in self.targets(deployment_id) if status not in ("Created", "Queued") else []:
-                yield from self._changes(target, seen)
-            timed_out = status not in ENDED_STATUSES and clock() >= deadline
-            if status in ENDED_STATUSES or timed_out:
-                yield Ended(deployment_id, status, info.get("errorInformation", {}), info.get("rollbackInfo", {}),
-                            timed_out)
-                return
-            sleep(poll_seconds)
-
-    @staticmethod
-    def _changes(target: Mapping[str, Any], seen: set[tuple[Any, ...]]) -> Iterator[Event]:
-        for event in target.get("lifecycleEvents", []):
-            key = ("event", event["lifecycleEventName"], event["status"])
-            if key not in seen and event["status"] != "Pending":
-                seen.add(key)
-                yield LifecycleChanged(event["lifecycleEventName"], event["status"])
-        traffic = tuple(sorted((s.get("taskSetLabel", "?"), s.get("trafficWeight", 0.0))
-                               for s in target.get("taskSetsInfo", [])))
-        if traffic and ("traffic", traffic) not in seen:
-            seen.add(("traffic", traffic))
-            yield TrafficShifted(dict(traffic))

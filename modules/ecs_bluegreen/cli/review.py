@@ -225,17 +225,27 @@ def _pair_rules(rules: list[Rule]) -> None:
 class _Plan:
     """What the classification of one change needs to know of the whole plan."""
 
-    service_exists: bool
+    service_exists: bool  # a CODE_DEPLOY service the plan keeps: a new revision waits for a deployment
     test_ports: set[Any]
     lb_groups: set[str]
 
 
+def _code_deploy_service(change: Mapping[str, Any]) -> bool:
+    """An ECS service CodeDeploy deploys, by what the plan says of it (its deployment controller)."""
+    if change["type"] != "aws_ecs_service":
+        return False
+    sides = (change["change"].get("before") or {}, change["change"].get("after") or {})
+    return any((_first(side.get("deployment_controller")) or {}).get("type") == "CODE_DEPLOY" for side in sides)
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
 def _context(plan: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> _Plan:
-    roles = service_roles(plan)
-    test_listeners = {r.test_listener for r in roles}
-    services = {r.service for r in roles}
+    test_listeners = {r.test_listener for r in service_roles(plan)}
     return _Plan(
-        service_exists=any("create" not in c["change"]["actions"] for c in changes if c["address"] in services),
+        service_exists=any("create" not in c["change"]["actions"] for c in changes if _code_deploy_service(c)),
         test_ports={(c["change"].get("after") or {}).get("port") for c in changes if c["address"] in test_listeners},
         lb_groups={group for c in changes if c["type"] == "aws_lb" for side in ("before", "after")
                    for group in (c["change"].get(side) or {}).get("security_groups") or []},

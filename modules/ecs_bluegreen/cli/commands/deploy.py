@@ -17,6 +17,7 @@ from ..deployments import Deployments
 from ..events import Ended, Planned, Started
 from ..exits import PROG, CommandError, Exit
 from ..plan import DeployPlan, plan_deployment
+from ..progress import follow
 from ..revisions import label
 from .common import Context, Outcome
 
@@ -110,8 +111,8 @@ def _start(deployments: Deployments, plan: DeployPlan, inputs: Inputs, descripti
 
 
 def _follow(deployments: Deployments, deployment_id: str, args: argparse.Namespace, ctx: Context) -> Outcome:
-    for event in deployments.follow(deployment_id, poll_seconds=args.poll, timeout_seconds=args.timeout * 60,
-                                    sleep=ctx.sleep, clock=time.monotonic):
+    for event in follow(deployments, deployment_id, poll_seconds=args.poll, timeout_seconds=args.timeout * 60,
+                        sleep=ctx.sleep, clock=time.monotonic):
         ctx.report.emit(event)
         if isinstance(event, Ended):
             return _ended(event, args.timeout)
