@@ -79,6 +79,18 @@ def test_one_declared_field_gives_the_check_the_json_path_the_schema_and_the_ref
     assert (setting.kind.python(), setting.python_default(), setting.kind.allowed()) == ("int", "5", "from 1 to 10")
 
 
+def test_rules_on_an_optional_hold_wherever_it_stands():
+    """`Annotated[X | None, rule]` keeps its rule as a field, and inside a list or a mapping too."""
+    from ecs_bluegreen.settings.rules import Pattern
+
+    optional = Annotated[str | None, Pattern("b+", "Use b.")]
+    for hint, value, at in ((optional, "a", "x"), (tuple[optional, ...], ("b", "a"), r"x\[1\]"),
+                            (dict[str, optional], {"k": "a"}, r"x\.k")):
+        with pytest.raises(SettingsError, match=rf"^{at}: invalid value 'a'\. Use b\.$"):
+            check_value("x", value, hint)
+        assert check_value("x", None, optional) is None
+
+
 def test_a_hint_outside_the_grammar_is_refused_when_read():
     with pytest.raises(TypeError, match="a setting is one kind, or that kind or None"):
         check_value("x", 1, int | str)

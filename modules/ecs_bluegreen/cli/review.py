@@ -29,7 +29,7 @@ from ..contract import APPSPEC_OUTPUTS
 from .exits import CommandError, Exit
 from .revisions import diff
 from .roles import service_roles
-from .timeline import rollout_timeline
+from .timeline import block, rollout_timeline
 
 INTERRUPTS, REACH, NEXT_DEPLOY, IN_PLACE = 1, 2, 3, 4
 CLASS_TITLES = {
@@ -161,8 +161,8 @@ def _revisions(before: Mapping[str, Any], after: Mapping[str, Any],
             value = values.get(key)
             if unknown.get(key) or value in (None, "", []):
                 continue
-            block = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else None
-            revision[name] = {_camel(k): v for k, v in block.items()} if block is not None else value
+            nested = block(value)
+            revision[name] = {_camel(k): v for k, v in nested.items()} if nested is not None else value
         try:
             revision["containerDefinitions"] = json.loads(values.get("container_definitions") or "[]")
         except ValueError:
@@ -235,11 +235,7 @@ def _code_deploy_service(change: Mapping[str, Any]) -> bool:
     if change["type"] != "aws_ecs_service":
         return False
     sides = (change["change"].get("before") or {}, change["change"].get("after") or {})
-    return any((_first(side.get("deployment_controller")) or {}).get("type") == "CODE_DEPLOY" for side in sides)
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else value
+    return any((block(side.get("deployment_controller")) or {}).get("type") == "CODE_DEPLOY" for side in sides)
 
 
 def _context(plan: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> _Plan:

@@ -70,11 +70,16 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _one(value: Any) -> dict[str, Any]:
-    """A nested block as the plan gives it (a list of one) or as the config gives it (an object)."""
+def block(value: Any) -> dict[str, Any] | None:
+    """A nested block as the plan gives it (a list of one) or as the config gives it (an object);
+    None for a value that is no block."""
     if isinstance(value, list):
-        return value[0] if value and isinstance(value[0], dict) else {}
-    return value if isinstance(value, dict) else {}
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else None
+
+
+def _one(value: Any) -> dict[str, Any]:
+    return block(value) or {}
 
 
 def _shift(group: Values, config: Values) -> tuple[tuple[str, int, int] | None, Any]:

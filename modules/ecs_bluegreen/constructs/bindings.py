@@ -87,12 +87,10 @@ class _BindingsFinder(importlib.abc.MetaPathFinder):
         return spec
 
 
-def install() -> bool:
-    """Install the finder; True if it will take effect (neither the provider's bindings nor the
-    first assembly are imported yet)."""
+def install() -> None:
+    """Install the finder (once); it acts on what is imported after."""
     if not any(isinstance(finder, _BindingsFinder) for finder in sys.meta_path):
         sys.meta_path.insert(0, _BindingsFinder())
-    return PROVIDER not in sys.modules and FIRST_ASSEMBLY not in sys.modules
 
 
 def bundled_node() -> Path | None:

@@ -75,6 +75,11 @@ class Kind:
         """The values inside `value`, each with its place below it and its kind."""
         return iter(())
 
+    def parts(self) -> tuple[Kind, ...]:
+        """The kinds inside this one (an optional's, a list's items, a mapping's keys and values,
+        a props class's fields)."""
+        return ()
+
     def python(self) -> str:
         """The kind as a Python type, for the settings reference."""
         raise NotImplementedError
@@ -242,6 +247,9 @@ class Maybe(Kind):
         if value is not None:
             yield "", value, self.inner
 
+    def parts(self) -> tuple[Kind, ...]:
+        return (self.inner,)
+
 
 @dataclass(frozen=True)
 class ListOf(Kind):
@@ -272,6 +280,9 @@ class ListOf(Kind):
     def children(self, value: Any) -> Iterator[tuple[str, Any, Kind]]:
         for i, item in enumerate(value):
             yield f"[{i}]", item, self.item
+
+    def parts(self) -> tuple[Kind, ...]:
+        return (self.item,)
 
 
 @dataclass(frozen=True)
@@ -311,6 +322,9 @@ class MapOf(Kind):
     def children(self, value: Any) -> Iterator[tuple[str, Any, Kind]]:
         for key, item in value.items():
             yield str(key), item, self.value
+
+    def parts(self) -> tuple[Kind, ...]:
+        return (self.key, self.value)
 
 
 _building: contextvars.ContextVar[bool] = contextvars.ContextVar("building", default=False)
@@ -375,6 +389,9 @@ class PropsKind(Kind):
         for setting in settings_of(self.cls):
             yield setting.name, getattr(value, setting.name), setting.kind
 
+    def parts(self) -> tuple[Kind, ...]:
+        return tuple(setting.kind for setting in settings_of(self.cls))
+
 
 def _json_or_repr(value: Any, json_: bool) -> str:
     return json.dumps(value) if json_ else repr(value)
@@ -388,7 +405,10 @@ def kind_of(hint: Any) -> Kind:
     """The kind of a type hint: the grammar of the settings' types, read in this one place."""
     origin, args = get_origin(hint), get_args(hint)
     if origin is Annotated:
-        return dataclasses.replace(kind_of(args[0]), rules=tuple(args[1:]))
+        base = kind_of(args[0])
+        if isinstance(base, Maybe):  # Annotated[X | None, rule]: the rules are about X's value
+            return Maybe(inner=dataclasses.replace(base.inner, rules=tuple(args[1:])))
+        return dataclasses.replace(base, rules=tuple(args[1:]))
     if origin in (Union, types.UnionType):
         arms = [a for a in args if a is not type(None)]
         if len(arms) != 1 or len(args) != 2:
@@ -409,19 +429,6 @@ def kind_of(hint: Any) -> Kind:
         raise TypeError(f"{hint!r} is no kind of setting: use str, int, float, bool, Literal, a props class, "
                         "or a tuple, mapping or optional of those")
     return simple()
-
-
-def _annotated_optional(hint: Any) -> Any:
-    """`Annotated[X | None, rules]` as `Annotated[X, rules] | None`: the rules are about the value."""
-    origin, args = get_origin(hint), get_args(hint)
-    if origin is Annotated and get_origin(args[0]) in (Union, types.UnionType):
-        arms = [a for a in get_args(args[0]) if a is not type(None)]
-        if len(arms) == 1:
-            value = arms[0]
-            for rule in args[1:]:  # Annotated[Annotated[X, a], b] is Annotated[X, a, b]
-                value = Annotated[value, rule]
-            return value | None
-    return hint
 
 
 @dataclass(frozen=True)
@@ -473,7 +480,7 @@ def settings_of(cls: type) -> tuple[Setting, ...]:
     """The fields of props class `cls`, each with its kind, default and docstring (read once)."""
     if cls not in _SETTINGS:
         hints = typing.get_type_hints(cls, include_extras=True)
-        _SETTINGS[cls] = tuple(Setting(cls, f.name, kind_of(_annotated_optional(hints[f.name])), f)
+        _SETTINGS[cls] = tuple(Setting(cls, f.name, kind_of(hints[f.name]), f)
                                for f in dataclasses.fields(cls))
     return _SETTINGS[cls]
 
@@ -493,7 +500,7 @@ def field_docs(cls: type) -> dict[str, str]:
 
 def check_value(at: str, value: Any, hint: Any, *, from_json: bool = False) -> Any:
     """`value` checked against type `hint` with its rules, and returned as it is kept."""
-    return kind_of(_annotated_optional(hint)).read(value, at, JSON if from_json else PYTHON)
+    return kind_of(hint).read(value, at, JSON if from_json else PYTHON)
 
 
 def read(cls: type, data: Any, at: str, *, build: bool = True) -> Any:

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 from .errors import SettingsError
 from .kinds import Props
-from .rules import PORT, Arn, BucketName, Cidr, Pattern, Range, Unique
+from .rules import PORT, URL_PATH, Arn, BucketName, Cidr, Pattern, Range, Unique
 
 MATCHER_RANGE = {"application": (200, 499), "network": (200, 599)}
 """The codes a target group's HTTP health check may count healthy, by load balancer type."""
@@ -33,8 +33,7 @@ class HealthCheckProps(Props):
 
     protocol: Literal["HTTP", "TCP"] = "HTTP"
     """"HTTP" probes `path`; "TCP" (NLB only) just connects. Default: "HTTP"."""
-    path: Annotated[str, Pattern(r"/[^ ]{0,1023}", "Use an absolute URL path without spaces, such as '/' or "
-                                                   "'/healthz'.")] = "/"
+    path: Annotated[str, URL_PATH] = "/"
     """HTTP path probed on each task. Default: "/"."""
     matcher: Annotated[str, Pattern(r"[0-9]{3}(?:-[0-9]{3})?(?:,[0-9]{3}(?:-[0-9]{3})?)*",
                                     "Use HTTP codes such as '200', '200,204' or '200-399'.")] = "200"

@@ -8,9 +8,7 @@ prints it; `tools/generated.py` writes it, and a test checks that it is current.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-from .kinds import Kind, ListOf, MapOf, Maybe, PropsKind, settings_of
+from .kinds import Kind, PropsKind, settings_of
 from .stack import BootstrapSettings, StackSettings
 
 ROOTS = (StackSettings, BootstrapSettings)
@@ -31,26 +29,16 @@ def classes() -> list[type]:
     """Every props class, each once, in the order a reader meets them from the stacks down."""
     found: list[type] = []
 
-    def visit(kind: Kind) -> Iterator[type]:
+    def walk(kind: Kind) -> None:
         if isinstance(kind, PropsKind):
-            yield kind.cls
-        elif isinstance(kind, Maybe):
-            yield from visit(kind.inner)
-        elif isinstance(kind, ListOf):
-            yield from visit(kind.item)
-        elif isinstance(kind, MapOf):
-            yield from visit(kind.value)
-
-    def walk(cls: type) -> None:
-        if cls in found:
-            return
-        found.append(cls)
-        for setting in settings_of(cls):
-            for inner in visit(setting.kind):
-                walk(inner)
+            if kind.cls in found:
+                return
+            found.append(kind.cls)
+        for part in kind.parts():
+            walk(part)
 
     for root in ROOTS:
-        walk(root)
+        walk(PropsKind(cls=root))
     return found
 
 

@@ -126,6 +126,10 @@ class Pattern(Rule):
         return {"pattern": f"^(?:{self.regex}){END}"}
 
 
+URL_PATH = Pattern(r"/[^ ]{0,1023}", "Use an absolute URL path without spaces, such as '/' or '/healthz'.")
+"""A path that an HTTP check requests."""
+
+
 @dataclass(frozen=True)
 class Length(Rule):
     """Text (or a list) of `low` to `high` items."""

@@ -144,8 +144,9 @@ class ServiceProps(Props):
             raise SettingsError("memory", self.memory, f"With cpu={self.cpu}, Fargate offers memory from {allowed[0]} "
                                                        f"to {allowed[-1]} MiB: {', '.join(map(str, allowed))}.")
         check_environment("", self.environment, self.secrets)
-        check_task(self.containers)
-        if self.secrets_kms_key_arn is not None and not any(c.secrets for _, c in self.containers):
+        containers = self.containers
+        check_task(containers)
+        if self.secrets_kms_key_arn is not None and not any(c.secrets for _, c in containers):
             raise SettingsError("secrets_kms_key_arn", self.secrets_kms_key_arn,
                                 "No container has secrets to decrypt: drop it, or add the secrets.")
         exec_ = self.execute_command

@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal
 
 from .errors import SettingsError
 from .kinds import Props
-from .rules import FREE_TEXT, Pattern, Range
+from .rules import FREE_TEXT, URL_PATH, Pattern, Range
 
 RESERVED_VARIABLES = ("TEST_URL", "TEST_PATH")
 """The variables the stack gives the function: where the test listener is."""
@@ -38,7 +38,7 @@ class TestTrafficHookProps(Props):
     """Handler of your code, "<file>.<function>". Default: "smoke_test.handler" (the built-in)."""
     runtime: Runtime = BUILT_IN_RUNTIME
     """Lambda runtime of your code. Default: "python3.12" (the built-in's)."""
-    path: Annotated[str, Pattern(r"/[^ ]{0,1023}", "Use an absolute URL path, such as '/' or '/healthz'.")] = "/"
+    path: Annotated[str, URL_PATH] = "/"
     """Path the built-in smoke test requests at the test listener; a 2xx or 3xx answer passes. Default: "/"."""
     timeout_seconds: Annotated[int, Range(10, 900, "seconds")] = 60
     """Seconds the function may run, 10 to 900. Default: 60."""
