@@ -79,8 +79,8 @@ def moto(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def applied(moto, terraform, tmp_path_factory) -> Applied:
-    """The example `dev` stack applied on the emulator: once per test run, never destroyed
-    (moto cannot delete CodeDeploy resources; the server is stopped instead)."""
+    """The example `dev` stack applied on the emulator: once per test run, and never destroyed (the
+    server, and all it holds, is stopped at the end of the run instead)."""
     workdir = synth_example(e2e_config(moto), tmp_path_factory.mktemp("e2e")) / "web-dev"
     tolerate_emulator_gaps(workdir / "cdk.tf.json")
 

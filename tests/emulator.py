@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -39,20 +38,25 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER = Path(__file__).resolve().with_name("codedeploy_ecs") / "server.py"
+"""moto_server with CodeDeploy's ECS lifecycle (codedeploy_ecs/): deployments run, on a clock."""
+
+
 class MotoServer:
+    """moto_server, with the CodeDeploy ECS lifecycle of codedeploy_ecs/, on a free loopback port."""
+
     def __init__(self, log_path: Path) -> None:
-        # The moto of this virtualenv (its lock), before any other on PATH: a pyenv shim may lead to
-        # another Python's moto, of another version, which answers some calls differently.
-        beside = Path(sys.executable).with_name("moto_server")
-        binary = str(beside) if beside.exists() else shutil.which("moto_server") or str(beside)
-        if not Path(binary).exists():
-            unavailable("moto_server is not installed (the dev dependency moto[server])")
+        # The moto of this virtualenv (its lock): the server runs on this Python, whose moto it extends.
+        try:
+            import moto.moto_server.werkzeug_app  # noqa: F401
+        except ImportError:
+            unavailable("moto's server is not installed (the dev dependency moto[server])")
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, **CREDENTIALS, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
         self._log = log_path.open("w")
         self.process = subprocess.Popen(
-            [binary, "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=self._log, stderr=subprocess.STDOUT, env=env,
             start_new_session=True,
         )
@@ -86,6 +90,21 @@ class MotoServer:
         """What a Terraform process needs to reach the emulator: dummy keys, no instance metadata."""
         return {**CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
 
+    def advance(self, seconds: float) -> str:
+        """Move the emulator's clock forward: waits end, traffic steps come. Its time, ISO 8601."""
+        return str(self._api("clock", {"advance_seconds": seconds})["now"])
+
+    def hooks(self) -> list[dict[str, str]]:
+        """The hook functions CodeDeploy invoked, which the caller reports on in their place."""
+        return list(self._api("hooks")["hooks"])
+
+    def _api(self, name: str, body: dict | None = None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.url}/moto-api/codedeploy-ecs/{name}", data=data,
+                                         method="GET" if data is None else "POST")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return dict(json.loads(answer.read()))
+
     def client(self, service: str, region: str):
         import boto3
 
@@ -115,7 +134,6 @@ EMULATOR_GAPS: dict[tuple[str, str], dict[str, str]] = {
     },
     ("aws_codedeploy_deployment_group", "codedeploy/group"): {
         "tags_all": "moto's CodeDeploy keeps no tags, so the provider's default tags read back empty",
-        "alarm_configuration": "moto's GetDeploymentGroup returns alarmConfiguration empty (a TODO in moto)",
     },
     ("aws_vpc_security_group_ingress_rule", "ecs/from-lb"): _SG_REF_GAPS,
     ("aws_vpc_security_group_egress_rule", "ecs/lb-to-tasks"): _SG_REF_GAPS,
@@ -163,9 +181,10 @@ def e2e_config(moto: MotoServer) -> dict:
 
     The traffic-control options moto can hold go in too: alarms and SNS notifications; and the
     production listener opened to 10.0.0.0/16 rather than the world, and no 5xx-rate alarm, so that
-    the plan review's tests can widen the one and add the other. Left out,
-    emulator gaps: custom deployment configs (moto has none) and autoscaling (moto has no
-    Application Auto Scaling ListTagsForResource, so the provider cannot read a scalable target)."""
+    the plan review's tests can widen the one and add the other. Left out, an emulator gap:
+    autoscaling (moto has no Application Auto Scaling ListTagsForResource, so the provider cannot
+    read a scalable target). A custom canary, which the emulator's CodeDeploy holds and runs, is
+    applied by test_lifecycle.py when it needs one."""
     config = example_config(moto, E2E_BUCKET)
     config["environments"]["dev"]["app"]["deployment"] = {
         "alarms": {"p99_latency_seconds": 2.0, "http_5xx_rate_percent": None}, "notifications": {}}

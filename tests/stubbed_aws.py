@@ -9,6 +9,8 @@ import json
 import boto3
 from botocore.stub import Stubber
 from ecs_bluegreen import cli
+from ecs_bluegreen.cli.aws import Clients
+from ecs_bluegreen.cli.deployments import RUNNING_STATUSES
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/web-dev:{}"
 OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name": "web-dev",
@@ -53,6 +55,12 @@ class Aws:
         self.ecs, self.codedeploy = boto3.client("ecs", **kw), boto3.client("codedeploy", **kw)
         self.ecs_stub, self.codedeploy_stub = Stubber(self.ecs), Stubber(self.codedeploy)
 
+    def idle(self) -> None:
+        """No deployment of the group runs: what `deploy` checks first, unless it is a dry run."""
+        self.codedeploy_stub.add_response("list_deployments", {"deployments": []}, {
+            "applicationName": "web-dev", "deploymentGroupName": "web-dev",
+            "includeOnlyStatuses": list(RUNNING_STATUSES)})
+
     def running(self, number: int) -> None:
         self.ecs_stub.add_response("describe_services", {"services": [{"taskDefinition": ARN.format(number)}]},
                                    {"cluster": "web-dev", "services": ["web-dev"]})
@@ -82,7 +90,7 @@ class Aws:
         path.write_text(json.dumps(outputs or OUTPUTS))
         out, err = io.StringIO(), io.StringIO()
         with self.ecs_stub, self.codedeploy_stub:
-            code = cli.main([*args, "--outputs", str(path)], clients=lambda o: (self.ecs, self.codedeploy),
+            code = cli.main([*args, "--outputs", str(path)], clients=lambda o: Clients(self.ecs, self.codedeploy),
                             out=out, err=err, sleep=sleep)
             self.ecs_stub.assert_no_pending_responses()
             self.codedeploy_stub.assert_no_pending_responses()

@@ -1,14 +1,16 @@
-"""The bluegreen command: deploy, rollback and status.
+"""The bluegreen command's inputs, outputs and errors: deploy, status, and the refusals.
 
 Against the emulator (the `applied` stack), each run is a real `python -m ecs_bluegreen.cli` process
-that reads the stack's outputs with `terraform output -json`. Where moto falls short, botocore's
-Stubber stands in for AWS, and says so: moto has no stop_deployment, and its deployments never
-leave "Created", so rollback and the progress of --wait are checked against stubbed AWS answers,
-asserting the exact calls and parameters our code sends.
+that reads the stack's outputs with `terraform output -json`; the emulator's CodeDeploy runs each
+deployment's lifecycle, so every test that starts one ends it (on the emulator's clock, or with a
+rollback) before the next deploys. Deployments followed to their end, approve, finish, watch and
+rollback are test_lifecycle.py's. botocore's Stubber stands in for AWS only for answers an emulator
+does not give: an AWS refusal at the last moment, an HTML error page, an interrupt.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import json
@@ -23,7 +25,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from ecs_bluegreen import cli
-from ecs_bluegreen.cli.deployments import RUNNING_STATUSES
+from ecs_bluegreen.cli.aws import Clients
 from ecs_bluegreen.cli.outputs import load_outputs as _load_outputs
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from stubbed_aws import ARN, Aws, revision
@@ -33,6 +35,7 @@ OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name"
            "container_name": "nginx", "container_port": 80, "codedeploy_app_name": "web-dev",
            "codedeploy_group_name": "web-dev"}
 NEW_IMAGE = "public.ecr.aws/nginx/nginx:1.28"
+PAST_THE_TERMINATION_WAIT = 61 * 60
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
@@ -82,11 +85,21 @@ def test_status_before_any_deployment(applied, emulator_env, stack):
         0, f"web-dev/web-dev\nTerraform's {revision} is live\nno deployments yet\n"), proc.stderr
 
 
+def run_to_success(applied, deployment_id: str) -> None:
+    """Let a deployment with no hook run its course: past its termination wait, on the emulator's
+    clock, it has succeeded."""
+    applied.moto.advance(PAST_THE_TERMINATION_WAIT)
+    info = applied.client("codedeploy").get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    assert info["status"] == "Succeeded", info
+
+
 @pytest.fixture(scope="module")
 def deployed(applied, emulator_env, stack):
     proc = run_cli("deploy", *stack, "--image", NEW_IMAGE, "--json", env=emulator_env)
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    result = json.loads(proc.stdout)
+    run_to_success(applied, result["deploymentId"])
+    return result
 
 
 @pytest.mark.e2e
@@ -151,6 +164,8 @@ def test_deploy_a_given_revision_with_hooks_from_an_outputs_file(applied, deploy
     spec = json.loads(info["revision"]["appSpecContent"]["content"])
     # In the order the events happen, whatever the order of --hook.
     assert spec["Hooks"] == [{"BeforeInstall": "prepare"}, {"AfterAllowTestTraffic": "smoke-test"}]
+    # Its first hook waits for a report no function sends here: stop it, so the next test can deploy.
+    applied.client("codedeploy").stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
 
 
 @pytest.mark.e2e
@@ -166,22 +181,16 @@ def test_status_lists_the_deployment(deployed, emulator_env, stack):
 
 
 @pytest.mark.e2e
-def test_rollback_on_the_emulator_reports_its_error_page_on_one_line(deployed, emulator_env, stack):
-    # moto has no StopDeployment and answers with its HTML error page: the user gets the status and
-    # the page's words, not its markup.
-    proc = run_cli("rollback", *stack, env=emulator_env)
-    assert_one_line_error(proc, 1, r"StopDeployment refused: HTTP 500 Internal Server Error: The server "
-                                   r"encountered an internal error .*\(an HTML page, not an AWS API answer\)$")
-
-
-@pytest.mark.e2e
-def test_wait_gives_up_after_the_timeout_and_says_how_to_follow(deployed, emulator_env, stack):
-    # moto leaves every deployment "Created", so only the timeout path can run on it.
+def test_wait_gives_up_after_the_timeout_and_says_how_to_follow(applied, deployed, emulator_env, stack):
+    # The deployment reaches its 60-minute termination wait at once; 0.12 s of --timeout pass first.
     proc = run_cli("deploy", *stack, "--task-definition", deployed["taskDefinitionArn"], "--wait",
                    "--timeout", "0.002", "--poll", "1", env=emulator_env)
-    assert "status Created" in proc.stdout
-    assert_one_line_error(proc, 3, r"\S+ is still Created after 0.002 min; follow it with `bluegreen "
-                                   r"status` or stop it with `bluegreen rollback`")
+    deployment_id = re.search(r"^started (d-\w+)$", proc.stdout, re.M).group(1)
+    assert re.search(r"^\d\d:\d\d:\d\d status InProgress$", proc.stdout, re.M), proc.stdout
+    assert_one_line_error(proc, 3, rf"^bluegreen: error: {deployment_id} is still InProgress after 0.002 min; "
+                                   rf"follow it with `bluegreen watch --deployment-id {deployment_id}` or stop it "
+                                   r"with `bluegreen rollback`$")
+    run_to_success(applied, deployment_id)  # it went on without us
 
 
 THIRD_IMAGE = "public.ecr.aws/nginx/nginx:1.29"
@@ -206,12 +215,9 @@ def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, 
     def describe(arn):
         return ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
 
-    def succeed(arn):
-        # moto leaves every deployment "Created". When one succeeds, CodeDeploy makes its task set
-        # the primary one and the service reports that task set's revision: do that by hand.
-        ecs.update_service(cluster="web-dev", service="web-dev", taskDefinition=arn)
-
-    succeed(deployed["taskDefinitionArn"])  # step 1: an image deployed (the `deployed` fixture)
+    # Step 1: an image deployed (the `deployed` fixture), whose task set the service now runs.
+    (service,) = ecs.describe_services(cluster="web-dev", services=["web-dev"])["services"]
+    assert service["taskDefinition"] == deployed["taskDefinitionArn"]
     try:
         # Step 2: cpu 512 (with memory 1024, a pair Fargate takes) and a variable, applied by Terraform.
         _apply_settings(applied, {"cpu": 512, "memory": 1024, "environment": {"LOG_LEVEL": "debug"}},
@@ -235,7 +241,7 @@ def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, 
         assert (settings_revision["cpu"], settings_revision["memory"]) == ("512", "1024")
         assert container["environment"] == [{"name": "LOG_LEVEL", "value": "debug"}]
         assert container["image"] == NEW_IMAGE
-        succeed(registered)
+        run_to_success(applied, re.search(r"^started (d-\w+)$", proc.stdout, re.M).group(1))
         status = run_cli("status", *stack, env=emulator_env)
         assert f"Terraform's {terraform} is live (in {registered.rsplit('/', 1)[1]})" in status.stdout
 
@@ -247,6 +253,7 @@ def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, 
         third = describe(doc["taskDefinitionArn"])
         assert (third["cpu"], third["memory"], third["containerDefinitions"][0]["image"]) == ("512", "1024", THIRD_IMAGE)
         assert third["containerDefinitions"][0]["environment"] == [{"name": "LOG_LEVEL", "value": "debug"}]
+        run_to_success(applied, doc["deploymentId"])
     finally:
         # Later tests share the applied stack: put the example's settings back.
         _apply_settings(applied, {}, tmp_path / "restored")
@@ -331,14 +338,17 @@ def test_usage_errors_exit_2():
     assert "argument --task-definition: not allowed with argument --image" in proc.stderr
 
 
-def test_help_lists_the_commands_and_exit_codes():
-    proc = run_cli("--help")
+def test_help_lists_the_commands_each_on_one_line_and_the_exit_codes():
+    proc = run_cli("--help", env={"COLUMNS": "80"})
     assert proc.returncode == 0
-    for command in ("deploy", "rollback", "status"):
-        assert command in proc.stdout
+    for command in ("deploy", "watch", "approve", "finish", "rollback", "status", "review", "check"):
+        # The command, its help, and then the next command or the end of the list: no second line.
+        assert re.search(rf"^    {command} +\S.*\n(?:    \w|\n)", proc.stdout, re.M), (command, proc.stdout)
+    for code in ("0", "1", "2", "3", "130"):
+        assert re.search(rf"^ +{code} +\S", proc.stdout, re.M), (code, proc.stdout)
 
 
-# --- against stubbed AWS answers (what moto cannot do) -------------------------------------------
+# --- against stubbed AWS answers (what an emulator does not give) ---------------------------------
 
 def _stubbed():
     kw = {"region_name": "ap-northeast-1", "aws_access_key_id": "x", "aws_secret_access_key": "x"}
@@ -348,41 +358,31 @@ def _stubbed():
 
 def _main(args, outputs_file, ecs, codedeploy, sleep=lambda s: None):
     out, err = io.StringIO(), io.StringIO()
-    code = cli.main([*args, "--outputs", outputs_file(OUTPUTS)], clients=lambda o: (ecs, codedeploy),
+    code = cli.main([*args, "--outputs", outputs_file(OUTPUTS)], clients=lambda o: Clients(ecs, codedeploy),
                     out=out, err=err, sleep=sleep)
     return code, out.getvalue(), err.getvalue()
 
 
-def test_rollback_stops_the_running_deployment_with_auto_rollback(outputs_file):
-    # Stubbed: moto does not implement stop_deployment.
-    ecs, codedeploy, _, stub = _stubbed()
-    stub.add_response("list_deployments", {"deployments": ["d-RUNNING"]}, {
-        "applicationName": "web-dev", "deploymentGroupName": "web-dev",
-        "includeOnlyStatuses": list(RUNNING_STATUSES)})
-    stub.add_response("stop_deployment", {"status": "Pending", "statusMessage": "Stopping"},
-                      {"deploymentId": "d-RUNNING", "autoRollbackEnabled": True})
-    with stub:
-        code, out, err = _main(["rollback"], outputs_file, ecs, codedeploy)
-    stub.assert_no_pending_responses()
-    assert (code, err) == (0, "")
-    assert out == "stopped d-RUNNING with rollback: traffic returns to the original task set (Pending: Stopping)\n"
-
-
-def test_rollback_of_a_named_deployment(outputs_file):
-    ecs, codedeploy, _, stub = _stubbed()
-    stub.add_response("stop_deployment", {"status": "Succeeded"}, {"deploymentId": "d-NAMED", "autoRollbackEnabled": True})
-    with stub:
-        code, out, _ = _main(["rollback", "--deployment-id", "d-NAMED", "--json"], outputs_file, ecs, codedeploy)
-    stub.assert_no_pending_responses()
-    assert code == 0 and json.loads(out) == {"deploymentId": "d-NAMED", "status": "Succeeded", "message": ""}
+def _still_running(stub, deployment_id: str) -> None:
+    """What `rollback` reads first: the deployment, not ended yet (Created: no targets to read), and
+    its group."""
+    stub.add_response("get_deployment", {"deploymentInfo": {
+        "deploymentId": deployment_id, "status": "Created", "createTime": datetime.datetime(2026, 11, 26)}},
+        {"deploymentId": deployment_id})
+    stub.add_response("get_deployment_group", {"deploymentGroupInfo": {"deploymentGroupName": "web-dev"}},
+                      {"applicationName": "web-dev", "deploymentGroupName": "web-dev"})
 
 
 def test_aws_refusal_is_one_line_with_exit_1(outputs_file):
+    # The deployment ended between our read and the stop: AWS's refusal, on one line.
     ecs, codedeploy, _, stub = _stubbed()
+    _still_running(stub, "d-OLD")
     stub.add_client_error("stop_deployment", service_error_code="DeploymentAlreadyCompletedException",
-                          service_message="The deployment d-OLD\nis already completed.", http_status_code=400)
+                          service_message="The deployment d-OLD\nis already completed.", http_status_code=400,
+                          expected_params={"deploymentId": "d-OLD", "autoRollbackEnabled": True})
     with stub:
         code, _, err = _main(["rollback", "--deployment-id", "d-OLD"], outputs_file, ecs, codedeploy)
+    stub.assert_no_pending_responses()
     assert code == 1
     assert err == ("bluegreen: error: StopDeployment refused: DeploymentAlreadyCompletedException: "
                    "The deployment d-OLD is already completed.\n")
@@ -401,7 +401,9 @@ MOTO_500 = ("<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</
      "HTTP 502 Bad Gateway (an HTML page, not an AWS API answer)"),
 ])
 def test_an_html_error_page_is_one_readable_line(outputs_file, status, page, content_type, expected):
+    # An endpoint that is not AWS (a proxy, an emulator without the call) answers with a page.
     ecs, codedeploy, _, stub = _stubbed()
+    _still_running(stub, "d-OLD")
     stub.add_client_error("stop_deployment", service_error_code=str(status), service_message=page,
                           http_status_code=status,
                           response_meta={"HTTPHeaders": {"content-type": content_type}} if content_type else None)
@@ -410,80 +412,18 @@ def test_an_html_error_page_is_one_readable_line(outputs_file, status, page, con
     assert (code, err) == (1, f"bluegreen: error: StopDeployment refused: {expected}\n")
 
 
-def _deployment(status, **extra):
-    return {"deploymentInfo": {"deploymentId": "d-NEW", "status": status,
-                               "createTime": datetime.datetime(2026, 11, 26), **extra}}
-
-
-def _targets(stub, events, traffic):
-    stub.add_response("list_deployment_targets", {"targetIds": ["web-dev:web-dev"]}, {"deploymentId": "d-NEW"})
-    stub.add_response("batch_get_deployment_targets", {"deploymentTargets": [{
-        "deploymentTargetType": "ECSTarget",
-        "ecsTarget": {"deploymentId": "d-NEW", "targetId": "web-dev:web-dev",
-                      "lifecycleEvents": [{"lifecycleEventName": n, "status": s} for n, s in events],
-                      "taskSetsInfo": [{"taskSetLabel": label, "trafficWeight": weight} for label, weight in traffic]},
-    }]}, {"deploymentId": "d-NEW", "targetIds": ["web-dev:web-dev"]})
-
-
-def _start(aws: Aws) -> None:
-    """`deploy --task-definition web-dev:7` while Terraform's web-dev:6 runs: the plan's ECS calls,
-    then the deployment."""
+def test_interrupting_wait_leaves_the_deployment_running_and_says_how_to_resume(tmp_path):
+    aws = Aws()
+    aws.idle()
     aws.running(6)
     aws.describe(revision(6))
     aws.describe(revision(7, image="nginx:1.28"))
     aws.create(7, "bluegreen: web-dev:7 with nginx:1.28")
-
-
-def _progress(out: str) -> list[str]:
-    """What --wait printed after the deployment started, without the time stamps."""
-    return [line.split(" ", 1)[1] for line in out.split("started d-NEW\n", 1)[1].splitlines()]
-
-
-def test_wait_shows_progress_and_succeeds(tmp_path):
-    aws = Aws()
-    _start(aws)
-    stub = aws.codedeploy_stub
-    stub.add_response("get_deployment", _deployment("InProgress"), {"deploymentId": "d-NEW"})
-    _targets(stub, [("BeforeInstall", "Succeeded"), ("AllowTraffic", "InProgress")], [("Blue", 100.0), ("Green", 0.0)])
-    stub.add_response("get_deployment", _deployment("Succeeded"), {"deploymentId": "d-NEW"})
-    _targets(stub, [("BeforeInstall", "Succeeded"), ("AllowTraffic", "Succeeded")], [("Blue", 0.0), ("Green", 100.0)])
-    code, out, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "1", tmp_path=tmp_path)
-    assert (code, err) == (0, "")
-    assert _progress(out) == [
-        "status InProgress", "lifecycle BeforeInstall: Succeeded", "lifecycle AllowTraffic: InProgress",
-        "traffic Blue 100%, Green 0%", "status Succeeded", "lifecycle AllowTraffic: Succeeded",
-        "traffic Blue 0%, Green 100%", "succeeded"]
-
-
-def test_wait_reports_a_rolled_back_deployment_as_failure(tmp_path):
-    aws = Aws()
-    _start(aws)
-    aws.codedeploy_stub.add_response("get_deployment", _deployment(
-        "Failed", errorInformation={"code": "ECS_UPDATE_ERROR", "message": "tasks failed to start"},
-        rollbackInfo={"rollbackDeploymentId": "d-ROLLBACK"}), {"deploymentId": "d-NEW"})
-    _targets(aws.codedeploy_stub, [("Install", "Failed")], [("Blue", 100.0)])
-    code, _, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "1", tmp_path=tmp_path)
-    assert code == 1
-    assert err == "bluegreen: error: d-NEW failed: tasks failed to start; rolled back by d-ROLLBACK\n"
-
-
-def test_wait_says_how_to_approve_a_deployment_that_waits(tmp_path):
-    aws = Aws()
-    _start(aws)
-    stub = aws.codedeploy_stub
-    stub.add_response("get_deployment", _deployment("Ready"), {"deploymentId": "d-NEW"})
-    _targets(stub, [], [])
-    stub.add_response("get_deployment", _deployment("Succeeded"), {"deploymentId": "d-NEW"})
-    _targets(stub, [], [])
-    code, out, _ = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", "--poll", "1", tmp_path=tmp_path)
-    assert code == 0
-    assert "waiting for approval: aws deploy continue-deployment --deployment-id d-NEW" in out
-
-
-def test_interrupting_wait_leaves_the_deployment_running_and_says_what_to_do(tmp_path):
-    aws = Aws()
-    _start(aws)
-    aws.codedeploy_stub.add_response("get_deployment", _deployment("Created"), {"deploymentId": "d-NEW"})
+    aws.codedeploy_stub.add_response("get_deployment", {"deploymentInfo": {
+        "deploymentId": "d-NEW", "status": "Created", "createTime": datetime.datetime(2026, 11, 26)}},
+        {"deploymentId": "d-NEW"})
+    aws.codedeploy_stub.add_response("get_deployment_group", {"deploymentGroupInfo": {}},
+                                     {"applicationName": "web-dev", "deploymentGroupName": "web-dev"})
 
     def interrupt(seconds):
         raise KeyboardInterrupt
@@ -491,5 +431,79 @@ def test_interrupting_wait_leaves_the_deployment_running_and_says_what_to_do(tmp
     # Aws.run asserts no call is left over, and none more was sent: no stop_deployment.
     code, _, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", tmp_path=tmp_path, sleep=interrupt)
     assert code == 130
-    assert err == ("bluegreen: error: interrupted; d-NEW is still running. Follow it with `bluegreen status`, "
-                   "or roll it back with `bluegreen rollback --deployment-id d-NEW`\n")
+    assert err == ("bluegreen: error: interrupted; d-NEW goes on without us. Resume with `bluegreen watch "
+                   "--deployment-id d-NEW`, or roll it back with `bluegreen rollback --deployment-id d-NEW`\n")
+
+
+# --- the progress view, drawn from a snapshot (no AWS) -------------------------------------------
+
+def _snapshot(**changes):
+    from ecs_bluegreen.cli.progress import Progress, Route, Step, TaskSet
+
+    events = ("BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic", "AfterAllowTestTraffic",
+              "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic")
+    states = ["Succeeded"] * 6 + ["InProgress", "Pending"]
+    base = Progress(
+        "d-ABC123", "web-dev", "InProgress",
+        tuple(Step(name, state, "web-dev-smoke-test" if name == "AfterAllowTestTraffic" else None)
+              for name, state in zip(events, states)),
+        (Route("production", 80, (("web-dev-blue", 90.0), ("web-dev-green", 10.0))),
+         Route("test", 8080, (("web-dev-green", 100.0),))),
+        (TaskSet("Blue", "PRIMARY", "web-dev-blue", 90.0, 2, 2), TaskSet("Green", "ACTIVE", "web-dev-green", 10.0, 2, 2)),
+        None, (("web-dev-blue-5xx", "OK"), ("web-dev-green-p99-latency", "OK")), {}, {},
+        datetime.datetime(2026, 12, 2, 16, 0, tzinfo=datetime.timezone.utc))
+    return dataclasses.replace(base, **changes)
+
+
+def test_the_live_view_is_one_tree_of_lifecycle_traffic_task_sets_and_alarms():
+    """What the terminal shows, exactly (rich's own capture, no colours): test_lifecycle.py proves
+    it is drawn in place on a real pseudo-terminal, but cannot pin its layout."""
+    from ecs_bluegreen.cli.live import view
+    from rich.console import Console
+
+    console = Console(width=110, record=True, color_system=None, file=io.StringIO())
+    console.print(view(_snapshot()))
+    assert console.export_text() == """\
+d-ABC123  web-dev  InProgress
+├── Lifecycle
+│   ├── ✔ BeforeInstall         Succeeded
+│   ├── ✔ Install               Succeeded
+│   ├── ✔ AfterInstall          Succeeded
+│   ├── ✔ AllowTestTraffic      Succeeded
+│   ├── ✔ AfterAllowTestTraffic Succeeded  hook web-dev-smoke-test
+│   ├── ✔ BeforeAllowTraffic    Succeeded
+│   ├── ◌ AllowTraffic          InProgress
+│   └── · AfterAllowTraffic     Pending
+├── Traffic
+│   ├── production :80    web-dev-blue █████████░ 90%  web-dev-green █░░░░░░░░░ 10%
+│   └── test       :8080  web-dev-green ██████████ 100%
+├── Task sets
+│   ├── Blue   PRIMARY  web-dev-blue             2/2 running  90%
+│   └── Green  ACTIVE   web-dev-green            2/2 running  10%
+└── Alarms
+    ├── web-dev-blue-5xx           OK
+    └── web-dev-green-p99-latency  OK
+"""
+
+
+def test_plain_lines_say_only_what_changed_and_an_ending_last():
+    """Through a pipe, one line per change: a countdown alone is no change, an alarm that changes
+    is its own line, and the status of an ending comes after what led to it."""
+    from ecs_bluegreen.cli.progress import Route, Step, Wait
+    from ecs_bluegreen.cli.render import progress_lines
+
+    at = datetime.datetime(2026, 12, 2, 16, 0, tzinfo=datetime.timezone.utc)
+    wait = Wait("termination", at + datetime.timedelta(minutes=60), datetime.timedelta(minutes=60))
+    moved = _snapshot(steps=tuple(dataclasses.replace(s, status="Succeeded") for s in _snapshot().steps),
+                      routes=(Route("production", 80, (("web-dev-blue", 0.0), ("web-dev-green", 100.0))),
+                              Route("test", 8080, (("web-dev-green", 100.0),))), wait=wait)
+    later = dataclasses.replace(moved, wait=dataclasses.replace(wait, left=datetime.timedelta(minutes=59)))
+    assert progress_lines(moved, later) == []
+    alarmed = dataclasses.replace(later, alarms=(("web-dev-blue-5xx", "OK"), ("web-dev-green-p99-latency", "ALARM")))
+    assert progress_lines(later, alarmed) == ["alarm web-dev-green-p99-latency ALARM"]
+    stopped = dataclasses.replace(alarmed, status="Stopped", wait=None, steps=alarmed.steps[:-1] + (
+        Step("AfterAllowTraffic", "Skipped"),), routes=_snapshot().routes[1:])
+    assert progress_lines(alarmed, stopped) == ["lifecycle AfterAllowTraffic: Skipped", "status Stopped"]
+    assert progress_lines(None, moved)[0] == "status InProgress"
+    assert "termination wait until 17:00:00 UTC (1h 00m left): the original task set is kept for rollback; " \
+           "`bluegreen finish` ends it now, `bluegreen rollback` returns traffic to it" in progress_lines(None, moved)

@@ -16,6 +16,7 @@ from stubbed_aws import ARN, OUTPUTS, Aws, deployed_by_us, register_request, rev
 
 def test_image_only_starts_from_terraforms_revision(tmp_path):
     aws = Aws()
+    aws.idle()
     terraform = revision(4)
     aws.running(5)
     aws.describe(deployed_by_us(5, 4, image="nginx:1.28"))
@@ -32,6 +33,7 @@ def test_image_only_starts_from_terraforms_revision(tmp_path):
 
 def test_settings_only_keeps_the_running_image(tmp_path):
     aws = Aws()
+    aws.idle()
     terraform = revision(6, cpu="512", memory="1024", environment={"LOG_LEVEL": "debug"})
     aws.running(5)
     aws.describe(deployed_by_us(5, 4, image="nginx:1.28"))
@@ -55,6 +57,7 @@ def test_settings_only_keeps_the_running_image(tmp_path):
 
 def test_settings_only_deploys_terraforms_revision_as_is_when_it_has_the_running_image(tmp_path):
     aws = Aws()
+    aws.idle()
     aws.running(2)
     aws.describe(revision(2))
     aws.describe(revision(4, cpu="512", memory="1024"))
@@ -68,6 +71,7 @@ def test_settings_only_deploys_terraforms_revision_as_is_when_it_has_the_running
 
 def test_settings_and_image_together(tmp_path):
     aws = Aws()
+    aws.idle()
     terraform = revision(6, cpu="512", memory="1024")
     aws.running(5)
     aws.describe(deployed_by_us(5, 4, image="nginx:1.28"))
@@ -91,6 +95,7 @@ def test_settings_and_image_together(tmp_path):
 
 def test_the_escape_hatch_deploys_the_given_revision_as_is(tmp_path):
     aws = Aws()
+    aws.idle()
     aws.running(5)
     aws.describe(deployed_by_us(5, 4, image="nginx:1.28"))
     aws.describe(revision(9, image="nginx:1.30", memory="1024", tags={}))
@@ -105,6 +110,7 @@ def test_the_escape_hatch_deploys_the_given_revision_as_is(tmp_path):
 
 def test_a_change_made_by_hand_is_named_and_warned_of(tmp_path):
     aws = Aws()
+    aws.idle()
     # web-dev:5 says bluegreen registered it from Terraform's web-dev:4, yet it has more memory
     # and a DEBUG variable that web-dev:4 lacks: someone registered an edited copy.
     aws.running(5)
@@ -124,6 +130,7 @@ def test_a_change_made_by_hand_is_named_and_warned_of(tmp_path):
 
 def test_a_revision_of_unknown_origin_is_warned_of(tmp_path):
     aws = Aws()
+    aws.idle()
     aws.running(8)
     aws.describe(revision(8, image="nginx:1.28", environment={"DEBUG": "1"}, tags={}))
     aws.describe(revision(4))
@@ -150,6 +157,7 @@ def test_a_revision_whose_terraform_revision_is_gone_is_warned_of(tmp_path):
 
 def test_a_terraform_revision_without_the_app_container_is_one_clear_error(tmp_path):
     aws = Aws()
+    aws.idle()
     aws.running(2)
     aws.describe(revision(2))
     other = revision(4)
@@ -161,6 +169,7 @@ def test_a_terraform_revision_without_the_app_container_is_one_clear_error(tmp_p
 
 def test_nothing_to_deploy_when_terraforms_settings_and_the_image_already_run(tmp_path):
     aws = Aws()
+    aws.idle()
     aws.running(5)
     aws.describe(deployed_by_us(5, 4, image="nginx:1.28"))
     aws.describe(revision(4))
@@ -188,6 +197,7 @@ def test_dry_run_shows_the_changes_and_deploys_nothing(tmp_path):
 
 def test_deploy_without_the_terraform_revision_output_says_how_to_get_it(tmp_path):
     aws = Aws()
+    aws.idle()
     aws.running(2)
     aws.describe(revision(2))
     outputs = {k: v for k, v in OUTPUTS.items() if k != "task_definition_arn"}
@@ -243,6 +253,7 @@ def test_the_stacks_hooks_go_into_the_appspec_and_hook_replaces_one_event(tmp_pa
     """The stack's output `hooks` names the functions of its lifecycle events; a deployment runs
     them, in the events' order, unless --hook gives another function for an event."""
     aws = Aws()
+    aws.idle()
     aws.running(4)
     aws.describe(revision(4))
     aws.register(register_request(revision(4), "nginx:1.29", 4), 5)
@@ -266,6 +277,7 @@ def test_a_deployment_changes_the_app_image_only_and_keeps_the_sidecars(tmp_path
     terraform["taskDefinition"]["containerDefinitions"][0]["secrets"] = [
         {"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:ap-northeast-1:123456789012:parameter/db"}]
     aws = Aws()
+    aws.idle()
     aws.running(4)
     aws.describe(terraform)
     expected = register_request(terraform, "nginx:1.29", 4)

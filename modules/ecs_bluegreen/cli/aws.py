@@ -5,14 +5,24 @@ from __future__ import annotations
 import os
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, NamedTuple
 
 from .exits import CommandError, Exit
 from .outputs import StackOutputs
 
 
-def boto_clients(outputs: StackOutputs) -> tuple[Any, Any]:
-    """ECS and CodeDeploy clients in the stack's region."""
+class Clients(NamedTuple):
+    """The AWS clients a command uses, in the stack's region: ECS and CodeDeploy act; ELB (the
+    listeners' weights) and CloudWatch (the rollback alarms) are read to show a deployment's progress."""
+
+    ecs: Any
+    codedeploy: Any
+    elbv2: Any = None
+    cloudwatch: Any = None
+
+
+def boto_clients(outputs: StackOutputs) -> Clients:
+    """The clients in the stack's region."""
     import boto3
     from botocore.config import Config
 
@@ -22,7 +32,7 @@ def boto_clients(outputs: StackOutputs) -> tuple[Any, Any]:
     session = boto3.session.Session(region_name=outputs.region)
     config = Config(connect_timeout=5, read_timeout=10, retries={"total_max_attempts": 2, "mode": "standard"})
     try:
-        return session.client("ecs", config=config), session.client("codedeploy", config=config)
+        return Clients(*(session.client(name, config=config) for name in ("ecs", "codedeploy", "elbv2", "cloudwatch")))
     except ValueError as err:  # botocore's words for an endpoint URL it cannot use
         raise CommandError(f"{err}: set AWS_ENDPOINT_URL to a URL such as http://127.0.0.1:4566, or unset it for "
                            "AWS itself", Exit.BAD_INPUT) from None

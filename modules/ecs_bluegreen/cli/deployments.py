@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .appspec import appspec
+from .aws import Clients
 from .exits import CommandError
 from .outputs import StackOutputs
 
@@ -18,11 +21,13 @@ class Deployments:
     """ECS and CodeDeploy, as one stack's service sees them (its outputs name the cluster, the
     service and the deployment group)."""
 
-    def __init__(self, outputs: StackOutputs, ecs: Any, codedeploy: Any) -> None:
+    def __init__(self, outputs: StackOutputs, clients: Clients) -> None:
         self.outputs = outputs
-        self.ecs = ecs
-        self.codedeploy = codedeploy
+        self.clients = clients
+        self.ecs = clients.ecs
+        self.codedeploy = clients.codedeploy
         self._described: dict[str, dict[str, Any]] = {}
+        self._group: dict[str, Any] | None = None
 
     @property
     def group(self) -> dict[str, str]:
@@ -53,8 +58,43 @@ class Deployments:
             description=description)["deploymentId"])
 
     def get(self, deployment_id: str) -> dict[str, Any]:
-        info: dict[str, Any] = self.codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
-        return info
+        return self.get_at(deployment_id)[0]
+
+    def get_at(self, deployment_id: str) -> tuple[dict[str, Any], datetime.datetime]:
+        """The deployment, and the time AWS answered (its Date header): waits are counted down
+        against AWS's clock, not this machine's."""
+        answer = self.codedeploy.get_deployment(deploymentId=deployment_id)
+        date = answer.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
+        try:
+            now = parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError):
+            now = None
+        info: dict[str, Any] = answer["deploymentInfo"]
+        return info, now or datetime.datetime.now(datetime.timezone.utc)
+
+    def group_info(self) -> dict[str, Any]:
+        """The deployment group: its listeners and target groups, waits and alarms (read once)."""
+        if self._group is None:
+            self._group = dict(self.codedeploy.get_deployment_group(**self.group)["deploymentGroupInfo"])
+        return self._group
+
+    def listeners(self, arns: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Each listener (its port and default actions), by its ARN."""
+        if not arns or self.clients.elbv2 is None:
+            return {}
+        found = self.clients.elbv2.describe_listeners(ListenerArns=list(arns)).get("Listeners", [])
+        return {listener["ListenerArn"]: listener for listener in found}
+
+    def alarm_states(self, names: Sequence[str]) -> dict[str, str]:
+        """The state of each alarm (OK, ALARM, INSUFFICIENT_DATA), by name; a missing one is absent."""
+        if not names or self.clients.cloudwatch is None:
+            return {}
+        found = self.clients.cloudwatch.describe_alarms(AlarmNames=list(names)).get("MetricAlarms", [])
+        return {alarm["AlarmName"]: str(alarm["StateValue"]) for alarm in found}
+
+    def proceed(self, deployment_id: str, wait_type: str) -> None:
+        """ContinueDeployment: end the ready wait (READY_WAIT) or the termination wait (TERMINATION_WAIT)."""
+        self.codedeploy.continue_deployment(deploymentId=deployment_id, deploymentWaitType=wait_type)
 
     def targets(self, deployment_id: str) -> list[dict[str, Any]]:
         """The ECS targets of a deployment: lifecycle events and traffic per task set."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .plan import DeployPlan
+    from .progress import Progress
 
 
 @dataclass(frozen=True)
@@ -41,28 +42,10 @@ class Started(Event):
 
 
 @dataclass(frozen=True)
-class StatusChanged(Event):
-    status: str
+class Progressed(Event):
+    """Where a followed deployment is now (a new snapshot at every poll)."""
 
-
-@dataclass(frozen=True)
-class WaitingForApproval(Event):
-    deployment_id: str
-
-
-@dataclass(frozen=True)
-class LifecycleChanged(Event):
-    """A lifecycle event (BeforeInstall, AllowTraffic, ...) reached a new status."""
-
-    name: str
-    status: str
-
-
-@dataclass(frozen=True)
-class TrafficShifted(Event):
-    """The share of traffic on each task set, by its label (Blue, Green)."""
-
-    weights: dict[str, float]
+    progress: Progress
 
 
 @dataclass(frozen=True)
@@ -83,6 +66,23 @@ class Stopped(Event):
     deployment_id: str
     status: str | None
     message: str
+
+
+@dataclass(frozen=True)
+class Continued(Event):
+    """A deployment was let go on: approved (the ready wait ended), or finished (the original task
+    set terminated now, instead of at the end of the termination wait)."""
+
+    deployment_id: str
+    wait_type: str  # READY_WAIT or TERMINATION_WAIT
+
+
+@dataclass(frozen=True)
+class Watching(Event):
+    """`watch` follows this deployment."""
+
+    deployment_id: str
+    description: str
 
 
 @dataclass(frozen=True)

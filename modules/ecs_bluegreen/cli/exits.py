@@ -25,10 +25,11 @@ class Exit(IntEnum):
 
 _MEANINGS = {
     Exit.OK: "done",
-    Exit.FAILED: "the deployment failed, was stopped or rolled back; nothing was running to act on; AWS refused a "
-                 "call; `terraform plan` failed",
+    Exit.FAILED: "the deployment failed, was stopped or rolled back; the deployment is not where the command "
+                 "applies (nothing running, nothing waiting, already ended, another in the way); AWS refused a call; "
+                 "`terraform plan` failed",
     Exit.BAD_INPUT: "bad input: arguments, stack folder, outputs, image, credentials, plan or settings",
-    Exit.TIMED_OUT: "--wait gave up with the deployment still running",
+    Exit.TIMED_OUT: "--timeout passed with the deployment still running (deploy --wait, watch)",
     Exit.INTERRUPTS: "the reviewed plan interrupts traffic or deployments (a change not --allow'ed)",
     Exit.INTERRUPTED: "interrupted",
 }

@@ -1,9 +1,12 @@
-"""bluegreen: deploy a new version, follow it, roll it back, list deployments, review a plan, and
-check a settings file.
+"""bluegreen: deploy a new version, follow it, approve it, finish it or roll it back, list
+deployments, review a plan, and check a settings file.
 
     bluegreen deploy --stack-dir cdktf.out/stacks/web-dev --image nginx:1.28 --wait
     bluegreen deploy --stack-dir cdktf.out/stacks/web-dev      # Terraform's new settings
-    bluegreen rollback --stack-dir cdktf.out/stacks/web-dev
+    bluegreen watch --stack-dir cdktf.out/stacks/web-dev       # the running deployment
+    bluegreen approve --stack-dir cdktf.out/stacks/web-dev     # "Reroute traffic"
+    bluegreen finish --stack-dir cdktf.out/stacks/web-dev      # "Terminate original task set"
+    bluegreen rollback --stack-dir cdktf.out/stacks/web-dev    # "Stop and roll back"
     bluegreen status --stack-dir cdktf.out/stacks/web-dev
     bluegreen review --stack-dir cdktf.out/stacks/web-dev --format markdown
     bluegreen check cdktf.json
@@ -15,20 +18,23 @@ renderer `--json` chooses, and turns every failure into one line and its exit co
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from typing import TextIO
 
 from .aws import as_command_error, boto_clients
 from .commands import COMMANDS
-from .commands.common import ClientFactory, Context, Outcome, stack_options
+from .commands.common import ClientFactory, Context, Outcome, Renderer, stack_options
 from .exits import PROG, CommandError, Exit
 from .render import JsonRenderer, TextRenderer
 
 
 def parser() -> argparse.ArgumentParser:
-    codes = "\n".join(f"  {code.value:<4} {code.meaning}" for code in Exit)
+    codes = "\n".join(textwrap.fill(code.meaning, 79, initial_indent=f"  {code.value:<4} ", subsequent_indent=" " * 7)
+                      for code in Exit)
     top = argparse.ArgumentParser(prog=PROG, description=(__doc__ or "").split("\n\n")[0],
                                   epilog=f"exit codes:\n{codes}", formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -44,15 +50,18 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = boto_clients
     err = err or sys.stderr
     args = parser().parse_args(argv)
     command = next(c for c in COMMANDS if c.NAME == args.command)
-    report = JsonRenderer(out) if getattr(args, "json", False) else TextRenderer(out, err)
+    report = _renderer(out, err, json=getattr(args, "json", False))
     try:
         outcome: Outcome = command.run(args, Context(out, err, report, clients, sleep))
     except CommandError as error:
+        report.halt()
         return _fail(err, str(error), error.exit)
     except KeyboardInterrupt:
+        report.halt()
         err.write(f"{PROG}: interrupted\n")
         return Exit.INTERRUPTED
     except Exception as error:  # botocore's errors, each as one line; anything else is a bug to show
+        report.halt()
         known = as_command_error(error)
         if known is None:
             raise
@@ -61,6 +70,18 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory = boto_clients
     if outcome.error is not None:
         return _fail(err, outcome.error, outcome.exit)
     return outcome.exit
+
+
+def _renderer(out: TextIO, err: TextIO, *, json: bool) -> Renderer:
+    """One JSON document with --json; on a terminal, text with a live view of a followed
+    deployment; anywhere else (a pipe, a CI log), a line per change."""
+    if json:
+        return JsonRenderer(out)
+    if out.isatty() and os.environ.get("TERM") != "dumb":
+        from .live import LiveRenderer  # rich, only where it draws
+
+        return LiveRenderer(out, err)
+    return TextRenderer(out, err)
 
 
 def _fail(err: TextIO, message: str, code: Exit) -> int:

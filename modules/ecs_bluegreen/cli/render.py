@@ -3,26 +3,27 @@ come, or one JSON document for a program (`--json`). Every word the user reads i
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import time
 from typing import Any, TextIO
 
 from .events import (
+    Continued,
     Ended,
     Event,
-    LifecycleChanged,
     Planned,
+    Progressed,
     SettingsChecked,
     Started,
-    StatusChanged,
     StatusReported,
     Stopped,
-    TrafficShifted,
-    WaitingForApproval,
+    Watching,
 )
 from .exits import PROG
 from .plan import DeployPlan
+from .progress import Progress, Wait
 from .revisions import label
 
 
@@ -69,11 +70,63 @@ def plan_json(plan: DeployPlan) -> dict[str, Any]:
     }
 
 
+def duration(left: datetime.timedelta) -> str:
+    seconds = int(left.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h {rest // 60:02d}m" if hours else f"{rest // 60}m {rest % 60:02d}s"
+
+
+def clock_time(at: datetime.datetime) -> str:
+    return at.astimezone(datetime.timezone.utc).strftime("%H:%M:%S UTC")
+
+
+def wait_text(wait: Wait) -> str:
+    """What the deployment waits for, until when, and what ends the wait."""
+    if wait.kind == "approval":
+        return (f"waiting for approval until {clock_time(wait.ends)} ({duration(wait.left)} left): test on the test "
+                f"listener, then `{PROG} approve`, or `{PROG} rollback`")
+    return (f"termination wait until {clock_time(wait.ends)} ({duration(wait.left)} left): the original task set "
+            f"is kept for rollback; `{PROG} finish` ends it now, `{PROG} rollback` returns traffic to it")
+
+
+def route_text(route: Any) -> str:
+    return f"{route.listener} :{route.port} " + ", ".join(f"{name} {weight:g}%" for name, weight in route.weights)
+
+
+def step_text(step: Any) -> str:
+    hook = f" (hook {step.hook})" if step.hook else ""
+    return f"{step.name}: {step.status}{hook}" + (f": {step.message}" if step.message else "")
+
+
+def progress_lines(before: Progress | None, now: Progress) -> list[str]:
+    """What changed since the last snapshot, one line each (a countdown alone is no change)."""
+    lines = []
+    status = [f"status {now.status}"] if before is None or before.status != now.status else []
+    if not now.ended:
+        lines += status  # an ending is said after what led to it
+    seen = {(s.name, s.status) for s in before.steps} if before else set()
+    lines += [f"lifecycle {step_text(s)}" for s in now.steps if s.status != "Pending" and (s.name, s.status) not in seen]
+    old_routes = set(before.routes) if before else set()
+    lines += [f"traffic {route_text(r)}" for r in now.routes if r not in old_routes]
+    sets = [(t.label, t.status, t.target_group) for t in now.task_sets]
+    if sets and (before is None or sets != [(t.label, t.status, t.target_group) for t in before.task_sets]):
+        lines.append("task sets " + ", ".join(f"{label} {status} on {group}" for label, status, group in sets))
+    if now.wait and (before is None or before.wait is None or before.wait.kind != now.wait.kind):
+        lines.append(wait_text(now.wait))
+    if before is None and now.alarms:
+        lines.append("alarms " + ", ".join(f"{name} {state}" for name, state in now.alarms))
+    elif before is not None:
+        old_alarms = dict(before.alarms)
+        lines += [f"alarm {name} {state}" for name, state in now.alarms if old_alarms.get(name) != state]
+    return lines + (status if now.ended else [])
+
+
 class TextRenderer:
     """Lines for a person: what is planned, then each change as it happens, stamped with the time."""
 
     def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out, self.err = out, err
+        self.last: Progress | None = None
 
     def emit(self, event: Event) -> None:
         self._render(event)
@@ -81,6 +134,9 @@ class TextRenderer:
 
     def close(self) -> None:
         """Nothing is held back: every line was written when its event came."""
+
+    def halt(self) -> None:
+        """The command stops early: nothing to put away."""
 
     def _line(self, text: str, stamped: bool = False) -> None:
         self.out.write(f"{time.strftime('%H:%M:%S')} {text}\n" if stamped else f"{text}\n")
@@ -111,21 +167,22 @@ class TextRenderer:
             self._line(f"  hooks: {', '.join(f'{e}={f}' for e, f in event.hooks.items())}")
 
     @_render.register
-    def _(self, event: StatusChanged) -> None:
-        self._line(f"status {event.status}", stamped=True)
+    def _(self, event: Progressed) -> None:
+        for line in progress_lines(self.last, event.progress):
+            self._line(line, stamped=True)
+        self.last = event.progress
 
     @_render.register
-    def _(self, event: WaitingForApproval) -> None:
-        self._line(f"waiting for approval: aws deploy continue-deployment --deployment-id {event.deployment_id} "
-                   "--deployment-wait-type READY_WAIT", stamped=True)
+    def _(self, event: Watching) -> None:
+        self._line(f"watching {event.deployment_id}" + (f": {event.description}" if event.description else ""))
 
     @_render.register
-    def _(self, event: LifecycleChanged) -> None:
-        self._line(f"lifecycle {event.name}: {event.status}", stamped=True)
-
-    @_render.register
-    def _(self, event: TrafficShifted) -> None:
-        self._line("traffic " + ", ".join(f"{name} {weight:g}%" for name, weight in event.weights.items()), stamped=True)
+    def _(self, event: Continued) -> None:
+        if event.wait_type == "READY_WAIT":
+            self._line(f"approved {event.deployment_id}: production traffic moves to the new task set")
+        else:
+            self._line(f"finished {event.deployment_id}: the original task set is terminated now, and the "
+                       "deployment ends")
 
     @_render.register
     def _(self, event: Ended) -> None:
@@ -175,6 +232,9 @@ class JsonRenderer:
         if self.document:
             self.out.write(json.dumps(self.document, indent=2, sort_keys=True, default=str) + "\n")
 
+    def halt(self) -> None:
+        """The command failed: its one error line says so, and no document is written."""
+
     @functools.singledispatchmethod
     def _fields(self, event: Event) -> dict[str, Any]:
         return {}  # progress: the document carries where it ended, not each step
@@ -188,6 +248,18 @@ class JsonRenderer:
     def _(self, event: Started) -> dict[str, Any]:
         return {"deploymentId": event.deployment_id, "taskDefinitionArn": event.task_definition_arn,
                 "registered": event.registered, "hooks": event.hooks}
+
+    @_fields.register
+    def _(self, event: Progressed) -> dict[str, Any]:
+        return {"progress": event.progress.as_json()}
+
+    @_fields.register
+    def _(self, event: Watching) -> dict[str, Any]:
+        return {"deploymentId": event.deployment_id, "description": event.description}
+
+    @_fields.register
+    def _(self, event: Continued) -> dict[str, Any]:
+        return {"deploymentId": event.deployment_id, "continued": event.wait_type}
 
     @_fields.register
     def _(self, event: Ended) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from .aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRoute,
     CodedeployDeploymentGroupTriggerConfiguration,
 )
+from .cdk import TerraformResourceLifecycle
 from .provider import account_of, partition_of, region_of
 
 ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
@@ -88,12 +89,18 @@ class BlueGreenDeployment(Construct):
         )
 
     def _custom_config(self, name: str) -> CodedeployDeploymentConfig:
-        """The deployment config of a custom canary or linear shift (deployment.traffic_shift)."""
+        """The deployment config of a custom canary or linear shift (deployment.traffic_shift).
+
+        Created before destroyed: its name follows its steps, so a change of steps replaces it, and
+        dropping traffic_shift deletes it. CodeDeploy refuses to delete a config a group still uses
+        (DeploymentConfigInUseException), so the group must move to the new config first, which is
+        the order create_before_destroy gives (Terraform keeps the flag in the state for the delete)."""
         shift = self.props.traffic_shift
         assert shift is not None
         step = {"interval": shift.interval_minutes, "percentage": shift.percentage}
         return CodedeployDeploymentConfig(
             self, "config", deployment_config_name=shift.config_name(name), compute_platform="ECS",
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             traffic_routing_config=CodedeployDeploymentConfigTrafficRoutingConfig(
                 type="TimeBasedCanary" if shift.type == "canary" else "TimeBasedLinear",
                 time_based_canary=CodedeployDeploymentConfigTrafficRoutingConfigTimeBasedCanary(**step)

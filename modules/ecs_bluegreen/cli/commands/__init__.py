@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import check, deploy, review, rollback, status
+from . import approve, check, deploy, finish, review, rollback, status, watch
 
-COMMANDS = (deploy, rollback, status, review, check)
+COMMANDS = (deploy, watch, approve, finish, rollback, status, review, check)

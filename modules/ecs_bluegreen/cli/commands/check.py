@@ -16,7 +16,7 @@ NAME = "check"
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, help="check a settings file (cdktf.json, or BLUEGREEN_CONFIG's file) without synthesizing",
+        NAME, help="check the settings file without synthesizing",
         description="Read the settings as main.py does, every environment and the state stack, and report the first "
                     "bad one on one line (exit 2). Needs no AWS account, Terraform or Node.")
     parser.add_argument("file", nargs="?", type=Path, default=Path("cdktf.json"),

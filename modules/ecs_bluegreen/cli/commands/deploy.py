@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -14,32 +11,19 @@ from ...settings import SettingsError, check_value
 from ...settings.rules import Arn, Image
 from ..appspec import hooks_of, parse_hooks
 from ..deployments import Deployments
-from ..events import Ended, Planned, Started
+from ..events import Planned, Started
 from ..exits import PROG, CommandError, Exit
 from ..plan import DeployPlan, plan_deployment
-from ..progress import follow
+from ..progress import progress
 from ..revisions import label
-from .common import Context, Outcome
+from .common import Context, Outcome, follow_options, follow_to_end, state
 
 NAME = "deploy"
 
 
-def _positive(least: float) -> Callable[[str], float]:
-    """An argparse type: a finite number of at least `least` (no 0, negative, NaN or infinity)."""
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or value < least:
-            raise argparse.ArgumentTypeError(f"invalid value {text!r}: give a number of at least {least:g}")
-        return value
-    return parse
-
-
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, parents=[common], help="roll out Terraform's latest settings and an image through CodeDeploy",
+        NAME, parents=[common], help="roll out Terraform's latest settings and a new image",
         description="Terraform owns the task definition's shape, a deployment owns the image. The new revision is "
                     "the one Terraform registered last (the stack output task_definition_arn) with --image in the "
                     "app container, or the image that runs now. It shows what changes against the running revision, "
@@ -53,11 +37,8 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
                              f"output `hooks`); EVENT is one of {', '.join(HOOK_EVENTS)}")
     parser.add_argument("--description", help="shown in CodeDeploy (default: what is deployed)")
     parser.add_argument("--dry-run", action="store_true", help="show what would change, and deploy nothing")
-    parser.add_argument("--wait", action="store_true", help="follow the deployment until it ends")
-    parser.add_argument("--timeout", type=_positive(0.001), default=120, metavar="MINUTES",
-                        help="with --wait: give up following after this long (default: 120)")
-    parser.add_argument("--poll", type=_positive(1), default=10, metavar="SECONDS",
-                        help="with --wait: seconds between checks (default: 10)")
+    parser.add_argument("--wait", action="store_true", help="follow the deployment until it ends, as `watch` does")
+    follow_options(parser, "with --wait: ")
 
 
 @dataclass(frozen=True)
@@ -86,6 +67,8 @@ class Inputs:
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     inputs = Inputs.of(args)
     deployments = ctx.deployments(args)
+    if not args.dry_run:
+        _refuse_if_running(deployments)
     plan = plan_deployment(deployments, image=inputs.image, task_definition=inputs.task_definition)
     ctx.report.emit(Planned(plan, args.dry_run))
     if plan.nothing_to_deploy or args.dry_run:
@@ -93,39 +76,37 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     deployment_id = _start(deployments, plan, inputs, args.description, ctx)
     if not args.wait:
         return Outcome()
-    try:
-        return _follow(deployments, deployment_id, args, ctx)
-    except KeyboardInterrupt:
-        raise CommandError(f"interrupted; {deployment_id} is still running. Follow it with `{PROG} status`, or roll "
-                           f"it back with `{PROG} rollback --deployment-id {deployment_id}`", Exit.INTERRUPTED) from None
+    return follow_to_end(deployments, deployment_id, args, ctx)
 
 
 def _start(deployments: Deployments, plan: DeployPlan, inputs: Inputs, description: str | None, ctx: Context) -> str:
     """Register the new revision when the plan needs one, then create the deployment."""
     task_definition = deployments.register(plan.register) if plan.register is not None else plan.deploy_arn or ""
     hooks = hooks_of(deployments.outputs, inputs.hooks)
-    deployment_id = deployments.create(task_definition, hooks,
-                                       description or f"{PROG}: {label(task_definition)} with {plan.image}")
+    from botocore.exceptions import ClientError
+
+    try:
+        deployment_id = deployments.create(task_definition, hooks,
+                                           description or f"{PROG}: {label(task_definition)} with {plan.image}")
+    except ClientError as error:  # another deployment started since the check: say which
+        if error.response.get("Error", {}).get("Code") == "DeploymentLimitExceededException":
+            _refuse_if_running(deployments)
+        raise
     ctx.report.emit(Started(deployment_id, task_definition, plan.register is not None, hooks))
     return deployment_id
 
 
-def _follow(deployments: Deployments, deployment_id: str, args: argparse.Namespace, ctx: Context) -> Outcome:
-    for event in follow(deployments, deployment_id, poll_seconds=args.poll, timeout_seconds=args.timeout * 60,
-                        sleep=ctx.sleep, clock=time.monotonic):
-        ctx.report.emit(event)
-        if isinstance(event, Ended):
-            return _ended(event, args.timeout)
-    raise AssertionError("follow ends with Ended")
-
-
-def _ended(event: Ended, timeout_minutes: float) -> Outcome:
-    if event.timed_out:
-        return Outcome(Exit.TIMED_OUT, f"{event.deployment_id} is still {event.status} after {timeout_minutes:g} min; "
-                                       f"follow it with `{PROG} status` or stop it with `{PROG} rollback`")
-    if event.status == "Succeeded":
-        return Outcome()
-    reason = event.error.get("message") or event.status
-    if event.rollback.get("rollbackDeploymentId"):
-        reason += f"; rolled back by {event.rollback['rollbackDeploymentId']}"
-    return Outcome(Exit.FAILED, f"{event.deployment_id} {event.status.lower()}: {reason}")
+def _refuse_if_running(deployments: Deployments) -> None:
+    """CodeDeploy runs one deployment of a group at a time, termination wait included: name the
+    one in the way, where it is, and what ends it."""
+    running = deployments.running()
+    if not running:
+        return
+    now = progress(deployments, running[0])
+    if now.traffic_moved:
+        way_out = f"`{PROG} finish` ends it now, or `{PROG} watch` follows it to its end"
+    elif now.status == "Ready":
+        way_out = f"`{PROG} approve` lets it go on, `{PROG} rollback` stops it"
+    else:
+        way_out = f"`{PROG} watch` follows it to its end, `{PROG} rollback` stops it"
+    raise CommandError(f"{state(now)}; one deployment of {now.group} runs at a time: {way_out}")

@@ -17,7 +17,7 @@ NAME = "review"
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, help="sort a Terraform plan by what it means for the blue/green service",
+        NAME, help="sort a Terraform plan by what it means for blue/green",
         description="Sort every change of a plan: what interrupts traffic or deployments, what changes who can reach "
                     "what, what takes effect only at the next `bluegreen deploy`, and what is safe in place; then the "
                     "rollout timeline. Exits 4 while a change of the first kind is not allowed with --allow.")
