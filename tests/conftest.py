@@ -28,12 +28,20 @@ import main
 ROOT = Path(main.__file__).resolve().parent
 
 
+DEPLOYING_FIXTURES = {"deployed", "op"}
+"""Fixtures of tests that run deployments on the shared `applied` stack: the emulator's CodeDeploy
+moves its listeners and replaces its service's task set, as AWS would."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs Terraform and the tier-A provider, so that the other tiers
-    (tests/test_tiers.py), which have no provider binary, can leave them out by marker."""
+    (tests/test_tiers.py), which have no provider binary, can leave them out by marker. Then run
+    the tests that deploy on the shared stack after all the others, which check it as Terraform
+    applied it (in their own order: a stable sort)."""
     for item in items:
         if {"terraform", "applied", "moto"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.terraform)
+    items.sort(key=lambda item: bool(DEPLOYING_FIXTURES & set(getattr(item, "fixturenames", ()))))
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def test_the_wheel_holds_the_package_its_entry_point_and_ranges(dist):
     assert "bluegreen = ecs_bluegreen.cli:main" in entry_points
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
     assert requires == [
-        "boto3<2,>=1.34", "constructs<11,>=10.4.2",
+        "boto3<2,>=1.34", "constructs<11,>=10.4.2", "rich<16,>=13.7",
         "cdktf-cdktf-provider-aws<22,>=20; extra == 'cdktf'", "cdktf<0.22,>=0.21; extra == 'cdktf'",
         "cdktn-provider-aws<26,>=25; extra == 'cdktn'", "cdktn<0.25,>=0.24; extra == 'cdktn'",
     ]

@@ -95,11 +95,13 @@ ALARMS = sorted(f"web-dev-{color}-{kind}" for color in ("blue", "green")
                 for kind in ("5xx", "p99-latency", "unhealthy-hosts"))
 
 
-def test_alarms_exist(applied):
-    # moto returns the deployment group's alarmConfiguration empty, so the wiring of these alarms
-    # into the group is checked on the synthesized JSON (test_traffic.py), not here.
+def test_alarms_exist_and_are_the_deployment_groups(applied):
     alarms = applied.client("cloudwatch").describe_alarms(AlarmNamePrefix="web-dev-")["MetricAlarms"]
     assert sorted(a["AlarmName"] for a in alarms) == ALARMS
+    group = applied.client("codedeploy").get_deployment_group(
+        applicationName="web-dev", deploymentGroupName="web-dev")["deploymentGroupInfo"]
+    assert group["alarmConfiguration"]["enabled"] is True
+    assert sorted(a["name"] for a in group["alarmConfiguration"]["alarms"]) == ALARMS
     p99 = next(a for a in alarms if a["AlarmName"] == "web-dev-green-p99-latency")
     assert (p99["ExtendedStatistic"], p99["Threshold"], p99["Namespace"]) == ("p99", 2.0, "AWS/ApplicationELB")
 

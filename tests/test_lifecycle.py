@@ -175,6 +175,9 @@ class Operator:
 @pytest.fixture(scope="module")
 def op(applied, tmp_path_factory):
     operator = Operator(applied, tmp_path_factory)
+    # A day ahead of this machine's clock, as a server's may be: a wait's time left must be counted
+    # against AWS's time (its Date header), never the machine's.
+    applied.moto.advance(24 * HOUR)
     yield operator
     for deployment_id in operator.running():  # a failed test's leftover, so the next module can deploy
         operator.codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
@@ -421,7 +424,7 @@ def test_the_live_view_on_a_terminal_and_as_plain_lines(idle):
 def test_with_an_approval_wait_production_moves_only_when_approved(idle):
     """2. With an approval wait the deployment is Ready: the test listener is on the new target
     group and production on the old. `finish` is refused (traffic has not moved); `approve` moves
-    production, and a second `approve` is refused."""
+    production, and a second `approve` is refused. A deployment not approved in time stops."""
     op = idle
     op.apply_deployment_settings({"ready_action": "STOP_DEPLOYMENT", "approval_wait_minutes": 30})
     op.assert_plan_is_clean()
@@ -442,6 +445,11 @@ def test_with_an_approval_wait_production_moves_only_when_approved(idle):
                                       r"`bluegreen finish` ends the termination wait now$")
     assert op.run("finish").returncode == 0
     assert op.info(deployment_id)["status"] == "Succeeded"
+    # Not approved within the 30 minutes: STOP_DEPLOYMENT stops it, and production never moved.
+    unapproved = op.deploy()
+    op.until("Ready", lambda: op.info(unapproved)["status"] == "Ready")
+    op.moto.advance(31 * 60)
+    assert op.info(unapproved)["status"] == "Stopped" and op.weights("prod") == {new: 100}
     op.assert_plan_is_clean()
 
 

@@ -100,9 +100,9 @@ def test_the_test_listener_opened_is_named_as_such(plan_of):
 def test_a_new_alarm_is_safe_in_place(plan_of):
     result = _review(plan_of, "new alarm")
     assert not result.findings
-    # The load balancer's 5xx rate. (The deployment group's alarm list changes too, but the emulator
-    # plan ignores alarm_configuration, which moto reads back empty: EMULATOR_GAPS.)
-    assert result.counts == {"aws_cloudwatch_metric_alarm": {"created": 1}}
+    # The load balancer's 5xx rate, and the deployment group's alarm list that now names it.
+    assert result.counts == {"aws_cloudwatch_metric_alarm": {"created": 1},
+                             "aws_codedeploy_deployment_group": {"updated in place": 1}}
 
 
 @pytest.mark.e2e

@@ -17,6 +17,7 @@ A hook is reported as the function would report it:
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import signal
 import sys
@@ -39,9 +40,7 @@ PREFIX = "/moto-api/codedeploy-ecs/"
 
 class Lifecycle:
     """WSGI middleware: every running deployment moves up to the clock before a request is
-    answered, so that ECS, ELB and CloudWatch reads see it where it is; every answer's Date header
-    is the clock's time, as AWS's is its own (a client that counts down a wait against the
-    server's time, not its own, sees the emulator's); and the clock's endpoints."""
+    answered, so that ECS, ELB and CloudWatch reads see it where it is; and the clock's endpoints."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
@@ -53,12 +52,7 @@ class Lifecycle:
         with LOCK:
             for backend in list(CodeDeployEcsBackend.instances):
                 backend.advance()
-
-        def dated(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
-            headers = [(k, v) for k, v in headers if k.lower() != "date"]
-            return start_response(status, [*headers, ("Date", formatdate(CLOCK.now().timestamp(), usegmt=True))], *rest)
-
-        return self.app(environ, dated)
+        return self.app(environ, start_response)
 
     def _own(self, name: str, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -90,6 +84,19 @@ def _json(start_response: Callable[..., Any], status: int, body: dict[str, Any])
     return [data]
 
 
+def dated_by_the_clock(handler: type) -> type:
+    """The request handler, with every answer's Date header on the clock, as AWS's is its own: a
+    client that counts a wait down against the server's time (as `bluegreen` does) sees the
+    emulator's. http.server writes that header, from date_time_string, with the status line."""
+
+    class Dated(handler):  # type: ignore[misc, valid-type]
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return formatdate(CLOCK.now().replace(tzinfo=datetime.timezone.utc).timestamp() if timestamp is None
+                              else timestamp, usegmt=True)
+
+    return Dated
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("-H", "--host", default="127.0.0.1", help="the address to bind (default: 127.0.0.1)")
@@ -103,7 +110,8 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple(args.host, args.port, Lifecycle(app), threaded=True, request_handler=MotoRequestHandler)
+    run_simple(args.host, args.port, Lifecycle(app), threaded=True,
+               request_handler=dated_by_the_clock(MotoRequestHandler))
 
 
 if __name__ == "__main__":
