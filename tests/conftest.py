@@ -28,20 +28,23 @@ import main
 ROOT = Path(main.__file__).resolve().parent
 
 
-DEPLOYING_FIXTURES = {"deployed", "op"}
-"""Fixtures of tests that run deployments on the shared `applied` stack: the emulator's CodeDeploy
-moves its listeners and replaces its service's task set, as AWS would."""
+def deploys_on_the_shared_stack(item: pytest.Item) -> bool:
+    """Whether the test's module runs deployments on the shared `applied` stack (it says so with
+    DEPLOYS_ON_THE_SHARED_STACK = True): the emulator's CodeDeploy moves the stack's listeners and
+    replaces its service's task set, as AWS would."""
+    return bool(getattr(getattr(item, "module", None), "DEPLOYS_ON_THE_SHARED_STACK", False))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs Terraform and the tier-A provider, so that the other tiers
     (tests/test_tiers.py), which have no provider binary, can leave them out by marker. Then run
-    the tests that deploy on the shared stack after all the others, which check it as Terraform
-    applied it (in their own order: a stable sort)."""
+    the modules that deploy on the shared stack after all the others, which check it as Terraform
+    applied it: whole modules, in their order (a stable sort), so that no module's fixtures are
+    set up twice."""
     for item in items:
         if {"terraform", "applied", "moto"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.terraform)
-    items.sort(key=lambda item: bool(DEPLOYING_FIXTURES & set(getattr(item, "fixturenames", ()))))
+    items.sort(key=deploys_on_the_shared_stack)
 
 
 @dataclass(frozen=True)

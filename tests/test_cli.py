@@ -31,11 +31,12 @@ from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from stubbed_aws import ARN, Aws, revision
 
 ROOT = Path(cli.__file__).resolve().parent.parent
+DEPLOYS_ON_THE_SHARED_STACK = True
+"""Its deployments move the applied stack's listeners and task sets: conftest runs it after the rest."""
 OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name": "web-dev",
            "container_name": "nginx", "container_port": 80, "codedeploy_app_name": "web-dev",
            "codedeploy_group_name": "web-dev"}
 NEW_IMAGE = "public.ecr.aws/nginx/nginx:1.30"
-"""Not 1.28, which test_e2e.py's cut-over puts in place by hand before these tests deploy."""
 PAST_THE_TERMINATION_WAIT = 61 * 60
 
 

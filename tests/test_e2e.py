@@ -158,32 +158,42 @@ def test_terraform_leaves_a_cut_over_alone(applied):
     elb, ecs = applied.client("elbv2"), applied.client("ecs")
     groups = _target_groups(applied)
     blue, green = groups["web-dev-blue"]["TargetGroupArn"], groups["web-dev-green"]["TargetGroupArn"]
-    # What CodeDeploy leaves after shifting traffic: production on green, through the weighted
-    # forward it uses while shifting, and the test listener on blue.
-    elb.modify_listener(ListenerArn=applied.outputs["prod_listener_arn"], DefaultActions=[{
-        "Type": "forward",
-        "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": blue, "Weight": 0},
-                                           {"TargetGroupArn": green, "Weight": 100}]},
-    }])
-    elb.modify_listener(ListenerArn=applied.outputs["test_listener_arn"],
-                        DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}])
-    # A new revision with a new image, as a deployment registers it, now run by the service.
+    listeners = [applied.outputs["prod_listener_arn"], applied.outputs["test_listener_arn"]]
+    applied_actions = {found["ListenerArn"]: found["DefaultActions"]
+                       for found in elb.describe_listeners(ListenerArns=listeners)["Listeners"]}
     (service,) = ecs.describe_services(cluster="web-dev", services=["web-dev"])["services"]
-    current = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
-    (container,) = current["containerDefinitions"]
-    revision = ecs.register_task_definition(
-        family=current["family"], requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
-        cpu=current["cpu"], memory=current["memory"], executionRoleArn=current["executionRoleArn"],
-        containerDefinitions=[{**container, "image": "public.ecr.aws/nginx/nginx:1.28"}],
-    )["taskDefinition"]
-    assert revision["revision"] > current["revision"]
-    ecs.update_service(cluster="web-dev", service="web-dev", taskDefinition=revision["taskDefinitionArn"])
+    try:
+        # What CodeDeploy leaves after shifting traffic: production on green, through the weighted
+        # forward it uses while shifting, and the test listener on blue.
+        elb.modify_listener(ListenerArn=applied.outputs["prod_listener_arn"], DefaultActions=[{
+            "Type": "forward",
+            "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": blue, "Weight": 0},
+                                               {"TargetGroupArn": green, "Weight": 100}]},
+        }])
+        elb.modify_listener(ListenerArn=applied.outputs["test_listener_arn"],
+                            DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}])
+        # A new revision with a new image, as a deployment registers it, now run by the service.
+        current = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+        (container,) = current["containerDefinitions"]
+        revision = ecs.register_task_definition(
+            family=current["family"], requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+            cpu=current["cpu"], memory=current["memory"], executionRoleArn=current["executionRoleArn"],
+            containerDefinitions=[{**container, "image": "public.ecr.aws/nginx/nginx:1.28"}],
+        )["taskDefinition"]
+        assert revision["revision"] > current["revision"]
+        ecs.update_service(cluster="web-dev", service="web-dev", taskDefinition=revision["taskDefinitionArn"])
 
-    plan = applied.tf("plan", "-input=false", "-detailed-exitcode", check=False)
-    changes = plan.stdout[plan.stdout.find("Terraform used"):]
-    assert plan.returncode == 0, f"Terraform wants to undo the cut-over:\n{changes[-6000:]}\n{plan.stderr}"
-    assert "No changes." in plan.stdout
-    (action,) = elb.describe_listeners(ListenerArns=[applied.outputs["prod_listener_arn"]])["Listeners"][0][
-        "DefaultActions"]
-    assert {g["TargetGroupArn"]: g["Weight"] for g in action["ForwardConfig"]["TargetGroups"]} == {
-        blue: 0, green: 100}
+        plan = applied.tf("plan", "-input=false", "-detailed-exitcode", check=False)
+        changes = plan.stdout[plan.stdout.find("Terraform used"):]
+        assert plan.returncode == 0, f"Terraform wants to undo the cut-over:\n{changes[-6000:]}\n{plan.stderr}"
+        assert "No changes." in plan.stdout
+        (action,) = elb.describe_listeners(ListenerArns=[applied.outputs["prod_listener_arn"]])["Listeners"][0][
+            "DefaultActions"]
+        assert {g["TargetGroupArn"]: g["Weight"] for g in action["ForwardConfig"]["TargetGroups"]} == {
+            blue: 0, green: 100}
+    finally:
+        # The stack is shared: the listeners and the service as Terraform applied them, for the
+        # tests after this one (test_cli.py's status reads "Terraform's revision is live").
+        for arn, actions in applied_actions.items():
+            elb.modify_listener(ListenerArn=arn, DefaultActions=actions)
+        ecs.update_service(cluster="web-dev", service="web-dev", taskDefinition=service["taskDefinition"])

@@ -30,6 +30,8 @@ from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(cli.__file__).resolve().parent.parent
+DEPLOYS_ON_THE_SHARED_STACK = True
+"""Its deployments move the applied stack's listeners and task sets: conftest runs it after the rest."""
 HOUR = 3600
 IMAGES = (f"public.ecr.aws/nginx/nginx:1.{minor}" for minor in range(40, 100))
 """A new image for each deployment, so that each registers a revision of its own."""

@@ -23,7 +23,7 @@ from .events import (
 )
 from .exits import PROG
 from .plan import DeployPlan
-from .progress import Progress, Wait
+from .progress import Progress, Route, Step, Wait
 from .revisions import label
 
 
@@ -89,11 +89,11 @@ def wait_text(wait: Wait) -> str:
             f"is kept for rollback; `{PROG} finish` ends it now, `{PROG} rollback` returns traffic to it")
 
 
-def route_text(route: Any) -> str:
+def route_text(route: Route) -> str:
     return f"{route.listener} :{route.port} " + ", ".join(f"{name} {weight:g}%" for name, weight in route.weights)
 
 
-def step_text(step: Any) -> str:
+def step_text(step: Step) -> str:
     hook = f" (hook {step.hook})" if step.hook else ""
     return f"{step.name}: {step.status}{hook}" + (f": {step.message}" if step.message else "")
 
