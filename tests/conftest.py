@@ -20,8 +20,9 @@ from emulator import (
     synth_example,
     tolerate_emulator_gaps,
 )
-from scenarios import SCENARIOS
+from scenarios import MIGRATION, NATIVE_SCENARIOS, SCENARIOS
 from terraform import Terraform, terraform_or_skip
+from tiers import native_engine
 
 import main
 
@@ -35,15 +36,23 @@ def deploys_on_the_shared_stack(item: pytest.Item) -> bool:
     return bool(getattr(getattr(item, "module", None), "DEPLOYS_ON_THE_SHARED_STACK", False))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test that needs Terraform and the tier-A provider, so that the other tiers
-    (tests/test_tiers.py), which have no provider binary, can leave them out by marker. Then run
+    (tests/test_tiers.py), which have no provider binary, can leave them out by marker. Keep the
+    ECS-native tests or their refusals, as the bindings have the engine or not. Then run
     the modules that deploy on the shared stack after all the others, which check it as Terraform
     applied it: whole modules, in their order (a stable sort), so that no module's fixtures are
     set up twice."""
     for item in items:
         if {"terraform", "applied", "moto"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.terraform)
+    # The ECS-native tests run where the bindings have the engine, the refusals where they have not:
+    # the other kind is deselected, not skipped, so that a tier's "no skips" keeps its meaning.
+    other = "without_native" if native_engine() else "native"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
     items.sort(key=deploys_on_the_shared_stack)
 
 
@@ -55,10 +64,19 @@ class Synthesized:
     workdir: Path
 
 
+def scenarios() -> dict[str, object]:
+    """Every scenario these bindings can synthesize: the ECS-native ones (and the migration's steps
+    on that engine) only where the bindings have the engine."""
+    migration = {f"migration:{step}": settings for step, settings in MIGRATION.items()
+                 if step == "codedeploy" or native_engine()}
+    return {**SCENARIOS, **(NATIVE_SCENARIOS if native_engine() else {}), **migration}
+
+
 def _synth_all(outdir: Path) -> dict[str, Synthesized]:
     app = App(outdir=str(outdir))
-    ids = {name: f"t-{name}" for name in SCENARIOS}
-    for name, settings in SCENARIOS.items():
+    every = scenarios()
+    ids = {name: f"t-{name.replace(':', '-')}" for name in every}
+    for name, settings in every.items():
         stack = StateBootstrapStack if isinstance(settings, BootstrapSettings) else BlueGreenStack
         stack(app, ids[name], settings=settings)
     for stack in main.build(app, ROOT / "cdktf.json", None):

@@ -14,6 +14,7 @@ from ecs_bluegreen import (
     DeploymentProps,
     ExecuteCommandProps,
     LogProps,
+    MigrationProps,
     PolicyStatementProps,
     RepositoryProps,
     SecretProps,
@@ -212,4 +213,46 @@ SCENARIOS: dict[str, StackSettings | BootstrapSettings] = {
         ),
         repository=RepositoryProps(keep_images=50, kms_key_arn=KMS_KEY),
     ),
+}
+
+# ECS-native blue/green (deployment.engine "ecs"): synthesized only where the bindings have it
+# (tiers B and C, hashicorp/aws 6.x), since no 6.x provider binary can run `terraform validate` here.
+NATIVE_SCENARIOS: dict[str, StackSettings] = {
+    # Every default, on the other engine: all at once, 60 minutes of bake time.
+    "native-defaults": _settings("web-native", deployment=DeploymentProps(engine="ecs")),
+    # A predefined canary, the alarms, the built-in test-traffic hook and hooks of your own.
+    "native-canary": _settings(
+        "web-native-canary",
+        load_balancer=LoadBalancerProps(internal=True),
+        deployment=DeploymentProps(
+            engine="ecs", deployment_config_name="CodeDeployDefault.ECSCanary10Percent5Minutes",
+            termination_wait_minutes=30, alarms=AlarmProps(existing_alarm_names=("web-business-kpi",)),
+            test_traffic_hook=TestTrafficHookProps(),
+            hooks={"BeforeInstall": "web-native-migrations", "AfterAllowTraffic": "web-native-migrations"},
+        ),
+    ),
+    # A custom linear shift, with roles of your own.
+    "native-linear": _settings(
+        "web-native-linear",
+        iam=IamProps(infrastructure_role_arn=f"arn:aws:iam::{ACCOUNT}:role/ecs-infrastructure"),
+        deployment=DeploymentProps(engine="ecs", termination_wait_minutes=0,
+                                   traffic_shift=TrafficShiftProps(type="linear", percentage=25, interval_minutes=2)),
+    ),
+    # A network load balancer: ECS shifts its listeners themselves, canary steps too.
+    "native-nlb": _settings(
+        "web-native-nlb",
+        load_balancer=LoadBalancerProps(type="network", health_check=HealthCheckProps(protocol="TCP")),
+        deployment=DeploymentProps(engine="ecs", alarms=AlarmProps(),
+                                   traffic_shift=TrafficShiftProps(type="canary", percentage=20, interval_minutes=5)),
+    ),
+}
+
+MIGRATION = {
+    # The same environment, on CodeDeploy, in step 1 of the migration, and on ECS-native (step 2),
+    # with a hook and the built-in test-traffic hook, which both engines run.
+    step: _settings("web-move", load_balancer=LoadBalancerProps(internal=True), deployment=DeploymentProps(
+        hooks={"AfterInstall": "web-move-warmup"}, test_traffic_hook=TestTrafficHookProps(), **engine))
+    for step, engine in (("codedeploy", {}),
+                         ("step-1", {"engine": "ecs", "migration": MigrationProps(live_target_group="green")}),
+                         ("ecs", {"engine": "ecs"}))
 }

@@ -12,12 +12,18 @@ import inspect
 import pytest
 from ecs_bluegreen.constructs.aws.ecs_service import EcsServiceConfig
 from ecs_bluegreen.constructs.aws.lb_listener import LbListenerConfig
-from ecs_bluegreen.constructs.ownership import listener_ignore_changes, service_ignore_changes
+from ecs_bluegreen.constructs.aws.lb_listener_rule import LbListenerRuleConfig
+from ecs_bluegreen.constructs.ownership import (
+    listener_ignore_changes,
+    listener_rule_ignore_changes,
+    service_ignore_changes,
+)
 from tiers import bindings
 
 OWNED = {
     "aws_ecs_service": (EcsServiceConfig, service_ignore_changes(autoscaling=True)),
     "aws_lb_listener": (LbListenerConfig, listener_ignore_changes()),
+    "aws_lb_listener_rule": (LbListenerRuleConfig, listener_rule_ignore_changes()),
 }
 
 

@@ -56,27 +56,58 @@ def runs(tmp_path_factory) -> dict[str, tuple[dict, subprocess.CompletedProcess[
         basetemp = tmp_path_factory.mktemp(name)
         proc = subprocess.Popen(
             [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", SELECTION,
-             f"--basetemp={basetemp / 'tmp'}"],
+             f"--basetemp={basetemp / 'tmp'}", f"--junitxml={basetemp / 'junit.xml'}"],
             cwd=ROOT, env=_env(venv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        started[name] = (json.loads(probe.stdout), proc)
+        started[name] = (json.loads(probe.stdout), proc, basetemp / "junit.xml")
     results = {}
-    for name, (identity, proc) in started.items():
+    for name, (identity, proc, junit) in started.items():
         output, _ = proc.communicate(timeout=1800)
-        results[name] = (identity, subprocess.CompletedProcess(proc.args, proc.returncode, output))
+        results[name] = (identity, subprocess.CompletedProcess(proc.args, proc.returncode, output),
+                         _passed(junit) if junit.exists() else set())
     return results
+
+
+def _passed(junit: Path) -> set[str]:
+    """The tests that passed in a run, as module::name (its JUnit report)."""
+    import xml.etree.ElementTree as ElementTree
+
+    passed = set()
+    for case in ElementTree.parse(junit).iter("testcase"):
+        if not any(child.tag in ("failure", "error", "skipped") for child in case):
+            passed.add(f"{case.get('classname', '').rsplit('.', 1)[-1]}::{case.get('name', '').split('[', 1)[0]}")
+    return passed
 
 
 @pytest.mark.parametrize("tier", sorted(TIERS))
 def test_the_tier_runs_the_family_bindings_and_python_it_names(runs, tier):
-    identity, _ = runs[tier]
+    identity, _, _ = runs[tier]
     assert identity == {**EXPECTED[tier], "python": TIERS[tier].python}
 
 
 @pytest.mark.parametrize("tier", sorted(TIERS))
 def test_the_unit_tier_passes(runs, tier):
-    _, proc = runs[tier]
+    _, proc, _ = runs[tier]
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
     assert proc.returncode == 0, f"{TIERS[tier].what}:\n{proc.stdout[-6000:]}"
     passed = re.search(r"(\d+) passed", summary)
     assert passed and int(passed.group(1)) > 300, summary
     assert not re.search(r"\d+ (failed|error|errors|skipped)\b", summary), summary
+
+
+NATIVE_TIERS = {"cdktf-aws6", "cdktn"}
+"""The tiers whose bindings have ECS-native blue/green (hashicorp/aws 6.21.0 on)."""
+
+
+@pytest.mark.parametrize("tier", sorted(TIERS))
+def test_each_tier_runs_the_engine_tests_its_bindings_allow(runs, tier):
+    """ECS-native blue/green is proved on B and C only: there its tests, and the migration's, must
+    have run and passed (conftest.py selects them by marker); elsewhere, the refusals."""
+    _, _, passed = runs[tier]
+    native = {"test_native::test_the_traffic_settings_map_to_the_strategy_steps_and_bake_time",
+              "test_native::test_hooks_run_at_the_stages_of_their_events_with_a_role_that_may_invoke_exactly_them",
+              "test_migration::test_no_kept_resource_changes_an_argument_that_could_replace_it",
+              "test_migration::test_step_2_removes_codedeploy_and_nothing_else"}
+    refusals = {"test_native::test_bindings_without_the_engine_refuse_it_on_one_line",
+                "test_migration::test_bindings_without_the_engine_refuse_step_1_before_any_resource"}
+    ran, refused = native & passed, refusals & passed
+    assert (ran, refused) == ((native, set()) if tier in NATIVE_TIERS else (set(), refusals)), tier

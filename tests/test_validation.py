@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import pytest
 from ecs_bluegreen import (
+    AlarmProps,
     AutoscalingProps,
     BlueGreenServiceProps,
     DeploymentProps,
     HealthCheckProps,
     IamProps,
     LoadBalancerProps,
+    MigrationProps,
     NetworkProps,
+    NotificationProps,
     ServiceProps,
     SettingsError,
     StackSettings,
     StateBackendProps,
+    TrafficShiftProps,
 )
 
 IMAGE = "public.ecr.aws/nginx/nginx:1.27"
@@ -153,6 +157,35 @@ CASES = {
                                 r"^network: invalid value LoadBalancerProps\(\.\.\.\)\. Expected NetworkProps \(build "
                                 r"it with NetworkProps\(\.\.\.\)\)\.$"),
     "missing image": (lambda: ServiceProps(image=None), r"service\.image: invalid value None\. Expected text\.$"),
+    # A setting the ECS-native engine has no equivalent for: the reason and the alternative.
+    "native approval": (lambda: DeploymentProps(engine="ecs", ready_action="STOP_DEPLOYMENT", approval_wait_minutes=30),
+                        r"deployment\.ready_action: .*no approval wait: run a hook at the test-traffic stage .*"
+                        r"POST_TEST_TRAFFIC_SHIFT.*keep engine='codedeploy'"),
+    "native own config": (lambda: DeploymentProps(engine="ecs", deployment_config_name="my-config"),
+                          r"deployment\.deployment_config_name: .*'my-config'.*lives in CodeDeploy.*give its steps as "
+                          r"traffic_shift"),
+    "native bake time": (lambda: DeploymentProps(engine="ecs", termination_wait_minutes=1441),
+                         r"deployment\.termination_wait_minutes: .*1441.*bake time, at most 1440"),
+    "native step time": (lambda: DeploymentProps(engine="ecs", traffic_shift=TrafficShiftProps(
+        type="canary", percentage=10, interval_minutes=2000)), r"deployment\.traffic_shift\.interval_minutes: .*at most 1440"),
+    "native linear step": (lambda: DeploymentProps(engine="ecs", traffic_shift=TrafficShiftProps(
+        type="linear", percentage=2, interval_minutes=1)), r"deployment\.traffic_shift\.percentage: .*at least 3 percent"),
+    "native no rollback": (lambda: DeploymentProps(engine="ecs", auto_rollback=False),
+                           r"deployment\.auto_rollback: .*rolls a failed blue/green deployment back itself"),
+    "native poll failures": (lambda: DeploymentProps(engine="ecs", alarms=AlarmProps(ignore_poll_alarm_failure=True)),
+                             r"deployment\.alarms\.ignore_poll_alarm_failure: .*no such switch"),
+    "native notifications": (lambda: DeploymentProps(engine="ecs", notifications=NotificationProps()),
+                             r"deployment\.notifications: .*CodeDeploy triggers.*EventBridge"),
+    "migration on codedeploy": (lambda: DeploymentProps(migration=MigrationProps(live_target_group="blue")),
+                                r"deployment\.migration: .*set engine='ecs' with it"),
+    "migration target group": (lambda: MigrationProps(live_target_group="purple"),
+                               r"migration\.live_target_group: invalid value 'purple'"),
+    "codedeploy role on native": (lambda: app(deployment=DeploymentProps(engine="ecs"), iam=IamProps(
+        codedeploy_role_arn="arn:aws:iam::123456789012:role/cd")), r"iam\.codedeploy_role_arn: .*runs no CodeDeploy"),
+    "infrastructure role on codedeploy": (lambda: app(iam=IamProps(
+        infrastructure_role_arn="arn:aws:iam::123456789012:role/ecs")),
+        r"iam\.infrastructure_role_arn: .*Only engine 'ecs' assumes"),
+    "unknown engine": (lambda: DeploymentProps(engine="ecs-native"), r"deployment\.engine: invalid value 'ecs-native'"),
 }
 
 

@@ -39,3 +39,18 @@ def bindings() -> tuple[str, str]:
     """The provider bindings of this process: distribution name and version."""
     dist = FAMILY.provider.replace("_", "-")
     return dist, importlib.metadata.version(dist)
+
+
+def native_engine() -> bool:
+    """Whether these bindings have ECS-native blue/green with its canary and linear steps
+    (hashicorp/aws 6.21.0 on: tiers B and C), as the library itself decides it."""
+    from ecs_bluegreen import DeploymentProps, TrafficShiftProps
+    from ecs_bluegreen.constructs.native import native_bindings
+    from ecs_bluegreen.settings import SettingsError
+
+    try:
+        native_bindings(DeploymentProps(engine="ecs", traffic_shift=TrafficShiftProps(
+            type="linear", percentage=10, interval_minutes=1)))
+    except SettingsError:
+        return False
+    return True

@@ -1,4 +1,4 @@
-"""ECS blue/green deployments with CodeDeploy, as CDK for Terraform constructs (cdktf or cdktn).
+"""ECS blue/green deployments, by CodeDeploy or by ECS itself, as CDK for Terraform constructs (cdktf or cdktn).
 
 Import the composite into your own stack::
 
@@ -25,7 +25,7 @@ bindings.install()
 
 _SETTINGS = ("AlarmProps", "AutoscalingProps", "BlueGreenServiceProps", "BootstrapSettings", "ContainerHealthCheckProps",
              "ContainerProps", "CustomEndpointProps", "DeploymentProps", "ExecuteCommandProps", "HealthCheckProps",
-             "IamProps", "LoadBalancerProps", "LogProps", "NetworkProps", "NotificationProps", "PolicyStatementProps",
+             "IamProps", "LoadBalancerProps", "LogProps", "MigrationProps", "NetworkProps", "NotificationProps", "PolicyStatementProps",
              "PREDEFINED_ECS_CONFIGS", "RepositoryProps", "SecretProps", "ServiceProps", "SettingsError", "StackSettings",
              "StateBackendProps", "StateBucketProps", "TestTrafficHookProps", "TrafficShiftProps", "bootstrap_settings",
              "environment_settings", "from_mapping", "load_config")
@@ -39,6 +39,7 @@ _EXPORTS = {
     "EcsBlueGreen": "constructs.blue_green",
     "FargateService": "constructs.ecs",
     "ImageRepository": "constructs.repository",
+    "NativeBlueGreen": "constructs.native",
     "Network": "constructs.network",
     "ReadableStack": "constructs.addresses",
     "ServiceRoles": "constructs.iam",
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
     from .constructs.ecs import FargateService
     from .constructs.iam import ServiceRoles
     from .constructs.load_balancer import BlueGreenLoadBalancer
+    from .constructs.native import NativeBlueGreen
     from .constructs.network import Network
     from .constructs.notifications import DeploymentTopic
     from .constructs.repository import ImageRepository
@@ -91,6 +93,7 @@ if TYPE_CHECKING:
         IamProps,
         LoadBalancerProps,
         LogProps,
+        MigrationProps,
         NetworkProps,
         NotificationProps,
         PolicyStatementProps,

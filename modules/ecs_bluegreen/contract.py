@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
+Engine = Literal["codedeploy", "ecs"]
+"""Who runs a blue/green deployment: a CodeDeploy deployment group, or ECS itself (ECS-native)."""
+ENGINES: tuple[Engine, ...] = get_args(Engine)
+
 DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
                   "codedeploy_app_name", "codedeploy_group_name")
-"""What a deployment cannot do without."""
+"""What a deployment cannot do without, on the CodeDeploy engine."""
+ENGINE_OUTPUT = "engine"
+"""Written by a stack on the ECS-native engine ("ecs"); a stack without it runs CodeDeploy's."""
+NATIVE_DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port", ENGINE_OUTPUT)
+"""What a deployment cannot do without, on the ECS-native engine (no CodeDeploy names)."""
 
 APPSPEC_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip",
                    "task_definition_arn", "hooks")
@@ -24,6 +32,17 @@ HookEvent = Literal["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "B
 """The lifecycle events of an ECS deployment that run a Lambda function, in the order they happen."""
 HOOK_EVENTS: tuple[HookEvent, ...] = get_args(HookEvent)
 
+HOOK_STAGES: dict[HookEvent, str] = {
+    "BeforeInstall": "PRE_SCALE_UP",
+    "AfterInstall": "POST_SCALE_UP",
+    "AfterAllowTestTraffic": "POST_TEST_TRAFFIC_SHIFT",
+    "BeforeAllowTraffic": "PRODUCTION_TRAFFIC_SHIFT",
+    "AfterAllowTraffic": "POST_PRODUCTION_TRAFFIC_SHIFT",
+}
+"""The ECS-native lifecycle stage each AppSpec event runs at: before the new tasks start; once
+they run; once test traffic reaches them; as production traffic starts to move (ECS has no stage
+of its own between the two shifts); once all of it has moved."""
+
 LAMBDA_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
                              r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?")
 """A Lambda function as CodeDeploy takes it: its name (with an optional version or alias), or its ARN."""
@@ -31,6 +50,9 @@ LAMBDA_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:functi
 TRAFFIC_OUTPUTS = ("load_balancer_dns_name", "prod_url", "test_url", "blue_target_group_name",
                    "green_target_group_name", "prod_listener_arn", "test_listener_arn")
 """Where traffic enters, for scripts, alarms and other stacks."""
+
+NATIVE_TRAFFIC_OUTPUTS = ("prod_listener_rule_arn", "test_listener_rule_arn")
+"""The listener rules ECS shifts traffic on (ECS-native engine, application load balancer)."""
 
 REPOSITORY_OUTPUTS = ("repository_url",)
 """Where images go, when the stack creates the repository (`repository` set)."""

@@ -7,9 +7,7 @@ from typing import Any
 
 from constructs import Construct
 
-from ..contract import HOOK_EVENTS
 from ..settings import DeploymentProps, check_value
-from ..settings.aws import is_token
 from .aws.codedeploy_app import CodedeployApp
 from .aws.codedeploy_deployment_config import (
     CodedeployDeploymentConfig,
@@ -34,20 +32,11 @@ from .aws.codedeploy_deployment_group import (
     CodedeployDeploymentGroupTriggerConfiguration,
 )
 from .cdk import TerraformResourceLifecycle
-from .provider import account_of, partition_of, region_of
+from .iam import hook_arns, invoke_statements
 
 ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
 """Roll back when a deployment fails, and when someone stops it: stopping means 'go back'."""
 ALARM_ROLLBACK_EVENT = "DEPLOYMENT_STOP_ON_ALARM"
-
-
-def _function_arn(scope: Construct, function: str) -> str:
-    """The ARN IAM matches for a hook: the ARN as given, or one made from a name (and qualifier)
-    in the stack's account and region."""
-    if function.startswith("arn:") or is_token(function):
-        return function
-    return (f"arn:{partition_of(scope).partition}:lambda:{region_of(scope).name}:{account_of(scope).account_id}"
-            f":function:{function}")
 
 
 class BlueGreenDeployment(Construct):
@@ -128,13 +117,7 @@ class BlueGreenDeployment(Construct):
         """The CodeDeploy role's grant for the hooks: invoke exactly their functions (the managed
         AWSCodeDeployRoleForECS covers only functions named CodeDeployHook_*). `created`: the ARNs
         of functions the stack creates, by event."""
-        named: dict[str, str] = {e: _function_arn(self, f) for e, f in self.props.hooks.items()}
-        arns_by_event: dict[str, str] = {**named, **(created or {})}
-        if not arns_by_event:
-            return []
-        # In the order the events happen (a token sorts before an ARN, and resolves after).
-        arns = list(dict.fromkeys(arns_by_event[e] for e in HOOK_EVENTS if e in arns_by_event))
-        return [{"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arns}]
+        return invoke_statements(hook_arns(self, self.props.hooks, created))
 
 
 def _load_balancer_info(prod_listener_arn: str, test_listener_arn: str,

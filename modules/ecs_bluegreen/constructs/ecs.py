@@ -1,10 +1,10 @@
-"""ECS: the Fargate service CodeDeploy deploys, composed of its cluster, task definition, service
+"""ECS: the Fargate service blue/green deployments replace, composed of its cluster, task definition, service
 and scaling, each in a module of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
@@ -21,6 +21,9 @@ from .scaling import add_scaling
 from .service import add_service, add_task_security_group
 from .task_definition import add_task_definition
 
+if TYPE_CHECKING:
+    from .native import NativeService
+
 EXEC_CHANNELS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
                  "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel")
 """What the SSM agent in a task needs for ECS Exec. These actions have no resource types in IAM,
@@ -28,8 +31,8 @@ so their resource can only be "*"."""
 
 
 class FargateService(Construct):
-    """A Fargate service under the CODE_DEPLOY deployment controller, with its cluster, task
-    definition, log group, security group and (optionally) autoscaling."""
+    """A Fargate service under the CODE_DEPLOY deployment controller (or ECS's, with `native`), with
+    its cluster, task definition, log group, security group and (optionally) autoscaling."""
 
     autoscaling_target: AppautoscalingTarget | None = None
 
@@ -37,7 +40,7 @@ class FargateService(Construct):
                  subnet_ids: Sequence[str], load_balancer_security_group_id: str,
                  target_groups: tuple[LbTargetGroup, LbTargetGroup], load_balancer: Lb, execution_role_arn: str,
                  task_role_arn: str | None, depends_on: Sequence[ITerraformDependable],
-                 health_check_port: int | None = None) -> None:
+                 health_check_port: int | None = None, native: NativeService | None = None) -> None:
         check_value("props", props, ServiceProps)
         super().__init__(scope, id)
         self.props = props
@@ -56,7 +59,7 @@ class FargateService(Construct):
         self.service = add_service(
             self, name=name, props=props, cluster_name=self.cluster_name, task_definition_arn=self.task_definition.arn,
             target_group=target_groups[0], subnet_ids=subnet_ids, security_group=self.security_group,
-            depends_on=depends_on)
+            depends_on=depends_on, native=native)
         if props.autoscaling is not None:
             self.autoscaling_target = add_scaling(
                 self, name=name, props=props.autoscaling, cluster_name=self.cluster_name,

@@ -1,4 +1,5 @@
-"""IAM: the role CodeDeploy assumes, the task execution role and the optional task role."""
+"""IAM: the role the engine assumes (CodeDeploy's, or ECS's infrastructure role and its hook role),
+the task execution role and the optional task role."""
 
 from __future__ import annotations
 
@@ -8,14 +9,45 @@ from typing import Any
 
 from constructs import Construct
 
+from ..contract import HOOK_EVENTS, HookEvent
 from ..settings import IamProps, check_value
+from ..settings.aws import is_token
 from .aws.iam_role import IamRole
 from .aws.iam_role_policy import IamRolePolicy
 from .aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from .provider import partition_of
+from .provider import account_of, partition_of, region_of
 
 CODEDEPLOY_ECS_POLICY = "policy/AWSCodeDeployRoleForECS"
 TASK_EXECUTION_POLICY = "policy/service-role/AmazonECSTaskExecutionRolePolicy"
+INFRASTRUCTURE_POLICY = "policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+"""What ECS-native blue/green needs to move traffic: the listener rules' weights, the target groups."""
+
+
+def function_arn(scope: Construct, function: str) -> str:
+    """The ARN of a hook's function: the ARN as given, or one made from a name (and qualifier) in
+    the stack's account and region. IAM matches it, and ECS's lifecycle hooks take only ARNs."""
+    if function.startswith("arn:") or is_token(function):
+        return function
+    return (f"arn:{partition_of(scope).partition}:lambda:{region_of(scope).name}:{account_of(scope).account_id}"
+            f":function:{function}")
+
+
+def hook_arns(scope: Construct, hooks: Mapping[HookEvent, str], created: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The function ARN of each lifecycle event, in the order the events happen: `hooks` (names or
+    ARNs, deployment.hooks) and `created`, the ARNs of functions the stack creates."""
+    # One ARN per function: an ARN made of tokens is a new string each time it is made.
+    arn_of = {function: function_arn(scope, function) for function in dict.fromkeys(hooks.values())}
+    by_event: dict[str, str] = {**{event: arn_of[function] for event, function in hooks.items()}, **(created or {})}
+    return {event: by_event[event] for event in HOOK_EVENTS if event in by_event}
+
+
+def invoke_statements(arns_by_event: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A grant to invoke exactly the hooks' functions, each once, in the order their events happen
+    (a token sorts before an ARN, and resolves after)."""
+    if not arns_by_event:
+        return []
+    arns = list(dict.fromkeys(arns_by_event.values()))
+    return [{"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arns}]
 
 
 def assume_role_policy(service: str) -> str:
@@ -31,21 +63,32 @@ def assume_role_policy(service: str) -> str:
 
 
 class ServiceRoles(Construct):
-    """The IAM roles of one blue/green service. ``*_role`` is None where an ARN was passed in."""
+    """The IAM roles of one blue/green service. ``*_role`` is None where an ARN was passed in, or
+    where the engine does not use it: ``codedeploy_role`` with `codedeploy`, ``infrastructure_role``
+    (and ``hook_role``, :meth:`grant_hooks`) with `native`."""
 
     codedeploy_role: IamRole | None = None
+    infrastructure_role: IamRole | None = None
+    hook_role: IamRole | None = None
     execution_role: IamRole | None = None
     task_role: IamRole | None = None
 
-    def __init__(self, scope: Construct, id: str, *, name: str, props: IamProps) -> None:
+    def __init__(self, scope: Construct, id: str, *, name: str, props: IamProps, codedeploy: bool = True,
+                 native: bool = False) -> None:
         check_value("props", props, IamProps)
         super().__init__(scope, id)
+        self.name = name
 
         self.codedeploy_role_arn: str = props.codedeploy_role_arn or ""
-        if props.codedeploy_role_arn is None:
+        if codedeploy and props.codedeploy_role_arn is None:
             self.codedeploy_role = role = self._role("codedeploy", f"{name}-codedeploy", "codedeploy.amazonaws.com",
                                                      CODEDEPLOY_ECS_POLICY)
             self.codedeploy_role_arn = role.arn
+        self.infrastructure_role_arn: str = props.infrastructure_role_arn or ""
+        if native and props.infrastructure_role_arn is None:
+            self.infrastructure_role = role = self._role("infrastructure", f"{name}-ecs-infrastructure",
+                                                         "ecs.amazonaws.com", INFRASTRUCTURE_POLICY)
+            self.infrastructure_role_arn = role.arn
         self.execution_role_arn: str = props.execution_role_arn or ""
         if props.execution_role_arn is None:
             self.execution_role = role = self._role("execution", f"{name}-task-execution", "ecs-tasks.amazonaws.com",
@@ -65,6 +108,14 @@ class ServiceRoles(Construct):
                                         role=self.task_role.name, policy_arn=arn)
             if props.task_role_statements:
                 self.grant(self.task_role, "task-statements", [s.render() for s in props.task_role_statements])
+
+    def native_hook_role(self, arns_by_event: Mapping[str, str]) -> str:
+        """The role ECS assumes to run the lifecycle hooks (ECS-native): it may invoke exactly
+        their functions. Its ARN."""
+        self.hook_role = IamRole(self, "ecs-hooks", name=f"{self.name}-ecs-hooks",
+                                 assume_role_policy=assume_role_policy("ecs.amazonaws.com"))
+        self.grant(self.hook_role, "ecs-hooks-invoke", invoke_statements(arns_by_event))
+        return self.hook_role.arn
 
     def grant(self, role: IamRole, id: str, statements: Sequence[Mapping[str, Any]]) -> IamRolePolicy:
         """An inline policy of `role` with exactly `statements`, named after the role and `id`."""

@@ -1,8 +1,10 @@
-"""The Fargate service under the CODE_DEPLOY controller, and the security group of its tasks."""
+"""The Fargate service, under the CODE_DEPLOY controller or ECS's own (ECS-native blue/green), and
+the security group of its tasks."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from constructs import Construct
 
@@ -15,6 +17,9 @@ from .aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from .cdk import ITerraformDependable, TerraformResourceLifecycle
 from .ownership import service_ignore_changes
 from .suppressions import suppress
+
+if TYPE_CHECKING:
+    from .native import NativeService
 
 
 def add_task_security_group(scope: Construct, *, name: str, vpc_id: str, port: int, health_check_port: int | None,
@@ -49,22 +54,29 @@ def add_task_security_group(scope: Construct, *, name: str, vpc_id: str, port: i
 
 def add_service(scope: Construct, *, name: str, props: ServiceProps, cluster_name: str, task_definition_arn: str,
                 target_group: LbTargetGroup, subnet_ids: Sequence[str], security_group: SecurityGroup,
-                depends_on: Sequence[ITerraformDependable]) -> EcsService:
-    """The service: Fargate, CODE_DEPLOY controller, its first task set behind `target_group`.
-    Terraform ignores what CodeDeploy owns from the first deployment on (ownership.py)."""
+                depends_on: Sequence[ITerraformDependable], native: NativeService | None = None) -> EcsService:
+    """The service: Fargate, its first tasks behind `target_group`, under the CODE_DEPLOY controller,
+    or with `native` under ECS's, with the strategy, alarms and alternate target group of ECS-native
+    blue/green. Terraform ignores what deployments own from the first one on (ownership.py)."""
+    load_balancer = EcsServiceLoadBalancer(
+        target_group_arn=(native.target_group if native else target_group).arn, container_name=props.container_name,
+        container_port=props.container_port, **({"advanced_configuration": native.advanced_configuration}
+                                                if native else {}))
+    native_blocks = {"deployment_configuration": native.deployment_configuration,
+                     "alarms": native.alarms} if native else {}
     service = EcsService(
         scope, "service", name=name, cluster=cluster_name,
         task_definition=task_definition_arn, desired_count=props.desired_count,
         launch_type="FARGATE", platform_version=props.platform_version,
-        deployment_controller=EcsServiceDeploymentController(type="CODE_DEPLOY"),
-        load_balancer=[EcsServiceLoadBalancer(target_group_arn=target_group.arn, container_name=props.container_name,
-                                              container_port=props.container_port)],
+        deployment_controller=EcsServiceDeploymentController(type="ECS" if native else "CODE_DEPLOY"),
+        load_balancer=[load_balancer], **native_blocks,
         network_configuration=EcsServiceNetworkConfiguration(subnets=list(subnet_ids), security_groups=[security_group.id],
                                                              assign_public_ip=props.assign_public_ip),
         health_check_grace_period_seconds=props.health_check_grace_period_seconds,
         propagate_tags="SERVICE", enable_ecs_managed_tags=True,
         enable_execute_command=True if props.execute_command is not None else None,
-        lifecycle=TerraformResourceLifecycle(ignore_changes=service_ignore_changes(autoscaling=props.autoscaling is not None)),
+        lifecycle=TerraformResourceLifecycle(ignore_changes=service_ignore_changes(
+            autoscaling=props.autoscaling is not None, migrating=native is not None and native.migrating)),
         # ECS rejects a target group that no listener uses yet.
         depends_on=list(depends_on),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from constructs import Construct
 
-from ..contract import REPOSITORY_OUTPUTS
+from ..contract import ENGINE_OUTPUT, NATIVE_TRAFFIC_OUTPUTS, REPOSITORY_OUTPUTS
 from ..settings import BootstrapSettings, SettingsError, StackSettings, StateBackendProps, check_value
 from .addresses import ReadableStack
 from .backend import add_s3_backend
@@ -51,18 +51,16 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
                             "digit, e.g. 'api_'.")
     stack = TerraformStack.of(service)
     props = service.props.service
-    lb = service.load_balancer
-    values = {
+    lb, native = service.load_balancer, service.native
+    values: dict[str, tuple[object, str]] = {
         "load_balancer_dns_name": (lb.lb.dns_name, "DNS name of the load balancer."),
         "prod_url": (lb.prod_url, "URL of the production listener (live task set)."),
         "test_url": (lb.test_url, "URL of the test listener (new task set during a deployment)."),
         "cluster_name": (service.ecs.cluster_name, "ECS cluster of the service."),
-        "service_name": (service.ecs.service.name, "ECS service deployed by CodeDeploy."),
+        "service_name": (service.ecs.service.name, "ECS service deployed by ECS itself (blue/green)." if native
+                         else "ECS service deployed by CodeDeploy."),
         "container_name": (props.container_name, "Container the AppSpec routes traffic to."),
         "container_port": (props.container_port, "Port of that container."),
-        "codedeploy_app_name": (service.deployment.application.name, "CodeDeploy application."),
-        "codedeploy_group_name": (service.deployment.deployment_group.deployment_group_name,
-                                  "CodeDeploy deployment group."),
         "blue_target_group_name": (lb.blue_target_group.name, "Target group serving production at first."),
         "green_target_group_name": (lb.green_target_group.name, "Target group of the first new task set."),
         "prod_listener_arn": (lb.prod_listener.arn, "Production listener."),
@@ -80,6 +78,19 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
         "hooks": (service.hooks,
                   "Lambda functions by lifecycle event; `bluegreen deploy` puts them in the AppSpec."),
     }
+    if native is None:
+        assert service.deployment is not None
+        values = _after(values, "container_port", {
+            "codedeploy_app_name": (service.deployment.application.name, "CodeDeploy application."),
+            "codedeploy_group_name": (service.deployment.deployment_group.deployment_group_name,
+                                      "CodeDeploy deployment group.")})
+    else:
+        values[ENGINE_OUTPUT] = ("ecs", "Engine of the service's blue/green deployments: ECS-native.")
+        if native.prod_listener_rule is not None and native.test_listener_rule is not None:
+            prod, test = NATIVE_TRAFFIC_OUTPUTS
+            values = _after(values, "test_listener_arn", {
+                prod: (native.prod_listener_rule.arn, "Production listener rule ECS shifts traffic on."),
+                test: (native.test_listener_rule.arn, "Test listener rule ECS shifts test traffic on.")})
     if service.repository is not None:
         (url,) = REPOSITORY_OUTPUTS
         values[url] = (service.repository.url, "ECR repository to push the service's images to.")
@@ -87,6 +98,14 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
         key: TerraformOutput(stack, f"{prefix}{key}", value=value, description=description)
         for key, (value, description) in values.items()
     }
+
+
+def _after(values: dict[str, tuple[object, str]], key: str,
+           more: dict[str, tuple[object, str]]) -> dict[str, tuple[object, str]]:
+    """`values` with `more` inserted after `key`: the outputs keep one order on both engines."""
+    items = list(values.items())
+    at = [k for k, _ in items].index(key) + 1
+    return dict(items[:at] + list(more.items()) + items[at:])
 
 
 class StateBootstrapStack(ReadableStack):

@@ -1,12 +1,14 @@
-"""A test-traffic hook the stack creates: a Lambda function CodeDeploy runs at AfterAllowTestTraffic,
-when the test listener serves the new task set and production still runs the old one.
+"""A test-traffic hook the stack creates: a Lambda function CodeDeploy runs at AfterAllowTestTraffic
+(ECS-native: at POST_TEST_TRAFFIC_SHIFT), when the test listener serves the new task set and
+production still runs the old one.
 
 The function runs in the tasks' private subnets. It reaches the test listener from there: an
 internal load balancer lets its security group in; an internet-facing one sees it come from the
 NAT gateway's public address, which the stack lets in when it created that gateway (with your own
 VPC, list your NAT's address in load_balancer.test_ingress_cidrs). Its role may write its logs,
-manage its network interfaces (AWSLambdaVPCAccessExecutionRole) and report the result of exactly
-this deployment group's hooks.
+manage its network interfaces (AWSLambdaVPCAccessExecutionRole) and, on CodeDeploy, report the
+result of exactly this deployment group's hooks. ECS-native takes the result as the function's
+answer, so there it needs no grant and no way to an AWS API.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class TestTrafficHook(Construct):
     __test__: ClassVar[bool] = False
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: TestTrafficHookProps, test_url: str,
-                 test_port: int, vpc_id: str, subnet_ids: list[str], deployment_group_arn: str,
+                 test_port: int, vpc_id: str, subnet_ids: list[str], deployment_group_arn: str | None,
                  vpc_access_policy_arn: str) -> None:
         check_value("props", props, TestTrafficHookProps)
         super().__init__(scope, id)
@@ -72,16 +74,20 @@ class TestTrafficHook(Construct):
         self.role = IamRole(self, "role", name=f"{name}-test-hook",
                             assume_role_policy=assume_role_policy("lambda.amazonaws.com"))
         access = IamRolePolicyAttachment(self, "role-policy", role=self.role.name, policy_arn=vpc_access_policy_arn)
-        report = IamRolePolicy(self, "report", name="report-hook-status", role=self.role.name, policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Sid": "ReportHookStatus", "Effect": "Allow",
-                           "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
-                           "Resource": deployment_group_arn}],
-        }, sort_keys=True))
+        grants: list[IamRolePolicyAttachment | IamRolePolicy] = [access]
+        egress = {test_port: "the test listener"}
+        if deployment_group_arn is not None:  # CodeDeploy: the function reports its result to the group.
+            grants.append(IamRolePolicy(self, "report", name="report-hook-status", role=self.role.name, policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Sid": "ReportHookStatus", "Effect": "Allow",
+                               "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
+                               "Resource": deployment_group_arn}],
+            }, sort_keys=True)))
+            egress[443] = "CodeDeploy's API, for the result"
         self.security_group = SecurityGroup(self, "sg", name=f"{name}-test-hook", vpc_id=vpc_id,
                                             description=f"{name} test-traffic hook: to the test listener and AWS",
                                             tags={"Name": f"{name}-test-hook"})
-        for port, what in sorted({443: "CodeDeploy's API, for the result", test_port: "the test listener"}.items()):
+        for port, what in sorted(egress.items()):
             VpcSecurityGroupEgressRule(self, f"egress-{port}", security_group_id=self.security_group.id,
                                        description=what, cidr_ipv4="0.0.0.0/0", ip_protocol="tcp",
                                        from_port=port, to_port=port)
@@ -93,7 +99,7 @@ class TestTrafficHook(Construct):
                                                              "TEST_PATH": props.path}),
             vpc_config=LambdaFunctionVpcConfig(subnet_ids=subnet_ids, security_group_ids=[self.security_group.id]),
             # Its network interfaces need the role's grant first.
-            depends_on=[access, report],
+            depends_on=grants,
         )
         for check, reason in (
             ("CKV_AWS_116", "CodeDeploy invokes it synchronously and reads its result: a dead-letter queue "

@@ -1,6 +1,9 @@
 """The built-in AfterAllowTestTraffic hook: requests TEST_URL + TEST_PATH through the test listener,
-which now serves the new task set, and tells CodeDeploy whether it answered 2xx or 3xx. "Failed"
-stops the deployment before production traffic moves, and rollback returns to the old task set.
+which now serves the new task set, and says whether it answered 2xx or 3xx. "Failed" stops the
+deployment before production traffic moves, and rollback returns to the old task set.
+
+Either engine runs it. CodeDeploy invokes it with a DeploymentId and waits for the result through
+PutLifecycleEventHookExecutionStatus; ECS (POST_TEST_TRAFFIC_SHIFT) reads the `hookStatus` it returns.
 
 It runs in AWS Lambda (Python 3.12), with only the standard library and the boto3 Lambda ships.
 It checks that the new tasks answer, not the certificate: the test listener is reached by the load
@@ -49,6 +52,8 @@ def handler(event, context):
     passed, seen = check(url, attempts=ATTEMPTS, pause=PAUSE_SECONDS)
     status = "Succeeded" if passed else "Failed"
     print(f"{url}: {seen}: {status}")
+    if "DeploymentId" not in event:  # ECS-native: the answer is the result
+        return {"hookStatus": "SUCCEEDED" if passed else "FAILED", "answer": seen}
     _codedeploy().put_lifecycle_event_hook_execution_status(
         deploymentId=event["DeploymentId"],
         lifecycleEventHookExecutionId=event["LifecycleEventHookExecutionId"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .alarms import AlarmProps
 from .blue_green import BlueGreenServiceProps
 from .containers import ContainerHealthCheckProps, ContainerProps, LogProps, SecretProps
-from .deployment import PREDEFINED_ECS_CONFIGS, DeploymentProps, TrafficShiftProps
+from .deployment import PREDEFINED_ECS_CONFIGS, DeploymentProps, MigrationProps, TrafficShiftProps
 from .errors import MISSING, SettingsError
 from .iam import IamProps, PolicyStatementProps
 from .kinds import check_value
@@ -29,7 +29,7 @@ from .test_hook import TestTrafficHookProps
 __all__ = [
     "ANY_REGION", "FREE_TEXT", "MISSING", "PREDEFINED_ECS_CONFIGS", "AlarmProps", "AutoscalingProps",
     "BlueGreenServiceProps", "BootstrapSettings", "ContainerHealthCheckProps", "ContainerProps", "CustomEndpointProps",
-    "DeploymentProps", "ExecuteCommandProps", "HealthCheckProps", "IamProps", "LoadBalancerProps", "LogProps",
+    "DeploymentProps", "ExecuteCommandProps", "HealthCheckProps", "IamProps", "LoadBalancerProps", "LogProps", "MigrationProps",
     "NetworkProps", "NotificationProps", "PolicyStatementProps", "RepositoryProps", "SecretProps", "ServiceProps",
     "SettingsError", "StackSettings", "StateBackendProps", "StateBucketProps", "TestTrafficHookProps",
     "TrafficShiftProps", "bootstrap_settings", "check_value", "environment_settings", "from_mapping", "load_config",

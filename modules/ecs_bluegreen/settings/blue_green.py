@@ -39,15 +39,16 @@ class BlueGreenServiceProps(Props):
     iam: IamProps = field(default_factory=IamProps)
     """Roles to use or create. Default: CodeDeploy and execution roles created, no task role."""
     deployment: DeploymentProps = field(default_factory=DeploymentProps)
-    """CodeDeploy behaviour. Default: all at once, old tasks kept 60 min, rollback on fail/stop."""
+    """How deployments run, and on which engine. Default: CodeDeploy, all at once, old tasks kept 60 min, rollback on fail/stop."""
     repository: RepositoryProps | None = None
     """An ECR repository for the service's images; its URL is the output repository_url. Default: None (none)."""
 
     def check(self) -> None:
         self._check_network_load_balancer()
         self._check_task()
+        self._check_roles()
         alarms = self.deployment.alarms
-        if alarms is not None:
+        if alarms is not None and not self.deployment.is_native:
             total = alarms.created_count(network=self.load_balancer.is_network) + len(alarms.existing_alarm_names)
             if total > MAX_DEPLOYMENT_GROUP_ALARMS:
                 raise SettingsError(
@@ -55,6 +56,18 @@ class BlueGreenServiceProps(Props):
                     f"CodeDeploy watches at most {MAX_DEPLOYMENT_GROUP_ALARMS} alarms per deployment group: turn "
                     "some off (None) or list fewer existing_alarm_names.",
                 )
+
+    def _check_roles(self) -> None:
+        """Each engine assumes its own role: CodeDeploy's, or ECS's infrastructure role."""
+        deployment, iam = self.deployment, self.iam
+        if deployment.is_native and deployment.migration is None and iam.codedeploy_role_arn is not None:
+            raise SettingsError("iam.codedeploy_role_arn", iam.codedeploy_role_arn,
+                                "Engine 'ecs' runs no CodeDeploy: drop it, and name ECS's role in "
+                                "iam.infrastructure_role_arn if you bring your own.")
+        if not deployment.is_native and iam.infrastructure_role_arn is not None:
+            raise SettingsError("iam.infrastructure_role_arn", iam.infrastructure_role_arn,
+                                "Only engine 'ecs' assumes an infrastructure role: set deployment.engine='ecs', or "
+                                "drop it (CodeDeploy's role is iam.codedeploy_role_arn).")
 
     def _check_task(self) -> None:
         """The rules between the task and the other sections: the health check probes a port a
@@ -81,7 +94,10 @@ class BlueGreenServiceProps(Props):
         balancer) or through that NAT (an internet-facing one), whose address must be let in."""
         if self.deployment.test_traffic_hook is None:
             return
-        if self.network.vpc_id is None and not self.network.nat_gateway:
+        # On engine 'ecs' the function answers ECS with its result, so only an internet-facing test
+        # listener needs the NAT (the way to its public address).
+        needs_nat = not self.deployment.is_native or not self.load_balancer.internal
+        if self.network.vpc_id is None and not self.network.nat_gateway and needs_nat:
             raise SettingsError(
                 "network.nat_gateway", False,
                 "The test-traffic hook runs in the tasks' private subnets and reports its result to CodeDeploy "
@@ -98,6 +114,11 @@ class BlueGreenServiceProps(Props):
     def _check_network_load_balancer(self) -> None:
         if not self.load_balancer.is_network:
             return
+        if not self.deployment.is_native:  # ECS shifts an NLB's traffic by canary and linear steps too.
+            self._check_codedeploy_network_shift()
+        self._check_autoscaling_metric()
+
+    def _check_codedeploy_network_shift(self) -> None:
         if self.deployment.deployment_config_name != ALL_AT_ONCE:
             raise SettingsError(
                 "deployment.deployment_config_name", self.deployment.deployment_config_name,
@@ -110,6 +131,8 @@ class BlueGreenServiceProps(Props):
                 f"With a network load balancer CodeDeploy shifts all traffic at once ({ALL_AT_ONCE}): drop "
                 "traffic_shift, or switch load_balancer.type to 'application'.",
             )
+
+    def _check_autoscaling_metric(self) -> None:
         scaling = self.service.autoscaling
         if scaling is not None and scaling.requests_per_target is not None:
             raise SettingsError(

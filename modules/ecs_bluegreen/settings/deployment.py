@@ -1,4 +1,9 @@
-"""How CodeDeploy shifts traffic to the new task set, what it runs on the way, and what follows."""
+"""How a deployment shifts traffic to the new tasks, what it runs on the way, and what follows,
+on either engine: CodeDeploy (the default), or ECS-native blue/green.
+
+Each setting means the same on both engines; the mapping is in one place, `native_strategy` and
+HOOK_STAGES (contract.py). A setting one engine has no equivalent for is refused here, with the
+reason and the alternative."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, ClassVar, Literal
 
-from ..contract import LAMBDA_FUNCTION, PREDEFINED_SHIFTS, HookEvent
+from ..contract import LAMBDA_FUNCTION, PREDEFINED_SHIFTS, Engine, HookEvent
 from .alarms import AlarmProps
 from .errors import SettingsError
 from .kinds import Props
@@ -42,11 +47,44 @@ class TrafficShiftProps(Props):
         return f"{name}-{self.type}-{self.percentage}pct-{self.interval_minutes}min"
 
 
+NATIVE_BAKE_MINUTES = 1440
+"""The longest bake time ECS takes, for the old revision and for each traffic step (ECS API)."""
+NATIVE_MIN_LINEAR_PERCENT = 3
+"""The smallest linear step ECS takes (step_percent, 3 to 100)."""
+
+
+@dataclass(frozen=True)
+class NativeStrategy:
+    """A traffic shift as the ECS-native engine takes it: `strategy` BLUE_GREEN (all at once),
+    CANARY (`percent` first, the rest after `step_minutes`) or LINEAR (`percent` every `step_minutes`)."""
+
+    strategy: Literal["BLUE_GREEN", "CANARY", "LINEAR"]
+    percent: int = 100
+    step_minutes: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MigrationProps(Props):
+    """Step 1 of moving a live CodeDeploy service to the ECS-native engine (README, "Migrate").
+
+    The apply keeps the CodeDeploy application, group and role, and hands the service to ECS with
+    production on the target group that serves it now. Step 2 drops this setting, and the next
+    apply removes the CodeDeploy resources, last, as AWS's migration guide orders."""
+
+    SETTING: ClassVar[str] = "deployment.migration"
+
+    live_target_group: Literal["blue", "green"]
+    """The target group that serves production now (each CodeDeploy deployment swaps them): `bluegreen status` names it. Required."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class DeploymentProps(Props):
-    """How CodeDeploy shifts traffic to the new task set and what it does afterwards."""
+    """How a deployment shifts traffic to the new tasks and what it does afterwards."""
 
     SETTING: ClassVar[str] = "deployment"
+
+    engine: Engine = "codedeploy"
+    """Who runs blue/green: "codedeploy" (a CodeDeploy deployment group), or "ecs" (ECS-native; AWS provider 6.4.0 or later, canary and linear 6.21.0). Default: "codedeploy"."""
 
     deployment_config_name: Annotated[str, _CONFIG_NAME] = ALL_AT_ONCE
     """Predefined ECS config (or your own config's name). Default: "CodeDeployDefault.ECSAllAtOnce"."""
@@ -68,6 +106,25 @@ class DeploymentProps(Props):
     """Lambda functions (name or ARN, in the stack's region) run at lifecycle events, e.g. {"AfterAllowTestTraffic": "web-smoke-test"}; the CodeDeploy role may invoke exactly these. Default: {} (none)."""
     test_traffic_hook: TestTrafficHookProps | None = None
     """A function the stack creates for AfterAllowTestTraffic: the built-in smoke test, or your code. Default: None (none)."""
+    migration: MigrationProps | None = None
+    """With engine "ecs": step 1 of a migration from CodeDeploy, which keeps the CodeDeploy resources one more apply. Default: None (no migration)."""
+
+    @property
+    def is_native(self) -> bool:
+        return self.engine == "ecs"
+
+    def native_strategy(self) -> NativeStrategy:
+        """The traffic settings as the ECS-native engine takes them: a predefined CodeDeploy config
+        by the steps it names (contract.PREDEFINED_SHIFTS), or the custom traffic_shift."""
+        kind: str
+        if self.traffic_shift is not None:
+            kind, percent, minutes = (self.traffic_shift.type, self.traffic_shift.percentage,
+                                      self.traffic_shift.interval_minutes)
+        else:
+            kind, percent, minutes = PREDEFINED_SHIFTS[self.deployment_config_name]
+        if kind == "all-at-once":
+            return NativeStrategy("BLUE_GREEN")
+        return NativeStrategy("CANARY" if kind == "canary" else "LINEAR", percent, minutes)
 
     def check(self) -> None:
         if self.traffic_shift is not None and self.deployment_config_name != ALL_AT_ONCE:
@@ -89,6 +146,56 @@ class DeploymentProps(Props):
                 "event runs one function: drop one of the two.",
             )
         self._check_approval()
+        if self.is_native:
+            self._check_native()
+        elif self.migration is not None:
+            raise SettingsError("migration", self.migration,
+                                "A migration moves the service to engine 'ecs': set engine='ecs' with it, or drop it.")
+
+    def _check_native(self) -> None:
+        """What the ECS-native engine has no equivalent for, each with the reason and the way to
+        get it there (or to stay on CodeDeploy)."""
+        stay = " (or keep engine='codedeploy')"
+        if self.ready_action == "STOP_DEPLOYMENT":
+            raise SettingsError(
+                "ready_action", self.ready_action,
+                "ECS-native blue/green has no approval wait: run a hook at the test-traffic stage that answers "
+                "IN_PROGRESS until you approve (hooks['AfterAllowTestTraffic'], run at POST_TEST_TRAFFIC_SHIFT)"
+                f"{stay}.")
+        if self.traffic_shift is None and self.deployment_config_name not in PREDEFINED_SHIFTS:
+            raise SettingsError(
+                "deployment_config_name", self.deployment_config_name,
+                "A deployment config of your own lives in CodeDeploy, which engine 'ecs' does not use: give its "
+                f"steps as traffic_shift, or name one of {', '.join(PREDEFINED_SHIFTS)}{stay}.")
+        if self.termination_wait_minutes > NATIVE_BAKE_MINUTES:
+            raise SettingsError(
+                "termination_wait_minutes", self.termination_wait_minutes,
+                f"On engine 'ecs' it is the bake time, at most {NATIVE_BAKE_MINUTES} minutes (24 h): shorten "
+                f"it{stay}.")
+        shift = self.traffic_shift
+        if shift is not None and shift.interval_minutes > NATIVE_BAKE_MINUTES:
+            raise SettingsError(
+                "traffic_shift.interval_minutes", shift.interval_minutes,
+                f"On engine 'ecs' a step bakes at most {NATIVE_BAKE_MINUTES} minutes: shorten it{stay}.")
+        if shift is not None and shift.type == "linear" and shift.percentage < NATIVE_MIN_LINEAR_PERCENT:
+            raise SettingsError(
+                "traffic_shift.percentage", shift.percentage,
+                f"ECS shifts at least {NATIVE_MIN_LINEAR_PERCENT} percent per linear step: raise it{stay}.")
+        if not self.auto_rollback:
+            raise SettingsError(
+                "auto_rollback", False,
+                "ECS rolls a failed blue/green deployment back itself (a hook that fails, an alarm), and "
+                f"`bluegreen rollback` stops one with ROLLBACK: keep auto_rollback=True{stay}.")
+        if self.alarms is not None and self.alarms.ignore_poll_alarm_failure:
+            raise SettingsError(
+                "alarms.ignore_poll_alarm_failure", True,
+                f"ECS reads the alarms itself and has no such switch: leave it False{stay}.")
+        if self.notifications is not None:
+            raise SettingsError(
+                "notifications", self.notifications,
+                "Notifications are CodeDeploy triggers; ECS sends its deployments' changes to EventBridge "
+                "('ECS Service Deployment State Change'): route those to your topic with an EventBridge rule, "
+                f"and drop notifications{stay}.")
 
     def _check_approval(self) -> None:
         if self.ready_action == "CONTINUE_DEPLOYMENT" and self.approval_wait_minutes != 0:

@@ -82,6 +82,8 @@ class IamProps(Props):
 
     codedeploy_role_arn: Annotated[str | None, ROLE] = None
     """Existing role CodeDeploy assumes (needs AWSCodeDeployRoleForECS, and lambda:InvokeFunction on the hooks' functions). Default: None (created)."""
+    infrastructure_role_arn: Annotated[str | None, ROLE] = None
+    """With engine "ecs": existing role ECS assumes to move traffic (trusts ecs.amazonaws.com, has AmazonECSInfrastructureRolePolicyForLoadBalancers). Default: None (created)."""
     execution_role_arn: Annotated[str | None, ROLE] = None
     """Existing ECS task execution role (pulls images, writes logs, reads the service's secrets: grant it those yourself). Default: None (created)."""
     task_role_arn: Annotated[str | None, ROLE] = None
