@@ -14,12 +14,20 @@ from .exits import CommandError
 from .outputs import StackOutputs
 
 RUNNING_STATUSES = ("Created", "Queued", "InProgress", "Baking", "Ready")
-ENDED_STATUSES = ("Succeeded", "Failed", "Stopped")
+NATIVE_RUNNING = ("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
+"""A service deployment's statuses (ECS-native engine, native.py) while it runs..."""
+NATIVE_FAILED = ("STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
+"""...and how it ends other than in success: stopped, or rolled back (a hook, an alarm or
+`bluegreen rollback`), or a rollback that failed."""
+SUCCEEDED_STATUSES = ("Succeeded", "SUCCESSFUL")
+ENDED_STATUSES = ("Succeeded", "Failed", "Stopped", "SUCCESSFUL", *NATIVE_FAILED)
 
 
 class Deployments:
     """ECS and CodeDeploy, as one stack's service sees them (its outputs name the cluster, the
-    service and the deployment group)."""
+    service and the deployment group). On the ECS-native engine, native.NativeDeployments."""
+
+    native = False
 
     def __init__(self, outputs: StackOutputs, clients: Clients) -> None:
         self.outputs = outputs
@@ -31,8 +39,8 @@ class Deployments:
 
     @property
     def group(self) -> dict[str, str]:
-        return {"applicationName": self.outputs.codedeploy_app_name,
-                "deploymentGroupName": self.outputs.codedeploy_group_name}
+        return {"applicationName": self.outputs.codedeploy_app_name or "",
+                "deploymentGroupName": self.outputs.codedeploy_group_name or ""}
 
     def current_task_definition(self) -> str:
         services = self.ecs.describe_services(cluster=self.outputs.cluster_name,

@@ -87,12 +87,15 @@ class Watching(Event):
 
 @dataclass(frozen=True)
 class StatusReported(Event):
-    """The deployment group, whether Terraform's revision is live, and the latest deployments."""
+    """The deployment group (None on the ECS-native engine), where the deployments are listed
+    (`where`), whether Terraform's revision is live, and the latest deployments."""
 
-    application: str
-    deployment_group: str
+    application: str | None
+    deployment_group: str | None
     terraform: dict[str, Any] | None
     deployments: list[dict[str, Any]]
+    where: str = ""
+    engine: str = "codedeploy"
 
 
 @dataclass(frozen=True)

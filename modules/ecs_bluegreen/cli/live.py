@@ -19,7 +19,11 @@ from .render import TextRenderer, clock_time, wait_text
 ICONS = {"Succeeded": ("✔", "green"), "InProgress": ("◌", "yellow"), "Failed": ("✖", "red"),
          "Skipped": ("–", "dim"), "Pending": ("·", "dim")}
 STATUS_STYLE = {"Succeeded": "bold green", "Failed": "bold red", "Stopped": "bold red", "Ready": "bold cyan",
-                "InProgress": "bold yellow", "Created": "yellow", "Queued": "yellow", "Baking": "yellow"}
+                "InProgress": "bold yellow", "Created": "yellow", "Queued": "yellow", "Baking": "yellow",
+                # ECS-native service deployments
+                "SUCCESSFUL": "bold green", "STOPPED": "bold red", "ROLLBACK_SUCCESSFUL": "bold red",
+                "ROLLBACK_FAILED": "bold red", "IN_PROGRESS": "bold yellow", "PENDING": "yellow",
+                "STOP_REQUESTED": "yellow", "ROLLBACK_REQUESTED": "yellow", "ROLLBACK_IN_PROGRESS": "bold yellow"}
 ALARM_STYLE = {"OK": "green", "ALARM": "bold red", "INSUFFICIENT_DATA": "yellow", "MISSING": "red"}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, HookEvent
+from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, ENGINE_OUTPUT, NATIVE_DEPLOY_OUTPUTS, Engine, HookEvent
 from ..settings import SettingsError, check_value
 from ..settings.deployment import LAMBDA
 from ..settings.rules import PORT, Arn, Region
@@ -26,14 +26,27 @@ class StackOutputs:
     service_name: str
     container_name: str
     container_port: Annotated[int, PORT]
-    codedeploy_app_name: str
-    codedeploy_group_name: str
+    codedeploy_app_name: str | None = None  # None on engine "ecs"
+    codedeploy_group_name: str | None = None
+    engine: Engine = "codedeploy"
     platform_version: str | None = None
     task_subnet_ids: tuple[str, ...] | None = None
     task_security_group_ids: tuple[str, ...] | None = None
     assign_public_ip: bool | None = None
     task_definition_arn: Annotated[str | None, Arn("ecs", ("task-definition/",))] = None
     hooks: Mapping[HookEvent, Annotated[str, LAMBDA]] | None = None
+
+    @property
+    def is_native(self) -> bool:
+        """ECS runs the service's blue/green deployments itself (output engine "ecs")."""
+        return self.engine == "ecs"
+
+    @property
+    def where(self) -> str:
+        """Where its deployments are listed: the CodeDeploy group, or the ECS service."""
+        if self.is_native:
+            return f"service {self.cluster_name}/{self.service_name}"
+        return f"{self.codedeploy_app_name}/{self.codedeploy_group_name}"
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], source: str, prefix: str = "") -> StackOutputs:
@@ -46,14 +59,22 @@ class StackOutputs:
             values = {k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)}
             if not values:
                 raise CommandError(f"{source} has no outputs named {prefix}*: check --output-prefix", Exit.BAD_INPUT)
-        missing = [k for k in DEPLOY_OUTPUTS if k not in values]
+        hints = typing.get_type_hints(cls, include_extras=True)
+        # A stack on the ECS-native engine says so (output engine); one without the output runs CodeDeploy.
+        try:
+            engine = check_value(f"output {prefix}{ENGINE_OUTPUT}", values.get(ENGINE_OUTPUT, "codedeploy"),
+                                 hints[ENGINE_OUTPUT], from_json=True)
+        except SettingsError as err:
+            raise CommandError(f"{source}: {err}; apply the stack again with this version of the library",
+                               Exit.BAD_INPUT) from None
+        required = NATIVE_DEPLOY_OUTPUTS if engine == "ecs" else DEPLOY_OUTPUTS
+        missing = [k for k in required if k not in values]
         if missing:
             raise CommandError(f"{source} lacks the outputs {', '.join(missing)}: apply the stack with this version "
                                "of the library", Exit.BAD_INPUT)
-        hints = typing.get_type_hints(cls, include_extras=True)
         try:
             checked = {key: check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
-                       for key in DEPLOY_OUTPUTS + APPSPEC_OUTPUTS if key in values}
+                       for key in dict.fromkeys(required + DEPLOY_OUTPUTS + APPSPEC_OUTPUTS) if key in values}
         except SettingsError as err:
             raise CommandError(f"{source}: {err}; apply the stack again, or fix the saved outputs",
                                Exit.BAD_INPUT) from None

@@ -53,7 +53,7 @@ class Wait:
     """A wait the deployment is in: for approval (the ready wait) or before the original task set
     is terminated; `left` is what remains of it when the snapshot was taken."""
 
-    kind: str  # "approval" or "termination"
+    kind: str  # "approval" or "termination" (CodeDeploy), "bake" (ECS-native)
     ends: datetime.datetime
     left: datetime.timedelta
 
@@ -86,8 +86,9 @@ class Progress:
 
     @property
     def traffic_moved(self) -> bool:
-        """Production is on the replacement task set, and the original is kept until the wait ends."""
-        return self.wait is not None and self.wait.kind == "termination"
+        """Production is on the replacement task set, and the original is kept until the wait ends
+        (CodeDeploy's termination wait, ECS's bake time)."""
+        return self.wait is not None and self.wait.kind in ("termination", "bake")
 
     def without_time(self) -> Progress:
         """The same, but for the time: what changed, apart from a countdown."""
@@ -112,8 +113,13 @@ class Progress:
 
 def progress(deployments: Deployments, deployment_id: str) -> Progress:
     """Where the deployment is now."""
+    if deployments.native:
+        from .native import NativeDeployments, native_progress
+
+        assert isinstance(deployments, NativeDeployments)
+        return native_progress(deployments, deployment_id)
     info, at = deployments.get_at(deployment_id)
-    now = _utc(at)
+    now = utc(at)
     group = deployments.group_info()
     status = str(info["status"])
     targets = deployments.targets(deployment_id) if status not in ("Created", "Queued") else []
@@ -213,13 +219,13 @@ def _wait(info: Mapping[str, Any], group: Mapping[str, Any], target: Mapping[str
         minutes = (config.get("terminateBlueInstancesOnDeploymentSuccess") or {}).get("terminationWaitTimeInMinutes", 0)
     else:
         return None
-    ended = [_utc(e["endTime"]) for e in target.get("lifecycleEvents", []) if e.get("endTime")]
+    ended = [utc(e["endTime"]) for e in target.get("lifecycleEvents", []) if e.get("endTime")]
     started = max(ended) if ended else now
     ends = started + datetime.timedelta(minutes=int(minutes or 0))
     return Wait(kind, ends, max(ends - now, datetime.timedelta()))
 
 
-def _utc(moment: datetime.datetime) -> datetime.datetime:
+def utc(moment: datetime.datetime) -> datetime.datetime:
     """A time from AWS, in UTC: botocore gives aware times, a Date header without a zone naive."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=datetime.timezone.utc)

@@ -21,6 +21,7 @@ from .events import (
     Stopped,
     Watching,
 )
+from .deployments import SUCCEEDED_STATUSES
 from .exits import PROG
 from .plan import DeployPlan
 from .progress import Progress, Route, Step, Wait
@@ -85,12 +86,16 @@ def wait_text(wait: Wait) -> str:
     if wait.kind == "approval":
         return (f"waiting for approval until {clock_time(wait.ends)} ({duration(wait.left)} left): test on the test "
                 f"listener, then `{PROG} approve`, or `{PROG} rollback`")
+    if wait.kind == "bake":
+        return (f"bake time until {clock_time(wait.ends)} ({duration(wait.left)} left): the original revision is "
+                f"kept for rollback; ECS ends it, `{PROG} rollback` returns traffic to it")
     return (f"termination wait until {clock_time(wait.ends)} ({duration(wait.left)} left): the original task set "
             f"is kept for rollback; `{PROG} finish` ends it now, `{PROG} rollback` returns traffic to it")
 
 
 def route_text(route: Route) -> str:
-    return f"{route.listener} :{route.port} " + ", ".join(f"{name} {weight:g}%" for name, weight in route.weights)
+    port = f" :{route.port}" if route.port else ""  # ECS-native: the share of each revision, by listener
+    return f"{route.listener}{port} " + ", ".join(f"{name} {weight:g}%" for name, weight in route.weights)
 
 
 def step_text(step: Step) -> str:
@@ -110,7 +115,8 @@ def progress_lines(before: Progress | None, now: Progress) -> list[str]:
     lines += [f"traffic {route_text(r)}" for r in now.routes if r not in old_routes]
     sets = [(t.label, t.status, t.target_group) for t in now.task_sets]
     if sets and (before is None or sets != [(t.label, t.status, t.target_group) for t in before.task_sets]):
-        lines.append("task sets " + ", ".join(f"{label} {status} on {group}" for label, status, group in sets))
+        lines.append("task sets " + ", ".join(" ".join(filter(None, (label, status, "on", group)))
+                                              for label, status, group in sets))
     if now.wait and (before is None or before.wait is None or before.wait.kind != now.wait.kind):
         lines.append(wait_text(now.wait))
     if before is None and now.alarms:
@@ -186,7 +192,7 @@ class TextRenderer:
 
     @_render.register
     def _(self, event: Ended) -> None:
-        if event.status == "Succeeded":
+        if event.status in SUCCEEDED_STATUSES:
             self._line(f"{event.deployment_id} succeeded")
 
     @_render.register
@@ -196,7 +202,7 @@ class TextRenderer:
 
     @_render.register
     def _(self, event: StatusReported) -> None:
-        self._line(f"{event.application}/{event.deployment_group}")
+        self._line(event.where or f"{event.application}/{event.deployment_group}")
         terraform = event.terraform
         if terraform is not None:
             tf, running = label(terraform["terraformTaskDefinitionArn"]), label(terraform["runningTaskDefinitionArn"])
@@ -273,7 +279,7 @@ class JsonRenderer:
     @_fields.register
     def _(self, event: StatusReported) -> dict[str, Any]:
         return {"application": event.application, "deploymentGroup": event.deployment_group,
-                "terraformRevision": event.terraform, "deployments": event.deployments}
+                "engine": event.engine, "terraformRevision": event.terraform, "deployments": event.deployments}
 
     @_fields.register
     def _(self, event: SettingsChecked) -> dict[str, Any]:

@@ -23,6 +23,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     deployments, now = acted_on(args, ctx, "approve")
+    if deployments.native:
+        raise CommandError(f"nothing waits for approval: {state(now)}. On engine 'ecs' a deployment has no approval "
+                           "wait; a hook at POST_TEST_TRAFFIC_SHIFT (hooks['AfterAllowTestTraffic']) decides whether "
+                           f"production traffic moves, and `{PROG} rollback` stops it")
     deployment_id = now.deployment_id
     if now.status != "Ready":
         if now.traffic_moved:

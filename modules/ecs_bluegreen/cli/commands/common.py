@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from ..aws import Clients
-from ..deployments import Deployments
+from ..deployments import SUCCEEDED_STATUSES, Deployments
 from ..events import Ended, Event
 from ..exits import PROG, CommandError, Exit
 from ..outputs import StackOutputs, load_outputs
@@ -52,6 +52,10 @@ class Context:
     def deployments(self, args: argparse.Namespace) -> Deployments:
         """The stack's service, from its outputs (read and checked first), and its AWS clients."""
         outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs, prefix=args.output_prefix)
+        if outputs.is_native:
+            from ..native import NativeDeployments
+
+            return NativeDeployments(outputs, self.clients(outputs))
         return Deployments(outputs, self.clients(outputs))
 
 
@@ -80,7 +84,9 @@ def stack_options() -> argparse.ArgumentParser:
     return common
 
 
-DEPLOYMENT_ID = matching(r"d-[A-Z0-9]+", "a CodeDeploy deployment ID such as d-A1B2C3D4E")
+DEPLOYMENT_ID = matching(r"d-[A-Z0-9]+|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment/[\w-]+/[\w-]+/[\w-]+",
+                         "a CodeDeploy deployment ID such as d-A1B2C3D4E, or (engine 'ecs') a service deployment ARN "
+                         "arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>")
 
 
 def deployment_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -93,9 +99,7 @@ def chosen(deployments: Deployments, deployment_id: str | None, verb: str) -> st
         return deployment_id
     running = deployments.running()
     if not running:
-        outputs = deployments.outputs
-        raise CommandError(f"no deployment is running in {outputs.codedeploy_app_name}/{outputs.codedeploy_group_name}: "
-                           f"nothing to {verb}")
+        raise CommandError(f"no deployment is running in {deployments.outputs.where}: nothing to {verb}")
     return running[0]
 
 
@@ -105,6 +109,9 @@ def state(now: Progress) -> str:
         return f"{now.deployment_id} ended {now.status}"
     if now.wait is not None and now.wait.kind == "approval":
         return f"{now.deployment_id} waits for approval until {clock_time(now.wait.ends)}"
+    if now.wait is not None and now.wait.kind == "bake":
+        return (f"{now.deployment_id} is in its bake time until {clock_time(now.wait.ends)} (production is on the "
+                "new revision; the original is kept for rollback)")
     if now.wait is not None:
         return (f"{now.deployment_id} is in its termination wait until {clock_time(now.wait.ends)} (production is on "
                 "the new task set; the original is kept for rollback)")
@@ -164,9 +171,11 @@ def _ended(event: Ended, timeout_minutes: float) -> Outcome:
         return Outcome(Exit.TIMED_OUT, f"{event.deployment_id} is still {event.status} after {timeout_minutes:g} min; "
                                        f"follow it with `{PROG} watch --deployment-id {event.deployment_id}` or stop "
                                        f"it with `{PROG} rollback`")
-    if event.status == "Succeeded":
+    if event.status in SUCCEEDED_STATUSES:
         return Outcome()
     reason = event.error.get("message") or event.status
     if event.rollback.get("rollbackDeploymentId"):
         reason += f"; rolled back by {event.rollback['rollbackDeploymentId']}"
+    elif event.rollback.get("revision"):  # ECS-native: back to the source revision
+        reason += f"; rolled back to {event.rollback['revision']}"
     return Outcome(Exit.FAILED, f"{event.deployment_id} {event.status.lower()}: {reason}")

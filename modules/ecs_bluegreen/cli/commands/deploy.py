@@ -1,4 +1,5 @@
-"""`bluegreen deploy`: Terraform's latest revision, with an image, rolled out through CodeDeploy."""
+"""`bluegreen deploy`: Terraform's latest revision, with an image, rolled out through CodeDeploy (or,
+on the ECS-native engine, by ECS: an UpdateService that starts a service deployment)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,10 @@ class Inputs:
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     inputs = Inputs.of(args)
     deployments = ctx.deployments(args)
+    if deployments.native and inputs.hooks:
+        raise CommandError("--hook: on engine 'ecs' the hooks are the service's own (deployment.hooks, in its deployment "
+                           "configuration, which Terraform applies): change them there, and `terraform apply`",
+                           Exit.BAD_INPUT)
     if not args.dry_run:
         _refuse_if_running(deployments)
     plan = plan_deployment(deployments, image=inputs.image, task_definition=inputs.task_definition)
@@ -82,7 +87,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
 def _start(deployments: Deployments, plan: DeployPlan, inputs: Inputs, description: str | None, ctx: Context) -> str:
     """Register the new revision when the plan needs one, then create the deployment."""
     task_definition = deployments.register(plan.register) if plan.register is not None else plan.deploy_arn or ""
-    hooks = hooks_of(deployments.outputs, inputs.hooks)
+    # ECS-native runs the hooks of the service's deployment configuration: the stack's, as given.
+    hooks: dict[str, str] = ({str(e): f for e, f in (deployments.outputs.hooks or {}).items()} if deployments.native
+                             else hooks_of(deployments.outputs, inputs.hooks))
     from botocore.exceptions import ClientError
 
     try:
@@ -97,13 +104,16 @@ def _start(deployments: Deployments, plan: DeployPlan, inputs: Inputs, descripti
 
 
 def _refuse_if_running(deployments: Deployments) -> None:
-    """CodeDeploy runs one deployment of a group at a time, termination wait included: name the
-    one in the way, where it is, and what ends it."""
+    """CodeDeploy runs one deployment of a group at a time, termination wait included (and so does
+    this command on the ECS-native engine, bake time included): name the one in the way, where it
+    is, and what ends it."""
     running = deployments.running()
     if not running:
         return
     now = progress(deployments, running[0])
-    if now.traffic_moved:
+    if now.traffic_moved and deployments.native:
+        way_out = f"ECS ends its bake time, `{PROG} watch` follows it to its end, `{PROG} rollback` stops it"
+    elif now.traffic_moved:
         way_out = f"`{PROG} finish` ends it now, or `{PROG} watch` follows it to its end"
     elif now.status == "Ready":
         way_out = f"`{PROG} approve` lets it go on, `{PROG} rollback` stops it"

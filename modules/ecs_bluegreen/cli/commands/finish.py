@@ -25,6 +25,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     deployments, now = acted_on(args, ctx, "finish")
+    if deployments.native:
+        raise CommandError(f"{state(now)}: on engine 'ecs' ECS ends the bake time itself (deployment."
+                           "termination_wait_minutes) and offers no way to end it early; shorten it for the next "
+                           f"deployments, or return traffic with `{PROG} rollback`")
     deployment_id = now.deployment_id
     if now.status == "Ready":
         raise CommandError(f"traffic has not moved yet: {state(now)}. Approve it with `{PROG} approve`, or stop it "

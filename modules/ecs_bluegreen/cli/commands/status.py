@@ -39,5 +39,5 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     } for d in deployments.latest(args.limit)]
     outputs = deployments.outputs
     ctx.report.emit(StatusReported(outputs.codedeploy_app_name, outputs.codedeploy_group_name,
-                                   terraform_status(deployments), rows))
+                                   terraform_status(deployments), rows, outputs.where, outputs.engine))
     return Outcome()
