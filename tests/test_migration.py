@@ -12,8 +12,12 @@ B and C (test_tiers.py checks that it ran there), and tier A refuses step 1 on o
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from ecs_bluegreen import BlueGreenStack, SettingsError
+from ecs_bluegreen.cli.review import INTERRUPTS, review
 from ecs_bluegreen.constructs.cdk import App
 from helpers import ref, resource
 from scenarios import MIGRATION
@@ -136,3 +140,101 @@ def test_bindings_without_the_engine_refuse_step_1_before_any_resource(tmp_path)
     with pytest.raises(SettingsError) as raised:
         BlueGreenStack(app, "step-1", settings=MIGRATION["step-1"])
     assert "\n" not in str(raised.value) and "6.4.0" in str(raised.value)
+
+
+# --- the review of each step's plan ----------------------------------------------------------------
+
+_REFERENCE = re.compile(r"^\$\{([\w-]+)\.([\w-]+)\.(\w+)\}$")
+
+
+def derived_plan(before: dict, after: dict) -> dict:
+    """The plan of going from one synthesized stack to the other, as `terraform show -json` shapes
+    it: each address created, deleted, updated or kept, with its values (an ignored field keeps its
+    value, as in Terraform), and the outputs' references.
+
+    Derived from the two synths, not planned: no hashicorp/aws 6.x binary can be had here to plan
+    with. A reference to a literal attribute (a role's name) is resolved as Terraform would; the
+    rest stay references, which the review only compares."""
+    def values(doc):
+        bodies = {f"{t}.{k}": b for t, kinds in doc["resource"].items() for k, b in kinds.items()}
+        resolved = {}
+        for address, body in bodies.items():
+            def resolve(value):
+                if isinstance(value, str) and (m := _REFERENCE.match(value)):
+                    target = bodies.get(f"{m[1]}.{m[2]}", {})
+                    return target.get(m[3], value) if isinstance(target.get(m[3], value), str) else value
+                if isinstance(value, list):
+                    return [resolve(v) for v in value]
+                if isinstance(value, dict):
+                    return {k: resolve(v) for k, v in value.items()}
+                return value
+            resolved[address] = {k: resolve(v) for k, v in body.items() if k not in ("//", "lifecycle", "depends_on")}
+        return resolved
+
+    old, new = values(before), values(after)
+    ignored = {f"{t}.{k}": b.get("lifecycle", {}).get("ignore_changes", [])
+               for t, kinds in after["resource"].items() for k, b in kinds.items()}
+    changes = []
+    for address in sorted(set(old) | set(new)):
+        kind, name = address.split(".", 1)
+        a, b = old.get(address), new.get(address)
+        if a is not None and b is not None:  # Terraform keeps the state's value of an ignored field
+            b = {**b, **{f: a[f] for f in ignored.get(address, []) if f in a}}
+        actions = ["create"] if a is None else ["delete"] if b is None else ["no-op"] if a == b else ["update"]
+        changes.append({"address": address, "mode": "managed", "type": kind, "name": name,
+                        "change": {"actions": actions, "before": a, "after": b, "after_unknown": {}}})
+    outputs = {}
+    for key, output in after["output"].items():
+        found = re.findall(r"\$\{([\w-]+\.[\w-]+)\.(\w+)\}", json.dumps(output["value"]))
+        outputs[key] = {"expression": {"references": [r for ref_, attr in found for r in (f"{ref_}.{attr}", ref_)]}}
+    return {"format_version": "1.2", "resource_changes": changes, "output_changes": {},
+            "configuration": {"root_module": {"outputs": outputs, "resources": []}}}
+
+
+@native
+def test_the_review_of_step_2_lists_what_is_removed_and_that_traffic_is_not_interrupted(steps):
+    result = review(derived_plan(steps["step-1"], steps["ecs"]))
+    assert result.of_class(INTERRUPTS) == []
+    (note,) = [n for n in result.notes if n.startswith("Removes what CodeDeploy used")]
+    for address in CODEDEPLOY:
+        assert address in note
+    assert note.endswith("No deployment goes through them any more, so traffic is not interrupted.")
+
+
+@native
+def test_the_review_of_step_1_says_the_service_is_handed_to_ecs_in_place(steps):
+    result = review(derived_plan(steps["codedeploy"], steps["step-1"]))
+    assert result.of_class(INTERRUPTS) == []
+    assert any(n.startswith("aws_ecs_service.blue-green_ecs_service: handed from CodeDeploy to ECS-native blue/green "
+                            "(BLUE_GREEN), in place") for n in result.notes)
+    (timeline,) = result.timeline
+    lines = {line["step"]: line for line in timeline["lines"]}
+    assert lines["engine"]["after"] == "ECS-native blue/green, strategy BLUE_GREEN"
+    assert lines["rollback window"]["after"].startswith("60 min after traffic has moved: the old revision is kept")
+    assert lines["rollback window"]["before"] is None  # the same window, on the other engine
+
+
+@native
+def test_going_back_to_codedeploy_deletes_the_rules_which_interrupts_traffic(steps):
+    """The other way (ECS-native to CodeDeploy) deletes the rules ECS shifts traffic on: a finding
+    of class 1, and nothing told as a migration."""
+    result = review(derived_plan(steps["ecs"], steps["codedeploy"]))
+    rules = [f for f in result.of_class(INTERRUPTS) if f.type == "aws_lb_listener_rule"]
+    assert [f.address for f in rules] == ["aws_lb_listener_rule.blue-green_ecs-native_prod-rule",
+                                          "aws_lb_listener_rule.blue-green_ecs-native_test-rule"]
+    assert all(f.what == "deleted" and "ECS shifts traffic on this rule" in f.why for f in rules)
+    assert not [n for n in result.notes if n.startswith("Removes what CodeDeploy used")]
+
+
+@native
+@pytest.mark.parametrize("name,strategy,shift,bake", [
+    ("native-canary", "CANARY", "10% first, the other 90% after 5 min", "30 min"),
+    ("native-linear", "LINEAR", "25% every 2 min: 4 steps, 100% after 6 min", "0 min"),
+])
+def test_the_timeline_shows_the_strategy_its_steps_and_the_bake_time(synthesized, name, strategy, shift, bake):
+    doc = synthesized[name].doc
+    (timeline,) = review(derived_plan({"resource": {}, "output": {}}, doc)).timeline
+    lines = {line["step"]: line["after"] for line in timeline["lines"]}
+    assert lines["engine"] == f"ECS-native blue/green, strategy {strategy}"
+    assert lines["traffic shift"] == shift
+    assert lines["rollback window"].startswith(f"{bake} after traffic has moved: the old revision is kept (bake time)")

@@ -119,7 +119,7 @@ def test_an_image_change_is_nothing_to_review_because_codedeploy_owns_it(plan_of
     result = _review(plan_of, "image")
     assert not result.findings
     (note,) = result.notes
-    assert "only the image differs" in note and "Nothing to review: the image is CodeDeploy's" in note
+    assert "only the image differs" in note and "Nothing to review: the image is the deployment's" in note
 
 
 @pytest.mark.e2e

@@ -2,13 +2,17 @@
 
 The plan is Terraform's JSON (`terraform show -json PLANFILE`). Every change falls in one class:
 
-1. interrupts traffic or deployments: the load balancer, a listener, a target group, the ECS
-   service or cluster, the CodeDeploy application or group, a security group, a role CodeDeploy or
-   the tasks assume, or the network under them, replaced or deleted;
+1. interrupts traffic or deployments: the load balancer, a listener or listener rule, a target
+   group, the ECS service or cluster, the CodeDeploy application or group, a security group, a role
+   the engine or the tasks assume, or the network under them, replaced or deleted;
 2. changes who can reach what: ingress and egress rules, IAM trust and permissions, public IPs;
 3. takes effect only at the next `bluegreen deploy`: a new task definition revision, and what
    reaches the service only through the AppSpec (the stack's AppSpec outputs);
 4. safe in place: the rest, counted per resource type.
+
+A plan that moves a service to the ECS-native engine (README, "Migrate") is told as such: step 1
+hands the service to ECS in place, step 2 removes the CodeDeploy resources no service deploys
+through any more, which interrupts nothing (notes).
 
 Which resource plays which part (the test listener, the blue target group, the service) comes from
 the stack's outputs in the plan (roles.py), never from names; the rollout timeline (timeline.py)
@@ -44,6 +48,9 @@ TRAFFIC_PATH = {
     "aws_lb": "downtime: the new load balancer has a new DNS name, and traffic to the old one fails",
     "aws_lb_listener": "downtime while the listener is recreated; a deployment in progress fails, since "
                        "CodeDeploy routes through the listener",
+    "aws_lb_listener_rule": "the requests it matched fall to the listener's default action while it is "
+                            "recreated; on the ECS-native engine ECS shifts traffic on this rule, so a deployment in "
+                            "progress fails and the service names a rule that is gone",
     "aws_lb_target_group": "downtime: the service's target group is recreated and its tasks deregistered; "
                            "a deployment in progress fails",
     "aws_ecs_service": "downtime: the service and its running tasks are deleted, then created anew, and "
@@ -63,6 +70,10 @@ TRAFFIC_PATH = {
     "aws_ecr_repository": "the images go with it: a task that starts (scaling, a replaced task, a rollback) "
                           "cannot pull its image until it is pushed again",
 }
+CODEDEPLOY_KINDS = {"aws_codedeploy_app": "the CodeDeploy application",
+                    "aws_codedeploy_deployment_group": "a CodeDeploy deployment group",
+                    "aws_codedeploy_deployment_config": "a CodeDeploy deployment config"}
+NATIVE_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
 RULES = ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_security_group_rule")
 IAM = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy", "aws_iam_role_policy_attachment",
        "aws_iam_policy_attachment")
@@ -225,27 +236,90 @@ def _pair_rules(rules: list[Rule]) -> None:
 class _Plan:
     """What the classification of one change needs to know of the whole plan."""
 
-    service_exists: bool  # a CODE_DEPLOY service the plan keeps: a new revision waits for a deployment
+    service_exists: bool  # a blue/green service the plan keeps: a new revision waits for a deployment
     test_ports: set[Any]
     lb_groups: set[str]
+    retired: dict[str, str] = field(default_factory=dict)  # CodeDeploy resources a migration removes
 
 
-def _code_deploy_service(change: Mapping[str, Any]) -> bool:
-    """An ECS service CodeDeploy deploys, by what the plan says of it (its deployment controller)."""
+def _controller(values: Mapping[str, Any]) -> str | None:
+    return (block(values.get("deployment_controller")) or {}).get("type")
+
+
+def _native(values: Mapping[str, Any]) -> bool:
+    """An ECS service under ECS's own controller with a blue/green strategy (ECS-native engine)."""
+    strategy = (block(values.get("deployment_configuration")) or {}).get("strategy")
+    return _controller(values) in (None, "ECS") and strategy in NATIVE_STRATEGIES
+
+
+def _blue_green_service(change: Mapping[str, Any]) -> bool:
+    """An ECS service deployed blue/green, by CodeDeploy or by ECS, by what the plan says of it."""
     if change["type"] != "aws_ecs_service":
         return False
     sides = (change["change"].get("before") or {}, change["change"].get("after") or {})
-    return any((block(side.get("deployment_controller")) or {}).get("type") == "CODE_DEPLOY" for side in sides)
+    return any(_controller(side) == "CODE_DEPLOY" or _native(side) for side in sides)
+
+
+def _trusts(values: Mapping[str, Any], service: str) -> bool:
+    try:
+        policy = json.loads(values.get("assume_role_policy") or "{}")
+    except (TypeError, ValueError):
+        return False
+    statements = policy.get("Statement") if isinstance(policy, dict) else None
+    for statement in statements if isinstance(statements, list) else []:
+        principal = (statement.get("Principal") or {}).get("Service") if isinstance(statement, dict) else None
+        if service in ([principal] if isinstance(principal, str) else principal or []):
+            return True
+    return False
+
+
+def _retired(changes: list[Mapping[str, Any]]) -> dict[str, str]:
+    """The CodeDeploy resources a move to the ECS-native engine deletes (step 2 of the migration),
+    each with what it was: the application, the deployment groups and configs, the roles trusted by
+    codedeploy.amazonaws.com and their policies. Empty unless every ECS service the plan keeps is
+    on the ECS-native engine after it: then no deployment goes through them any more."""
+    services = [c for c in changes if c["type"] == "aws_ecs_service" and c["change"]["actions"] != ["delete"]]
+    if not services or not all(_native(c["change"].get("after") or {}) for c in services):
+        return {}
+    deleted = [c for c in changes if c["change"]["actions"] == ["delete"]]
+    found = {c["address"]: CODEDEPLOY_KINDS[c["type"]] for c in deleted if c["type"] in CODEDEPLOY_KINDS}
+    roles = {(c["change"].get("before") or {}).get("name"): c["address"] for c in deleted
+             if c["type"] == "aws_iam_role" and _trusts(c["change"].get("before") or {}, "codedeploy.amazonaws.com")}
+    found.update({address: "CodeDeploy's role" for address in roles.values()})
+    found.update({c["address"]: "a policy of CodeDeploy's role" for c in deleted
+                  if c["type"] in IAM and c["type"] != "aws_iam_role"
+                  and (c["change"].get("before") or {}).get("role") in roles})
+    return found
 
 
 def _context(plan: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> _Plan:
     test_listeners = {r.test_listener for r in service_roles(plan)}
     return _Plan(
-        service_exists=any("create" not in c["change"]["actions"] for c in changes if _code_deploy_service(c)),
+        service_exists=any("create" not in c["change"]["actions"] for c in changes if _blue_green_service(c)),
         test_ports={(c["change"].get("after") or {}).get("port") for c in changes if c["address"] in test_listeners},
         lb_groups={group for c in changes if c["type"] == "aws_lb" for side in ("before", "after")
                    for group in (c["change"].get(side) or {}).get("security_groups") or []},
+        retired=_retired(changes),
     )
+
+
+def _migration_notes(changes: list[Mapping[str, Any]], plan: _Plan) -> list[str]:
+    """What a plan of the migration to the ECS-native engine does, step by step."""
+    notes = []
+    for change in changes:
+        before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
+        if change["type"] == "aws_ecs_service" and change["change"]["actions"] == ["update"] \
+                and _controller(before) == "CODE_DEPLOY" and _native(after):
+            strategy = (block(after.get("deployment_configuration")) or {}).get("strategy")
+            notes.append(f"{change['address']}: handed from CodeDeploy to ECS-native blue/green ({strategy}), in "
+                         "place: the deployment controller, the alternate target group, the listener rules and the "
+                         "role ECS moves traffic with. Nothing in the traffic path is replaced; ECS rolls the running "
+                         "revision out once, as for any change of the load balancer block.")
+    if plan.retired:
+        listed = "; ".join(f"{address} ({what})" for address, what in sorted(plan.retired.items()))
+        notes.append(f"Removes what CodeDeploy used, now that every service in the plan runs on ECS-native blue/"
+                     f"green: {listed}. No deployment goes through them any more, so traffic is not interrupted.")
+    return notes
 
 
 def _rule_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any], after: Mapping[str, Any],
@@ -276,6 +350,8 @@ def _finding(change: Mapping[str, Any], plan: _Plan, result: Review) -> Finding 
     """The finding of one resource change, or None for one that is safe in place."""
     actions, kind, address = change["change"]["actions"], change["type"], change["address"]
     before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
+    if address in plan.retired:
+        return Finding(address, kind, actions, 0, "")  # told in the migration's note
     if "delete" in actions and kind in TRAFFIC_PATH:
         forced = _paths(change["change"])
         what = _verb(actions) + (f", because {forced} cannot change in place" if forced else "")
@@ -293,7 +369,7 @@ def _finding(change: Mapping[str, Any], plan: _Plan, result: Review) -> Finding 
         if image_only:
             result.notes.append(
                 f"{address}: only the image differs ({'; '.join(described)}). Nothing to review: the image is "
-                "CodeDeploy's. `bluegreen deploy` rolls out the image that runs now unless given --image, and "
+                "the deployment's. `bluegreen deploy` rolls out the image that runs now unless given --image, and "
                 "Terraform's plan never shows the image a deployment set.")
             return Finding(address, kind, actions, 0, "")
         family = after.get("family") or before.get("family") or ""
@@ -340,6 +416,7 @@ def review(plan: Mapping[str, Any]) -> Review:
             rules.append((finding, change["change"].get("before") or {}, change["change"].get("after") or {}))
     _pair_rules(rules)
     result.findings += _output_findings(plan)
+    result.notes += _migration_notes(changes, context)
     result.findings = sorted((f for f in result.findings if f.klass), key=lambda f: (f.klass, f.address))
     result.counts = {kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())}
     result.timeline = rollout_timeline(plan)

@@ -24,13 +24,14 @@ class Timeline:
     config_name: str | None
     drain_seconds: int | None
     termination_minutes: int | None
+    strategy: str | None = None  # ECS-native: BLUE_GREEN, CANARY or LINEAR; None on CodeDeploy
 
     @property
     def shift_minutes(self) -> int:
         if self.shift is None or self.shift[0] == "all-at-once":
             return 0
         kind, percent, interval = self.shift
-        return interval if kind == "canary" else (math.ceil(100 / percent) - 1) * interval
+        return interval if kind == "canary" or percent <= 0 else (math.ceil(100 / percent) - 1) * interval
 
     def lines(self) -> dict[str, str]:
         healthy = "unknown" if self.healthy_seconds is None else \
@@ -40,16 +41,22 @@ class Timeline:
         approval = "none: traffic moves once the new tasks are healthy" if self.approval_minutes is None else \
             f"waits up to {self.approval_minutes} min for `aws deploy continue-deployment`, then stops and rolls back"
         drain = "unknown" if self.drain_seconds is None else f"{self.drain_seconds} s (deregistration delay)"
+        kept = "the old revision is kept (bake time)" if self.strategy else "the old task set is kept"
         window = "unknown" if self.termination_minutes is None else \
-            f"{self.termination_minutes} min after traffic has moved: the old task set is kept, rollback is instant"
+            f"{self.termination_minutes} min after traffic has moved: {kept}, rollback is instant"
         total = (self.healthy_seconds or 0) / 60 + self.shift_minutes + (self.termination_minutes or 0)
+        if self.strategy:
+            approval = "none: a hook at POST_TEST_TRAFFIC_SHIFT decides whether production traffic moves"
+        lines = {"engine": f"ECS-native blue/green, strategy {self.strategy}"} if self.strategy else {}
         return {
+            **lines,
             "new tasks healthy": healthy,
             "approval": approval,
             "traffic shift": self._traffic(),
             "old tasks drain": drain,
             "rollback window": window,
-            "old task set gone": f"≥ {total:.0f} min after the deployment starts (without the approval wait)",
+            ("old revision gone" if self.strategy else "old task set gone"):
+                f"≥ {total:.0f} min after the deployment starts" + ("" if self.strategy else " (without the approval wait)"),
         }
 
     def _traffic(self) -> str:
@@ -122,8 +129,36 @@ def timeline_of(*, group: Values, target_group: Values | None = None, service: V
     )
 
 
+def native_timeline_of(*, service: Values, target_group: Values | None = None) -> Timeline | None:
+    """The timeline of a service on the ECS-native engine, from its deployment configuration
+    (strategy, steps, bake time) and a target group; None for a service without a blue/green one."""
+    config = _one(service.get("deployment_configuration"))
+    strategy = config.get("strategy")
+    if strategy not in ("BLUE_GREEN", "CANARY", "LINEAR"):
+        return None
+    check = _one((target_group or {}).get("health_check"))
+    interval, threshold = _int(check.get("interval")), _int(check.get("healthy_threshold"))
+    shift: tuple[str, int, int] = ("all-at-once", 100, 0)
+    if strategy == "CANARY":
+        step = _one(config.get("canary_configuration"))
+        shift = ("canary", _int(step.get("canary_percent")) or 0, _int(step.get("canary_bake_time_in_minutes")) or 0)
+    elif strategy == "LINEAR":
+        step = _one(config.get("linear_configuration"))
+        shift = ("linear", _int(step.get("step_percent")) or 0, _int(step.get("step_bake_time_in_minutes")) or 0)
+    return Timeline(
+        healthy_seconds=interval * threshold if interval and threshold else None,
+        grace_seconds=_int(service.get("health_check_grace_period_seconds")), approval_minutes=None, shift=shift,
+        config_name=None, drain_seconds=_int((target_group or {}).get("deregistration_delay")),
+        termination_minutes=_int(config.get("bake_time_in_minutes")), strategy=strategy)
+
+
 def _of(roles: ServiceRoles, values: Mapping[str, Values]) -> Timeline | None:
     group = values.get(roles.deployment_group or "")
+    service = values.get(roles.service or "")
+    if service and _one(service.get("deployment_controller")).get("type") != "CODE_DEPLOY":
+        native = native_timeline_of(service=service, target_group=values.get(roles.blue_target_group or ""))
+        if native is not None:
+            return native
     if not group:
         return None
     return timeline_of(group=group, target_group=values.get(roles.blue_target_group or ""),
