@@ -12,6 +12,8 @@ it ran there); tier A runs the refusal. conftest.py deselects the other kind by 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from ecs_bluegreen import BlueGreenStack, SettingsError
@@ -22,6 +24,7 @@ from tiers import bindings
 
 needs_native = pytest.mark.native  # deselected on tier A (conftest.py)
 
+ROOT = Path(__file__).resolve().parent.parent
 CODEDEPLOY_TYPES = ("aws_codedeploy_app", "aws_codedeploy_deployment_group", "aws_codedeploy_deployment_config")
 
 
@@ -178,6 +181,23 @@ def test_ecs_watches_the_alarms_and_rolls_back_on_one(synthesized, name):
     alarms = _service(doc)["alarms"]
     assert alarms["enable"] is True and alarms["rollback"] is True
     assert sorted(alarms["alarm_names"]) == sorted(created + existing) and created
+
+
+@needs_native
+def test_each_native_stack_matches_its_snapshot_for_these_bindings(synthesized):
+    """Kept per bindings (tools/snapshots.py, run by the tier's Python), so that a change to what
+    the engine synthesizes shows in the diff of a pull request, as tier A's stacks do."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import snapshots
+
+    folder = snapshots.native_folder()
+    wanted = snapshots.native_stacks()
+    assert sorted(p.name for p in folder.glob("*.tf.json")) == sorted(snapshots.snapshot_name(s) for s in wanted), \
+        f"run: {sys.executable} tools/snapshots.py"
+    stale = [stack_id for stack_id in wanted
+             if snapshots.as_in_the_checkout(synthesized[stack_id.removeprefix("t-").replace("migration-", "migration:", 1)
+                                                         ].workdir) != (folder / snapshots.snapshot_name(stack_id)).read_text()]
+    assert not stale, f"{stale} differ from their snapshots in {folder}: if meant, run {sys.executable} tools/snapshots.py"
 
 
 @needs_native
