@@ -74,7 +74,7 @@ class MigrationProps(Props):
     SETTING: ClassVar[str] = "deployment.migration"
 
     live_target_group: Literal["blue", "green"]
-    """The target group that serves production now (each CodeDeploy deployment swaps them): `bluegreen status` names it. Required."""
+    """The target group that serves production now (each CodeDeploy deployment swaps them; the production listener forwards to it). Required."""
 
 
 @dataclass(frozen=True, kw_only=True)
