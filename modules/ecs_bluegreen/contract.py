@@ -39,9 +39,12 @@ HOOK_STAGES: dict[HookEvent, str] = {
     "BeforeAllowTraffic": "PRODUCTION_TRAFFIC_SHIFT",
     "AfterAllowTraffic": "POST_PRODUCTION_TRAFFIC_SHIFT",
 }
-"""The ECS-native lifecycle stage each AppSpec event runs at: before the new tasks start; once
-they run; once test traffic reaches them; as production traffic starts to move (ECS has no stage
-of its own between the two shifts); once all of it has moved."""
+"""The ECS-native lifecycle stage each AppSpec event runs at: before the new tasks start
+(PRE_SCALE_UP); once they run (POST_SCALE_UP); once all test traffic reaches them
+(POST_TEST_TRAFFIC_SHIFT); while production traffic moves to them (PRODUCTION_TRAFFIC_SHIFT, where
+ECS runs the hook at each step of a canary or linear shift, and CodeDeploy ran BeforeAllowTraffic
+once, before any moved, and where ECS runs it again when it rolls back); once all of it has moved
+(POST_PRODUCTION_TRAFFIC_SHIFT). The stage names are those of the ECS API's DeploymentLifecycleHook."""
 
 LAMBDA_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
                              r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?")

@@ -389,7 +389,8 @@ def _output_findings(plan: Mapping[str, Any]) -> list[Finding]:
             continue
         shown_after = "(known after apply)" if change.get("after_unknown") else json.dumps(change.get("after"))
         what = f"{key} {json.dumps(change.get('before'))} → {shown_after}"
-        why = "ECS takes it only from the AppSpec, so it reaches the service at the next `bluegreen deploy`"
+        why = ("ECS takes it only from a deployment (the AppSpec, or UpdateService on the ECS-native engine), "
+               "so it reaches the service at the next `bluegreen deploy`")
         if key == "assign_public_ip" and change.get("after") is True:
             findings.append(Finding(f"output.{name}", "output", actions, REACH, f"tasks get public IPs: {what}", why))
         else:
