@@ -229,7 +229,10 @@ def test_the_timeline_of_an_approval_wait(synthesized):
 
 
 def test_a_file_that_is_no_plan_is_one_line(tmp_path):
-    for text, pattern in [("nope", "is not JSON"), ('{"values": {}}', "is not a Terraform plan")]:
+    for text, pattern in [("nope", "is not JSON"), ('{"values": {}}', "is not a Terraform plan"),
+                          ('{"format_version": "1.2", "resource_changes": {}}', "resource_changes is an object, not an array"),
+                          ('{"format_version": "1.2", "resource_changes": [{"address": "a", "type": "t"}]}',
+                           '(resource_changes[0] has no "change")')]:
         path = tmp_path / "plan.json"
         path.write_text(text)
         err = io.StringIO()
@@ -251,3 +254,77 @@ def test_the_timeline_shows_before_and_after_where_the_plan_changes_it(synthesiz
     assert lines["approval"]["after"].startswith("waits up to 30 min")
     assert lines["traffic shift"]["before"] == "all at once"
     assert lines["new tasks healthy"]["before"] is None  # unchanged
+
+
+# --- a plan at the door ---------------------------------------------------------------------------
+
+_KINDS = (None, 0, "x", True, [], {})
+
+
+def _paths(node, path=()):
+    """Every place in a JSON document: (path to it, its value)."""
+    yield path, node
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        yield from _paths(child, (*path, key))
+
+
+def _mutated(document, path, how):
+    """`document` with the value at `path` dropped (from its object or array) or given another kind."""
+    import copy
+
+    result = copy.deepcopy(document)
+    if not path:
+        return _KINDS[how] if how is not None else result
+    parent = result
+    for key in path[:-1]:
+        parent = parent[key]
+    if how is None:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = copy.deepcopy(_KINDS[how])
+    return result
+
+
+def check_any_mutation_is_refused_on_one_line_or_reviewed(seed: dict, tmp_path) -> int:
+    """Documents made from a valid plan by dropping a value or changing its kind, at any depth: each
+    is refused on one line with exit 2, or reviewed in every format. Never a traceback."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    places = [path for path, _ in _paths(seed)]
+    refused = []
+
+    @settings(max_examples=400, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(st.sampled_from(places), st.sampled_from((None, *range(len(_KINDS))))),
+                    min_size=1, max_size=3))
+    def check(mutations):
+        document = seed
+        for path, how in mutations:
+            try:
+                document = _mutated(document, path, how)
+            except (KeyError, IndexError, TypeError):  # an earlier mutation removed the place
+                pass
+        path = tmp_path / "plan.json"
+        path.write_text(json.dumps(document))
+        for fmt in ("text", "markdown", "json"):
+            err = io.StringIO()
+            code = cli.main(["review", "--plan", str(path), "--format", fmt], out=io.StringIO(), err=err)
+            assert code in (0, 2, 4), err.getvalue()
+            if code == 2:
+                assert len(err.getvalue().splitlines()) == 1 and "is not a Terraform plan" in err.getvalue(), \
+                    err.getvalue()
+                refused.append(err.getvalue())
+                break
+
+    check()
+    return len(refused)
+
+
+@pytest.mark.e2e
+def test_a_damaged_plan_is_refused_on_one_line_or_reviewed_never_a_traceback(plan_of, tmp_path):
+    """What no other test proves: the plan is checked once, at the door (plan_document.py), so that
+    no JSON reaches the review in a shape it cannot read. Seeded by a real plan of the emulator's
+    stack; 15 distinct tracebacks (KeyError, AttributeError, TypeError, IndexError) before the check."""
+    seed = json.loads(plan_of("wider ingress", CASES["wider ingress"])["file"].read_text())
+    assert check_any_mutation_is_refused_on_one_line_or_reviewed(seed, tmp_path) > 0

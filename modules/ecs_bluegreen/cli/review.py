@@ -31,6 +31,7 @@ from typing import Any
 
 from ..contract import APPSPEC_OUTPUTS
 from .exits import CommandError, Exit
+from .plan_document import plan_problem
 from .revisions import diff
 from .roles import service_roles
 from .timeline import block, rollout_timeline
@@ -115,11 +116,11 @@ def load_plan(text: str, source: str) -> dict[str, Any]:
         plan = json.loads(text)
     except json.JSONDecodeError as err:
         raise PlanError(f"{source} is not JSON ({err}): give the output of `terraform show -json PLANFILE`") from None
-    if not isinstance(plan, dict) or "format_version" not in plan or "resource_changes" not in plan \
-            and "planned_values" not in plan:
-        raise PlanError(f"{source} is not a Terraform plan: give the output of `terraform show -json PLANFILE` "
-                        "(a plan file, not `terraform show -json` of the state)")
-    return plan
+    problem = plan_problem(plan)
+    if problem:
+        raise PlanError(f"{source} is not a Terraform plan ({problem}): give the output of "
+                        "`terraform show -json PLANFILE`")
+    return plan  # type: ignore[no-any-return]
 
 
 def _verb(actions: list[str]) -> str:
