@@ -201,7 +201,7 @@ def full_config(moto: MotoServer, *, secret_arn: str, parameter_arn: str) -> dic
     """A real service on the example's settings (project "full", stack "full-dev"): a secret (one
     JSON key of it) and a parameter, a sidecar the app waits for, container health checks, a task
     role statement, a hook function of the user's and the built-in test-traffic hook the stack
-    creates, and an ECR repository."""
+    creates, an ECR repository, and an internal load balancer."""
     config = example_config(moto, FULL_BUCKET)
     config["project"] = "full"
     config["environments"] = {"dev": {"app": {
@@ -220,6 +220,7 @@ def full_config(moto: MotoServer, *, secret_arn: str, parameter_arn: str) -> dic
             {"actions": ["sqs:SendMessage"], "resources": ["arn:aws:sqs:ap-northeast-1:123456789012:full-jobs"]}]},
         "deployment": {"hooks": {"BeforeAllowTraffic": FULL_HOOK}, "test_traffic_hook": {"path": "/"}},
         "repository": {"keep_images": 10},
+        "load_balancer": {"internal": True},
     }}}
     return config
 

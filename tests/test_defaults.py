@@ -38,7 +38,7 @@ def test_vpc_spans_two_azs_with_public_and_private_subnets(doc):
     subnets = resources(doc, "aws_subnet")
     assert {path.rsplit("/", 1)[1]: s["cidr_block"] for path, s in subnets.items()} == {
         "public-0": "10.0.0.0/20", "public-1": "10.0.16.0/20",
-        "private-0": "10.0.32.0/20", "private-1": "10.0.48.0/20",
+        "private-0": "10.0.64.0/20", "private-1": "10.0.80.0/20",
     }
     azs = [s["availability_zone"] for s in subnets.values()]
     assert all("data.aws_availability_zones" in az for az in azs)

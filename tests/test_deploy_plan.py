@@ -286,3 +286,22 @@ def test_a_deployment_changes_the_app_image_only_and_keeps_the_sidecars(tmp_path
     aws.create(5, "bluegreen: web-dev:5 with nginx:1.29")
     code, out, err = aws.run("deploy", "--image", "nginx:1.29", tmp_path=tmp_path)
     assert (code, err) == (0, "")
+
+
+def test_a_list_of_names_and_values_shows_names_only_at_any_depth():
+    """What no other test proves: the differ keys any list of name/value pairs by name, wherever it
+    is (a log driver's secretOptions, not only environment and secrets), so that the review and
+    `deploy` never print a value or a secret's ARN."""
+    from ecs_bluegreen.cli.revisions import diff
+
+    secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:splunk-token-AbCdEf"
+    before = revision(4)["taskDefinition"]
+    after = json.loads(json.dumps(before))
+    after["containerDefinitions"][0]["logConfiguration"] = {
+        "logDriver": "splunk", "options": {"splunk-url": "https://splunk.example.com"},
+        "secretOptions": [{"name": "splunk-token", "valueFrom": secret}]}
+    after["containerDefinitions"][0]["environment"] = [{"name": "MODE", "value": "blue"}]
+    summaries = [c.summary for c in diff(before, after)]
+    assert "nginx logConfiguration.secretOptions +splunk-token" in summaries
+    assert "nginx environment +MODE" in summaries
+    assert not any(secret in s or "blue" in s for s in summaries), summaries

@@ -130,26 +130,42 @@ def test_a_second_plan_has_nothing_to_change(full):
 
 
 def test_the_plan_review_knows_the_new_pieces(full, tmp_path_factory):
-    """A second secret and a renamed repository, planned for real: the repository's replacement
-    interrupts (its images go), the execution role's wider grant changes who can reach what, and
-    the task definition waits for the next deployment."""
-    from ecs_bluegreen.cli.review import INTERRUPTS, NEXT_DEPLOY, REACH, load_plan, review
+    """A second secret, a renamed repository, a new health-check path and the load balancer made
+    internet-facing, planned for real: the repository's replacement destroys its images; the
+    execution role's grant is shown widened by the new secret's ARN; the exposure is told with its
+    direction although the load balancer is replaced; the health check before → after; the task
+    definition waits for the next deployment."""
+    from ecs_bluegreen.cli.review import DESTROYS, HEALTH, INTERRUPTS, NEXT_DEPLOY, REACH, load_plan, review
+    from ecs_bluegreen.cli.review_formats import as_markdown
     from helpers import with_setting
 
     session = full.client("secretsmanager").create_secret(Name="full/session", SecretString="k")["ARN"]
     config = with_setting(full.config, "environments.dev.app.service.secrets.SESSION_KEY", {"arn": session})
     config = with_setting(config, "environments.dev.app.repository.name", "full/web")
+    config = with_setting(config, "environments.dev.app.load_balancer.internal", False)
+    config = with_setting(config, "environments.dev.app.load_balancer.health_check.path", "/health")
     workdir = synth_example(config, tmp_path_factory.mktemp("full-review")) / "full-dev"
     tolerate_emulator_gaps(workdir / "cdk.tf.json")
     full.terraform.run(workdir, "init", "-input=false", env=full.env)
     full.terraform.run(workdir, "plan", "-input=false", "-refresh=false", "-out=review.tfplan", env=full.env)
     shown = full.terraform.run(workdir, "show", "-json", "review.tfplan", env=full.env)
-    found: dict[int, list[str]] = {}
-    for finding in review(load_plan(shown.stdout, "plan")).findings:
-        found.setdefault(finding.klass, []).append(finding.address)
-    assert found[INTERRUPTS] == ["aws_ecr_repository.blue-green_repository_repository"]
-    assert "aws_iam_role_policy.blue-green_iam_execution-secrets" in found[REACH]
+    result = review(load_plan(shown.stdout, "plan"))
+    found: dict[int, dict[str, list[str]]] = {}
+    for finding in result.findings:
+        found.setdefault(finding.klass, {}).setdefault(finding.address, []).append(finding.what)
+    (images,) = found[DESTROYS]["aws_ecr_repository.blue-green_repository_repository"]
+    assert images == "replaced, because name cannot change in place"
+    (secrets,) = found[REACH]["aws_iam_role_policy.blue-green_iam_execution-secrets"]
+    assert secrets.startswith("permissions of role full-dev-task-execution widened: adds Allow "
+                              "secretsmanager:GetSecretValue on " + session), secrets
+    lb = "aws_lb.blue-green_load-balancer_lb"
+    assert lb in found[INTERRUPTS]
+    assert found[REACH][lb] == ["internal true → false: the load balancer is internet-facing"]
+    assert found[HEALTH]["aws_lb_target_group.blue-green_load-balancer_blue"] == ['health_check.path "/" → "/health"']
     assert "aws_ecs_task_definition.blue-green_ecs_task" in found[NEXT_DEPLOY]
+    markdown = as_markdown(result, set())
+    assert f"adds Allow secretsmanager:GetSecretValue on {session}" in markdown
+    assert "| `aws_ecr_repository.blue-green_repository_repository` | replaced" in markdown
 
 
 @pytest.fixture(scope="module")

@@ -154,7 +154,7 @@ def test_custom_vpc_spans_three_azs_without_nat(synthesized):
     doc = synthesized["custom"].doc
     subnets = resources(doc, "aws_subnet")
     assert len(subnets) == 6
-    assert subnets["blue-green/network/private-2"]["cidr_block"] == "10.20.5.0/24"
+    assert subnets["blue-green/network/private-2"]["cidr_block"] == "10.20.6.0/24"  # slot 4 + 2
     assert resources(doc, "aws_nat_gateway") == {}
     assert resources(doc, "aws_eip") == {}
     assert "blue-green/network/private-default" not in resources(doc, "aws_route")

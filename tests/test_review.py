@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from ecs_bluegreen import cli
-from ecs_bluegreen.cli.review import INTERRUPTS, NEXT_DEPLOY, REACH, PlanError, load_plan, review
+from ecs_bluegreen.cli.review import DESTROYS, INTERRUPTS, NEXT_DEPLOY, REACH, PlanError, load_plan, review
 from ecs_bluegreen.cli.timeline import rollout_timeline, timeline_of
 from ecs_bluegreen.contract import PREDEFINED_SHIFTS
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
@@ -30,7 +30,7 @@ def plan_of(applied, tmp_path_factory):
             config = base
             for path, value in changes.items():
                 config = with_setting(config, path, value)
-            workdir = synth_example(config, tmp_path_factory.mktemp(name)) / "web-dev"
+            workdir = synth_example(config, tmp_path_factory.mktemp(name)) / changes.get(f"{DEV}.name", "web-dev")
             tolerate_emulator_gaps(workdir / "cdk.tf.json")
             run = applied.terraform.run
             run(workdir, "init", "-input=false", env=applied.env)
@@ -52,6 +52,9 @@ CASES = {
                                         "notifications": {}}},
     "platform version": {f"{DEV}.service.platform_version": "LATEST"},
     "image": {"defaults.app.service.image": "public.ecr.aws/nginx/nginx:1.28"},
+    "trust added": {f"{DEV}.deployment.test_traffic_hook": {"path": "/"}},
+    "renamed": {f"{DEV}.name": "web-dev2"},
+    "third zone": {f"{DEV}.network.az_count": 3},
 }
 
 
@@ -94,6 +97,55 @@ def test_the_test_listener_opened_is_named_as_such(plan_of):
     (finding,) = result.of_class(REACH)
     assert finding.what == "tcp/8080 10.0.0.0/8: opened"
     assert finding.why == "the test listener serves the new task set before production does"
+
+
+@pytest.mark.e2e
+def test_a_new_role_says_who_may_assume_it_and_its_policies_what_they_allow(plan_of):
+    """The built-in test hook's role, planned for real: its trust names the principal, each inline
+    policy its actions and resources, and the managed policy is named."""
+    result = _review(plan_of, "trust added")
+    reach = {f.address: f.what for f in result.of_class(REACH)}
+    role = "aws_iam_role.blue-green_test-hook_role"
+    assert reach[role] == ("trust created (who may assume the role): Allow sts:AssumeRole by service "
+                           "lambda.amazonaws.com")
+    (report,) = [what for address, what in reach.items() if address.endswith("_report")]
+    assert report.startswith("permissions of role web-dev-test-hook created: Allow "
+                             "codedeploy:PutLifecycleEventHookExecutionStatus on arn:aws:codedeploy:"), report
+    assert any("AWSLambdaVPCAccessExecutionRole" in what for what in reach.values())
+    assert not result.blocking(set())
+
+
+@pytest.mark.e2e
+def test_a_replaced_log_group_destroys_its_logs_and_is_never_safe_in_place(plan_of):
+    """A renamed service, planned for real: every replaced resource is named, none is counted as
+    safe in place, and the log group's replacement is a data loss of its own."""
+    result = _review(plan_of, "renamed")
+    (logs,) = [f for f in result.of_class(DESTROYS) if f.type == "aws_cloudwatch_log_group"]
+    assert logs.what == "replaced, because name cannot change in place"
+    assert logs.why.startswith("lost: its log events")
+    assert logs in result.blocking(set())
+    assert all(verb in ("created", "updated in place") for counts in result.counts.values() for verb in counts)
+    replaced = {f.address for f in result.findings if "delete" in f.actions}
+    planned = plan_of("renamed", CASES["renamed"])["plan"]["resource_changes"]
+    assert replaced == {c["address"] for c in planned if "delete" in c["change"]["actions"]}
+
+
+@pytest.mark.e2e
+def test_a_third_zone_only_adds_subnets(plan_of):
+    """What no other test proves: raising network.az_count, planned for real by Terraform, creates
+    the new zone's two subnets and their route table associations, and changes nothing else: each
+    zone's subnets have fixed slots (constructs/network.py), so none is renumbered or replaced."""
+    plan = plan_of("third zone", CASES["third zone"])["plan"]
+    changed = {c["address"]: c["change"]["actions"] for c in plan["resource_changes"]
+               if c["change"]["actions"] != ["no-op"] and c.get("mode", "managed") == "managed"}
+    assert changed == {f"{kind}.blue-green_network_{tier}-2{suffix}": ["create"]
+                       for tier in ("public", "private") for kind, suffix in (("aws_subnet", ""),
+                                                                               ("aws_route_table_association", "-rt"))}
+    created = {c["address"]: c["change"]["after"]["cidr_block"] for c in plan["resource_changes"]
+               if c["type"] == "aws_subnet" and c["change"]["actions"] == ["create"]}
+    assert created == {"aws_subnet.blue-green_network_public-2": "10.0.32.0/20",
+                       "aws_subnet.blue-green_network_private-2": "10.0.96.0/20"}
+    assert not review(plan).blocking(set())
 
 
 @pytest.mark.e2e

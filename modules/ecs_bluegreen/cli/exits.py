@@ -30,7 +30,7 @@ _MEANINGS = {
                  "`terraform plan` failed",
     Exit.BAD_INPUT: "bad input: arguments, stack folder, outputs, image, credentials, plan or settings",
     Exit.TIMED_OUT: "--timeout passed with the deployment still running (deploy --wait, watch)",
-    Exit.INTERRUPTS: "the reviewed plan interrupts traffic or deployments (a change not --allow'ed)",
+    Exit.INTERRUPTS: "the reviewed plan interrupts traffic or deployments, or destroys data (a change not --allow'ed)",
     Exit.INTERRUPTED: "interrupted",
 }
 

@@ -82,13 +82,13 @@ class obj:
     def __call__(self, value: Any, where: str) -> str | None:
         if not isinstance(value, dict):
             return f"{where} is {_kind(value)}, not an object"
-        for key, check in (self.required or {}).items():
-            if key not in value:
-                return f"{where} has no {json.dumps(key)}"
+        missing = [key for key in self.required or {} if key not in value]
+        if missing:
+            return f"{where} has no {json.dumps(missing[0])}"
         known = {**(self.optional or {}), **(self.required or {})}
         for key, item in value.items():
             check = known.get(key, self.values)
-            problem = check(item, f"{where}.{key}" if where != "it" else key) if check else None
+            problem = check(item, f"{where}.{key}" if where != "it" else key) if check is not None else None
             if problem:
                 return problem
         return None

@@ -1,14 +1,26 @@
 """`bluegreen review`: a Terraform plan, sorted by what each change means for a blue/green service.
 
-The plan is Terraform's JSON (`terraform show -json PLANFILE`). Every change falls in one class:
+The plan is Terraform's JSON (`terraform show -json PLANFILE`), checked at the door
+(plan_document.py). Every change falls in one class, by the first that applies, and some in two
+(a replaced repository interrupts nothing but destroys its images):
 
 1. interrupts traffic or deployments: the load balancer, a listener or listener rule, a target
    group, the ECS service or cluster, the CodeDeploy application or group, a security group, a role
    the engine or the tasks assume, or the network under them, replaced or deleted;
-2. changes who can reach what: ingress and egress rules, IAM trust and permissions, public IPs;
-3. takes effect only at the next `bluegreen deploy`: a new task definition revision, and what
-   reaches the service only through the AppSpec (the stack's AppSpec outputs);
-4. safe in place: the rest, counted per resource type.
+2. destroys data: a log group, a repository, a bucket, a table, a key or a secret replaced or
+   deleted, with what is lost;
+3. changes who can reach what: ingress and egress rules, IAM trust and permissions (the grants
+   added and removed, the principals), public IPs and internet-facing load balancers, whatever the
+   action (a load balancer made internet-facing is also replaced);
+4. decides whether deployments succeed: the load balancer's health check and the service's grace
+   period, before → after;
+5. takes effect only at the next `bluegreen deploy`: a new task definition revision, and what
+   reaches the service only through a deployment (the stack's AppSpec outputs), unless the plan
+   creates the service anew, which starts with them;
+6. replaced or deleted, outside the traffic path: each named, never counted;
+7. safe in place: the rest, created or updated in place, counted per resource type.
+
+Classes 1 and 2 block (exit 4) until each address is `--allow`ed.
 
 A plan that moves a service to the ECS-native engine (README, "Migrate") is told as such: step 1
 hands the service to ECS in place, step 2 removes the CodeDeploy resources no service deploys
@@ -31,18 +43,23 @@ from typing import Any
 
 from ..contract import APPSPEC_OUTPUTS
 from .exits import CommandError, Exit
+from . import review_iam
 from .plan_document import plan_problem
 from .revisions import diff
 from .roles import service_roles
 from .timeline import block, rollout_timeline
 
-INTERRUPTS, REACH, NEXT_DEPLOY, IN_PLACE = 1, 2, 3, 4
+INTERRUPTS, DESTROYS, REACH, HEALTH, NEXT_DEPLOY, RECREATED, IN_PLACE = 1, 2, 3, 4, 5, 6, 7
 CLASS_TITLES = {
     INTERRUPTS: "Interrupts traffic or deployments",
+    DESTROYS: "Destroys data",
     REACH: "Changes who can reach what",
+    HEALTH: "Decides whether deployments succeed",
     NEXT_DEPLOY: "Takes effect only at the next `bluegreen deploy`",
+    RECREATED: "Replaced or deleted, outside the traffic path",
     IN_PLACE: "Safe in place",
 }
+BLOCKING = (INTERRUPTS, DESTROYS)
 
 # What replacing or deleting each resource in the traffic path does to a blue/green service.
 TRAFFIC_PATH = {
@@ -68,9 +85,39 @@ TRAFFIC_PATH = {
     "aws_nat_gateway": "tasks lose outbound access (image pulls, logs) until the gateway is back",
     "aws_route_table": "traffic in the subnets has no routes until the table is back",
     "aws_route": "traffic in the subnets loses that route until it is back",
-    "aws_ecr_repository": "the images go with it: a task that starts (scaling, a replaced task, a rollback) "
-                          "cannot pull its image until it is pushed again",
 }
+DATA = {
+    "aws_cloudwatch_log_group": "its log events: every line the tasks have logged to it so far",
+    "aws_ecr_repository": "its images, every tag and digest: a task that starts (scaling, a replaced task, a "
+                          "rollback) cannot pull its image until it is pushed again",
+    "aws_s3_bucket": "its objects and their versions (of the state bucket: the Terraform state of every stack in "
+                     "it); Terraform cannot delete a bucket that holds objects unless force_destroy is set",
+    "aws_dynamodb_table": "its items (of the lock table: the locks held and the state checksums; a run that holds a "
+                          "lock loses it)",
+    "aws_kms_key": "what it encrypts: logs, images, secrets and state encrypted with it cannot be read once its "
+                   "deletion window ends",
+    "aws_secretsmanager_secret": "the secret's value and its versions, once its recovery window ends",
+    "aws_ssm_parameter": "the parameter's value and its history",
+    "aws_efs_file_system": "every file on it",
+}
+"""What replacing or deleting each resource that holds data loses."""
+EXPOSURE: dict[str, list[tuple[tuple[str, ...], Any, str]]] = {
+    "aws_lb": [(("internal",), False, "the load balancer is internet-facing")],
+    "aws_subnet": [(("map_public_ip_on_launch",), True, "instances in the subnet get public IPs")],
+    "aws_ecs_service": [(("network_configuration", "assign_public_ip"), True, "the tasks get public IPs")],
+    "aws_s3_bucket_public_access_block": [((name,), False, f"the bucket no longer has {name}")
+                                          for name in ("block_public_acls", "block_public_policy",
+                                                       "ignore_public_acls", "restrict_public_buckets")],
+}
+"""Attributes whose value opens a resource to more callers: (path, the exposing value, what it means)."""
+HEALTH_CHECKS = {
+    "aws_lb_target_group": ("health_check", "the load balancer checks the running tasks with it from apply on, and "
+                                            "a deployment's new tasks must pass it before traffic moves to them"),
+    "aws_ecs_service": ("health_check_grace_period_seconds",
+                        "how long ECS ignores a new task's failed checks: too short fails healthy slow starters, too "
+                        "long keeps a broken revision"),
+}
+"""What decides whether a deployment's tasks count as healthy: the attribute, and why it matters."""
 CODEDEPLOY_KINDS = {"aws_codedeploy_app": "the CodeDeploy application",
                     "aws_codedeploy_deployment_group": "a CodeDeploy deployment group",
                     "aws_codedeploy_deployment_config": "a CodeDeploy deployment config"}
@@ -101,7 +148,8 @@ class Review:
         return [f for f in self.findings if f.klass == klass]
 
     def blocking(self, allowed: set[str]) -> list[Finding]:
-        return [f for f in self.of_class(INTERRUPTS) if f.address not in allowed]
+        """The findings of the blocking classes (interrupts, destroys data) not `--allow`ed."""
+        return [f for f in self.findings if f.klass in BLOCKING and f.address not in allowed]
 
 
 class PlanError(CommandError):
@@ -338,51 +386,123 @@ def _rule_finding(address: str, kind: str, actions: list[str], before: Mapping[s
 
 
 def _iam_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any],
-                 after: Mapping[str, Any]) -> Finding | None:
-    trust = kind == "aws_iam_role" and before.get("assume_role_policy") != after.get("assume_role_policy")
-    if kind == "aws_iam_role" and actions == ["update"] and not trust:
+                 after: Mapping[str, Any], unknown: Mapping[str, Any]) -> Finding | None:
+    """A role's trust (who may assume it), a policy's grants (added, removed), an attachment."""
+    if kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
+        values = after or before
+        where = f" to role {values['role']}" if isinstance(values.get("role"), str) else ""
+        return Finding(address, kind, actions, REACH, f"{values.get('policy_arn')} {_verb(actions)}"
+                       f"{where.replace(' to ', ' from ') if actions == ['delete'] else where}")
+    attribute, trust = ("assume_role_policy", True) if kind == "aws_iam_role" else ("policy", False)
+    if kind == "aws_iam_role" and actions == ["delete"]:
+        return None  # the role in the traffic path says it
+    old = before.get(attribute) if before else None
+    new = after.get(attribute) if after else None
+    if old == new and not unknown.get(attribute):
         return None
-    detail = after.get("policy_arn") or ""
-    what = ("trust policy " if trust else "permissions ") + _verb(actions)
-    return Finding(address, kind, actions, REACH, what + (f": {detail}" if detail else ""))
+    told, wider = review_iam.change(old, new, trust=trust, unknown=bool(unknown.get(attribute)))
+    subject = "trust" if trust else "permissions"
+    verb = ("created" if not before else "deleted" if not after else
+            "widened" if wider else "narrowed" if told.startswith("removes") else "changed")
+    role = (after or before).get("role") if not trust else None
+    owner = f" of role {role}" if isinstance(role, str) else ""
+    who = " (who may assume the role)" if trust else ""
+    return Finding(address, kind, actions, REACH, f"{subject}{owner} {verb}{who}: {told}")
 
 
-def _finding(change: Mapping[str, Any], plan: _Plan, result: Review) -> Finding | None:
-    """The finding of one resource change, or None for one that is safe in place."""
+def _at(values: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at `path`, through nested blocks."""
+    for key in path[:-1]:
+        values = block(values.get(key)) or {}
+    return values.get(path[-1])
+
+
+def _exposure_findings(address: str, kind: str, actions: list[str], before: Mapping[str, Any],
+                       after: Mapping[str, Any]) -> list[Finding]:
+    """Each attribute that now opens the resource to more callers, with its direction; whatever the
+    action, so that a replacement does not hide it."""
+    found = []
+    for path, exposed, meaning in EXPOSURE.get(kind, []):
+        old, new = (_at(before, path) if before else None), (_at(after, path) if after else None)
+        if after and new == exposed and (not before or old != exposed):
+            direction = f"{json.dumps(old)} → {json.dumps(new)}" if before else f"{json.dumps(new)} (created)"
+            found.append(Finding(address, kind, actions, REACH, f"{'.'.join(path)} {direction}: {meaning}"))
+    return found
+
+
+def _health_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any],
+                    after: Mapping[str, Any]) -> Finding | None:
+    """A changed health check, field by field (before → after)."""
+    attribute, why = HEALTH_CHECKS.get(kind, ("", ""))
+    if not attribute or not before or not after:
+        return None
+    old, new = before.get(attribute), after.get(attribute)
+    old_block, new_block = block(old), block(new)
+    if old_block is not None or new_block is not None:
+        old_block, new_block = old_block or {}, new_block or {}
+        fields = [f"{attribute}.{key} {json.dumps(old_block.get(key))} → {json.dumps(new_block.get(key))}"
+                  for key in sorted(old_block.keys() | new_block.keys()) if old_block.get(key) != new_block.get(key)]
+    else:
+        fields = [f"{attribute} {json.dumps(old)} → {json.dumps(new)}"] if old != new else []
+    return Finding(address, kind, actions, HEALTH, "; ".join(fields), why) if fields else None
+
+
+def _findings(change: Mapping[str, Any], plan: _Plan, result: Review) -> list[Finding]:
+    """The findings of one resource change: none for one that is safe in place; a change that is
+    replaced or deleted always has one."""
     actions, kind, address = change["change"]["actions"], change["type"], change["address"]
     before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
+    unknown = change["change"].get("after_unknown") or {}
     if address in plan.retired:
-        return Finding(address, kind, actions, 0, "")  # told in the migration's note
-    if "delete" in actions and kind in TRAFFIC_PATH:
-        forced = _paths(change["change"])
-        what = _verb(actions) + (f", because {forced} cannot change in place" if forced else "")
-        return Finding(address, kind, actions, INTERRUPTS, what, TRAFFIC_PATH[kind])
+        return [Finding(address, kind, actions, 0, "")]  # told in the migration's note
+    gone = "delete" in actions
+    forced = _paths(change["change"])
+    verb = _verb(actions) + (f", because {forced} cannot change in place" if forced and gone else "")
+    found = []
+    if gone and kind in TRAFFIC_PATH:
+        found.append(Finding(address, kind, actions, INTERRUPTS, verb, TRAFFIC_PATH[kind]))
+    if gone and kind in DATA:
+        found.append(Finding(address, kind, actions, DESTROYS, verb, f"lost: {DATA[kind]}"))
+    found += _exposure_findings(address, kind, actions, before, after)
     if kind in RULES:
-        return _rule_finding(address, kind, actions, before, after, plan)
-    if kind in IAM and actions != ["delete"]:
-        return _iam_finding(address, kind, actions, before, after)
-    if kind == "aws_lb" and before.get("internal") is True and after.get("internal") is False:
-        return Finding(address, kind, actions, REACH, "the load balancer becomes internet-facing")
-    if kind == "aws_subnet" and not before.get("map_public_ip_on_launch") and after.get("map_public_ip_on_launch"):
-        return Finding(address, kind, actions, REACH, "instances in the subnet get public IPs")
+        found.append(_rule_finding(address, kind, actions, before, after, plan))
+    elif kind in IAM:
+        found += filter(None, [_iam_finding(address, kind, actions, before, after, unknown)])
+    found += filter(None, [_health_finding(address, kind, actions, before, after)])
     if kind == "aws_ecs_task_definition" and plan.service_exists:
-        described, image_only = _task_definition_change(before, after, change["change"].get("after_unknown") or {})
-        if image_only:
-            result.notes.append(
-                f"{address}: only the image differs ({'; '.join(described)}). Nothing to review: the image is "
-                "the deployment's. `bluegreen deploy` rolls out the image that runs now unless given --image, and "
-                "Terraform's plan never shows the image a deployment set.")
-            return Finding(address, kind, actions, 0, "")
-        family = after.get("family") or before.get("family") or ""
-        what = f"a new revision of {family}" + (f": {'; '.join(described)}" if described else "")
-        return Finding(address, kind, actions, NEXT_DEPLOY, what,
-                       "registered now, but the running tasks keep their revision until `bluegreen deploy`")
-    return None
+        found.append(_task_definition_finding(address, kind, actions, before, after, unknown, result))
+    if not found and gone:
+        found.append(Finding(address, kind, actions, RECREATED, verb))
+    return found
 
 
-def _output_findings(plan: Mapping[str, Any]) -> list[Finding]:
-    """The AppSpec outputs a plan changes: ECS takes them only from a deployment."""
+def _task_definition_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any],
+                             after: Mapping[str, Any], unknown: Mapping[str, Any], result: Review) -> Finding:
+    described, image_only = _task_definition_change(before, after, unknown)
+    if image_only:
+        result.notes.append(
+            f"{address}: only the image differs ({'; '.join(described)}). Nothing to review: the image is "
+            "the deployment's. `bluegreen deploy` rolls out the image that runs now unless given --image, and "
+            "Terraform's plan never shows the image a deployment set.")
+        return Finding(address, kind, actions, 0, "")
+    family = after.get("family") or before.get("family") or ""
+    what = f"a new revision of {family}" + (f": {'; '.join(described)}" if described else "")
+    return Finding(address, kind, actions, NEXT_DEPLOY, what,
+                   "registered now, but the running tasks keep their revision until `bluegreen deploy`")
+
+
+def _created_anew(plan: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> set[str]:
+    """The output prefixes of the services the plan creates or replaces: they start with the plan's
+    values at apply, not at a deployment."""
+    actions = {c["address"]: c["change"]["actions"] for c in changes}
+    return {roles.prefix for roles in service_roles(plan) if "create" in actions.get(roles.service or "", [])}
+
+
+def _output_findings(plan: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> list[Finding]:
+    """The AppSpec outputs a plan changes: ECS takes them only from a deployment, unless the plan
+    creates the service anew (as it does with the task definition)."""
     findings = []
+    anew = _created_anew(plan, changes)
     for name, change in sorted((plan.get("output_changes") or {}).items()):
         actions = change.get("actions") or []
         key = next((k for k in APPSPEC_OUTPUTS if name.endswith(k)), None)
@@ -390,11 +510,13 @@ def _output_findings(plan: Mapping[str, Any]) -> list[Finding]:
             continue
         shown_after = "(known after apply)" if change.get("after_unknown") else json.dumps(change.get("after"))
         what = f"{key} {json.dumps(change.get('before'))} → {shown_after}"
-        why = ("ECS takes it only from a deployment (the AppSpec, or UpdateService on the ECS-native engine), "
+        fresh = name[:-len(key)] in anew
+        why = ("the service is created anew with it at apply" if fresh else
+               "ECS takes it only from a deployment (the AppSpec, or UpdateService on the ECS-native engine), "
                "so it reaches the service at the next `bluegreen deploy`")
         if key == "assign_public_ip" and change.get("after") is True:
             findings.append(Finding(f"output.{name}", "output", actions, REACH, f"tasks get public IPs: {what}", why))
-        else:
+        elif not fresh:
             findings.append(Finding(f"output.{name}", "output", actions, NEXT_DEPLOY, what, why))
     return findings
 
@@ -409,15 +531,16 @@ def review(plan: Mapping[str, Any]) -> Review:
         actions = change["change"]["actions"]
         if actions in (["no-op"], ["read"]):
             continue
-        finding = _finding(change, context, result)
-        if finding is None:
+        found = _findings(change, context, result)
+        if not found:
             counts.setdefault(change["type"], Counter())[_verb(actions)] += 1
             continue
-        result.findings.append(finding)
+        result.findings += found
         if change["type"] in RULES:
-            rules.append((finding, change["change"].get("before") or {}, change["change"].get("after") or {}))
+            rule = next(f for f in found if f.klass == REACH)  # a rule's one finding
+            rules.append((rule, change["change"].get("before") or {}, change["change"].get("after") or {}))
     _pair_rules(rules)
-    result.findings += _output_findings(plan)
+    result.findings += _output_findings(plan, changes)
     result.notes += _migration_notes(changes, context)
     result.findings = sorted((f for f in result.findings if f.klass), key=lambda f: (f.klass, f.address))
     result.counts = {kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())}

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 
-from .review import CLASS_TITLES, IN_PLACE, INTERRUPTS, Review
+from .review import BLOCKING, CLASS_TITLES, IN_PLACE, Review
 from .timeline import LOWER_BOUND
 
 
@@ -37,7 +37,7 @@ def as_text(result: Review, allowed: set[str]) -> str:
             continue
         out.append(f"{klass}. {title}: {len(findings) or 'nothing'}")
         for f in findings:
-            mark = " (allowed)" if klass == INTERRUPTS and f.address in allowed else ""
+            mark = " (allowed)" if klass in BLOCKING and f.address in allowed else ""
             out.append(f"   {f.address}{mark}: {f.what}")
             if f.why:
                 out.append(f"      {f.why}")
@@ -51,15 +51,16 @@ def as_text(result: Review, allowed: set[str]) -> str:
             out.append(f"   {line['step']:<18} {line['after']}{change}")
     blocking = result.blocking(allowed)
     if blocking:
-        out.append(f"{len(blocking)} change(s) interrupt traffic or deployments; allow each with --allow ADDRESS")
+        out.append(f"{len(blocking)} change(s) interrupt traffic or deployments, or destroy data; allow each with "
+                   "--allow ADDRESS")
     return "\n".join(out) + "\n"
 
 
 def as_markdown(result: Review, allowed: set[str]) -> str:
     blocking = result.blocking(allowed)
-    verdict = (f"**{len(blocking)} change(s) interrupt traffic or deployments.**" if blocking else
-               "No change interrupts traffic or deployments." if not result.of_class(INTERRUPTS) else
-               "Every change that interrupts traffic or deployments is allowed.")
+    verdict = (f"**{len(blocking)} change(s) interrupt traffic or deployments, or destroy data.**" if blocking else
+               "No change interrupts traffic or deployments, or destroys data." if not result.blocking(set()) else
+               "Every change that interrupts traffic or deployments, or destroys data, is allowed.")
     out = ["### Blue/green plan review", "", verdict, ""]
     for klass, title in CLASS_TITLES.items():
         findings = result.of_class(klass)
@@ -74,7 +75,7 @@ def as_markdown(result: Review, allowed: set[str]) -> str:
             continue
         out += [f"#### {klass}. {title}", "", "| address | change | what it means |", "|---|---|---|"]
         for f in findings:
-            mark = " (allowed)" if klass == INTERRUPTS and f.address in allowed else ""
+            mark = " (allowed)" if klass in BLOCKING and f.address in allowed else ""
             out.append(f"| `{f.address}`{mark} | {f.what.replace('|', '/')} | {f.why.replace('|', '/')} |")
         out.append("")
     for note in result.notes:

@@ -31,7 +31,22 @@ REGISTER_FIELDS = (
     "enableFaultInjection",
 )
 _EMPTY: tuple[Any, ...] = (None, [], {}, "")
-_NAMED_LISTS = ("environment", "secrets")  # shown as +NAME ~NAME -NAME, values never printed
+
+
+class Named(dict):  # type: ignore[type-arg]
+    """A list of name/value pairs (`environment`, `secrets`, a log driver's `secretOptions`, at any
+    depth), keyed by name: shown as +NAME ~NAME -NAME, its values never printed (a value may be a
+    secret's ARN, or something its owner would not print)."""
+
+
+def _named(value: Any) -> Any:
+    """`value` with every list of name/value (or name/valueFrom) pairs in it made Named."""
+    if isinstance(value, list) and value and all(
+            isinstance(item, Mapping) and "name" in item and ("value" in item or "valueFrom" in item) for item in value):
+        return Named({item["name"]: item.get("value", item.get("valueFrom")) for item in value})
+    if isinstance(value, Mapping):
+        return {key: _named(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -88,16 +103,14 @@ def _shape(revision: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in definition.items():
             if key == "name" or value in _EMPTY:
                 continue
-            if key in _NAMED_LISTS:
-                value = {item["name"]: item.get("value", item.get("valueFrom")) for item in value}
-            body[key] = value
+            body[key] = _named(value)
         containers[definition["name"]] = body
     shape["containers"] = containers
     return shape
 
 
 def _flatten(value: Any, path: tuple[str, ...], out: dict[tuple[str, ...], Any]) -> None:
-    if isinstance(value, Mapping) and value and path[-1:] not in [(n,) for n in _NAMED_LISTS]:
+    if isinstance(value, Mapping) and value and not isinstance(value, Named):
         for key, item in value.items():
             _flatten(item, (*path, str(key)), out)
     else:
@@ -148,12 +161,12 @@ def _changes(old: dict[tuple[str, ...], Any], new: dict[tuple[str, ...], Any], *
         dotted = ".".join(path)
         field = f"{prefix}.{dotted}" if prefix else dotted
         shown = f"{prefix} {dotted}" if prefix else dotted
-        if path[-1] in _NAMED_LISTS:
-            before_map, after_map = before or {}, after or {}
+        if isinstance(before, Named) or isinstance(after, Named):
+            before_map = before if isinstance(before, Named) else {}
+            after_map = after if isinstance(after, Named) else {}
             marks = ([f"+{k}" for k in sorted(after_map.keys() - before_map.keys())]
                      + [f"~{k}" for k in sorted(before_map.keys() & after_map.keys()) if before_map[k] != after_map[k]]
                      + [f"-{k}" for k in sorted(before_map.keys() - after_map.keys())])
-            # Names only: a value may be a secret's ARN, or something its owner would not print.
             changes.append(Change(field, sorted(before_map), sorted(after_map), f"{shown} {' '.join(marks)}"))
         else:
             changes.append(Change(field, before, after, f"{shown} {_show(before)} → {_show(after)}"))

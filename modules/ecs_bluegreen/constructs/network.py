@@ -7,7 +7,7 @@ import ipaddress
 from constructs import Construct
 
 from ..settings import NetworkProps, check_value
-from ..settings.network import SUBNET_BITS
+from ..settings.network import MAX_ZONES, SUBNET_BITS
 
 from .aws.data_aws_availability_zones import DataAwsAvailabilityZones
 from .aws.default_security_group import DefaultSecurityGroup
@@ -84,13 +84,14 @@ class Network(Construct):
         """A public and a private subnet per zone, each with its tier's route table."""
         assert self.vpc is not None
         zones = self._zones(props)
-        # Sixteen equal slots: room for 4 AZs x 2 tiers, and for subnets added later.
+        # Sixteen equal slots, each zone's two at a fixed place (MAX_ZONES): raising az_count adds
+        # subnets and never renumbers one; the last eight are left for subnets added later.
         blocks = list(ipaddress.ip_network(props.vpc_cidr).subnets(prefixlen_diff=SUBNET_BITS))
         public_subnets: list[Subnet] = []
         private_subnets: list[Subnet] = []
         for i, zone in enumerate(zones):
             for tier, block, table, subnets in (("public", blocks[i], public_rt, public_subnets),
-                                                ("private", blocks[props.az_count + i], private_rt, private_subnets)):
+                                                ("private", blocks[MAX_ZONES + i], private_rt, private_subnets)):
                 subnet = Subnet(self, f"{tier}-{i}", vpc_id=self.vpc.id, cidr_block=str(block), availability_zone=zone,
                                 tags={"Name": f"{name}-{tier}-{i}", "Tier": tier})
                 RouteTableAssociation(self, f"{tier}-{i}-rt", subnet_id=subnet.id, route_table_id=table.id)

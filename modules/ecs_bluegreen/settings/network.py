@@ -13,6 +13,9 @@ from .rules import Range
 
 SUBNET_BITS = 4
 """A created subnet is 1/16 of the VPC: a /16 VPC gives /20 subnets of 4,091 usable addresses."""
+MAX_ZONES = 4
+"""The most zones a created VPC spans. Each zone's public subnet has slot i of the sixteen, its
+private subnet slot MAX_ZONES + i, whatever az_count is: a zone added later only adds subnets."""
 MIN_SUBNETS = 2
 """An ALB needs subnets in at least two Availability Zones; we hold an NLB to the same bar."""
 
@@ -31,8 +34,8 @@ class NetworkProps(Props):
     """Existing subnets for the tasks, in two or more AZs. Default: () (created)."""
     vpc_cidr: str = "10.0.0.0/16"
     """CIDR of a created VPC, /16 to /24; each subnet gets 1/16 of it. Default: "10.0.0.0/16"."""
-    az_count: Annotated[int, Range(2, 4)] = 2
-    """Availability Zones a created VPC spans, 2 to 4. Default: 2."""
+    az_count: Annotated[int, Range(MIN_SUBNETS, MAX_ZONES)] = 2
+    """Availability Zones a created VPC spans, 2 to 4; raising it later only adds subnets. Default: 2."""
     availability_zones: tuple[str, ...] = ()
     """Zones of a created VPC, az_count of them, e.g. ("ap-northeast-1a", "ap-northeast-1c"). Default: () (the first available)."""
     nat_gateway: bool = True
