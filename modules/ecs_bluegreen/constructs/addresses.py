@@ -23,7 +23,10 @@ import hashlib
 import re
 from typing import Any
 
+from constructs import Construct
+
 from .cdk import TerraformStack
+from .part import claim_id
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -40,6 +43,10 @@ class ReadableStack(TerraformStack):
     path, with no hash suffix. If two paths would give one address (ids that differ only in
     characters Terraform does not allow, e.g. "a b" and "a-b"), the later one gets a hash of its
     path appended, so that no two elements ever share one."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        claim_id(scope, id, type(self).__name__, "give each stack its own id, e.g. 'web-dev' and 'web-prod'")
+        super().__init__(scope, id)
 
     def _allocate_logical_id(self, tf_element: Any) -> str:  # the jsii override of allocateLogicalId
         node = getattr(tf_element, "node", tf_element)

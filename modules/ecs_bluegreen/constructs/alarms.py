@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import AlarmProps, check_value
 from .aws.cloudwatch_metric_alarm import (
     CloudwatchMetricAlarm,
@@ -14,7 +15,7 @@ from .aws.lb import Lb
 from .aws.lb_target_group import LbTargetGroup
 
 
-class DeploymentAlarms(Construct):
+class DeploymentAlarms(Part):
     """The alarms of :class:`AlarmProps`, created on both target groups and the load balancer.
     ``alarm_names`` lists every alarm the deployment group watches, created or existing."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from .part import Part
 from ..contract import HOOK_EVENTS
 from ..settings import BlueGreenServiceProps, SettingsError, check_value
 from .alarms import DeploymentAlarms
@@ -32,7 +33,7 @@ def _check_name_is_free(scope: Construct, name: str) -> None:
                                               f"({other.node.path}): give each service its own name.")
 
 
-class EcsBlueGreen(Construct):
+class EcsBlueGreen(Part):
     """An ECS Fargate service behind a load balancer, deployed blue/green by CodeDeploy or by ECS
     itself (deployment.engine).
 

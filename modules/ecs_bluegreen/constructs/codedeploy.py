@@ -7,6 +7,7 @@ from typing import Any
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import DeploymentProps, check_value
 from .aws.codedeploy_app import CodedeployApp
 from .aws.codedeploy_deployment_config import (
@@ -39,7 +40,7 @@ ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
 ALARM_ROLLBACK_EVENT = "DEPLOYMENT_STOP_ON_ALARM"
 
 
-class BlueGreenDeployment(Construct):
+class BlueGreenDeployment(Part):
     """A CodeDeploy application and its ECS blue/green deployment group with traffic control."""
 
     deployment_config: CodedeployDeploymentConfig | None = None

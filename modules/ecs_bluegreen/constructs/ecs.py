@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import ServiceProps, check_value
 from .aws.appautoscaling_target import AppautoscalingTarget
 from .aws.ecs_cluster import EcsCluster
@@ -30,7 +31,7 @@ EXEC_CHANNELS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChan
 so their resource can only be "*"."""
 
 
-class FargateService(Construct):
+class FargateService(Part):
     """A Fargate service under the CODE_DEPLOY deployment controller (or ECS's, with `native`), with
     its cluster, task definition, log group, security group and (optionally) autoscaling."""
 

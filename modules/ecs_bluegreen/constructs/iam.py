@@ -9,6 +9,7 @@ from typing import Any
 
 from constructs import Construct
 
+from .part import Part
 from ..contract import HOOK_EVENTS, HookEvent
 from ..settings import IamProps, check_value
 from ..settings.aws import is_token
@@ -62,7 +63,7 @@ def assume_role_policy(service: str) -> str:
     )
 
 
-class ServiceRoles(Construct):
+class ServiceRoles(Part):
     """The IAM roles of one blue/green service. ``*_role`` is None where an ARN was passed in, or
     where the engine does not use it: ``codedeploy_role`` with `codedeploy`, ``infrastructure_role``
     (and ``hook_role``, :meth:`grant_hooks`) with `native`."""

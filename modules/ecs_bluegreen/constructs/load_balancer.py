@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import LoadBalancerProps, check_value
 from ..settings.load_balancer import HTTP_PORT, TARGET_GROUP_SUFFIXES
 from .aws.lb import Lb, LbAccessLogs
@@ -23,7 +24,7 @@ def _ingress_id(prefix: str, cidr: str) -> str:
     return f"{prefix}-{cidr.replace('/', '_').replace(':', '.')}"
 
 
-class BlueGreenLoadBalancer(Construct):
+class BlueGreenLoadBalancer(Part):
     """A load balancer with a production and a test listener, each forwarding to one of two
     target groups (blue and green) that CodeDeploy swaps at every deployment."""
 

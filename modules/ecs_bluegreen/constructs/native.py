@@ -22,6 +22,7 @@ from typing import Any
 
 from constructs import Construct
 
+from .part import Part
 from ..contract import HOOK_EVENTS, HOOK_STAGES
 from ..settings import DeploymentProps, SettingsError, check_value
 from .aws.lb_listener import LbListener
@@ -79,7 +80,7 @@ def native_bindings(props: DeploymentProps) -> Any:
     return module
 
 
-class NativeBlueGreen(Construct):
+class NativeBlueGreen(Part):
     """The listener rules of an ALB (``prod_listener_rule``, ``test_listener_rule``; None on an
     NLB), and the blocks the service takes for ECS-native blue/green (``service_blocks``)."""
 

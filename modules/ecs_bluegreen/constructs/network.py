@@ -6,6 +6,7 @@ import ipaddress
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import NetworkProps, check_value
 from ..settings.network import MAX_ZONES, SUBNET_BITS
 
@@ -23,7 +24,7 @@ from .cdk import Fn
 from .suppressions import suppress
 
 
-class Network(Construct):
+class Network(Part):
     """The VPC and the two subnet tiers the service uses.
 
     With ``vpc_id`` set, nothing is created. Otherwise a VPC with one public and one private subnet

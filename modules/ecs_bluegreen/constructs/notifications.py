@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import NotificationProps, check_value
 from .aws.sns_topic import SnsTopic
 
 
-class DeploymentTopic(Construct):
+class DeploymentTopic(Part):
     """The SNS topic deployment events go to: the one given, or a new encrypted one."""
 
     topic: SnsTopic | None = None

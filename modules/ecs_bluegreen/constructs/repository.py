@@ -6,6 +6,7 @@ import json
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import RepositoryProps, check_value
 from .aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from .aws.ecr_repository import (
@@ -16,7 +17,7 @@ from .aws.ecr_repository import (
 from .suppressions import suppress
 
 
-class ImageRepository(Construct):
+class ImageRepository(Part):
     """The service's ECR repository and its lifecycle policy; ``url`` is what to push to."""
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: RepositoryProps) -> None:

@@ -15,6 +15,7 @@ from .backend import add_s3_backend
 from .blue_green import EcsBlueGreen
 from .cdk import App, LocalBackend, TerraformOutput, TerraformStack
 from .family import check_app
+from .part import claim_id
 from .provider import add_aws_provider
 from .state_bucket import StateBucket
 
@@ -94,6 +95,11 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
     if service.repository is not None:
         (url,) = REPOSITORY_OUTPUTS
         values[url] = (service.repository.url, "ECR repository to push the service's images to.")
+    fix = ("give this service's outputs another prefix" if prefix else
+           "give each service's outputs a prefix, e.g. service_outputs(api, prefix='api_'), and read them with "
+           "`bluegreen --output-prefix api_`")
+    for key in values:  # all refused before any is made
+        claim_id(stack, f"{prefix}{key}", "output", fix)
     return {
         key: TerraformOutput(stack, f"{prefix}{key}", value=value, description=description)
         for key, (value, description) in values.items()

@@ -6,6 +6,7 @@ import json
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import StateBucketProps, check_value
 
 from .aws.dynamodb_table import (
@@ -41,7 +42,7 @@ from .cdk import TerraformResourceLifecycle
 from .suppressions import suppress
 
 
-class StateBucket(Construct):
+class StateBucket(Part):
     """An S3 bucket fit to hold Terraform state, and optionally a DynamoDB lock table.
 
     The bucket is protected by `prevent_destroy`: losing it loses every stack's state.

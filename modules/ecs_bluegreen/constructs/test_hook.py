@@ -23,6 +23,7 @@ from typing import ClassVar
 
 from constructs import Construct
 
+from .part import Part
 from ..settings import TestTrafficHookProps, check_value
 from .aws.iam_role import IamRole
 from .aws.iam_role_policy import IamRolePolicy
@@ -56,7 +57,7 @@ def built_in_archive() -> Path:
     return path
 
 
-class TestTrafficHook(Construct):
+class TestTrafficHook(Part):
     """The function, its role and its security group; ``function`` is what the AppSpec names."""
 
     __test__: ClassVar[bool] = False
