@@ -135,9 +135,11 @@ EMULATOR_GAPS: dict[tuple[str, str], dict[str, str]] = {
     ("aws_codedeploy_deployment_group", "codedeploy/group"): {
         "tags_all": "moto's CodeDeploy keeps no tags, so the provider's default tags read back empty",
     },
-    ("aws_vpc_security_group_ingress_rule", "ecs/from-lb"): _SG_REF_GAPS,
-    ("aws_vpc_security_group_egress_rule", "ecs/lb-to-tasks"): _SG_REF_GAPS,
 }
+SG_RULES = ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")
+"""Every rule of these that references a security group has the gaps of _SG_REF_GAPS: the task
+group's from the load balancer, the load balancer's to the tasks, and on an internal load
+balancer the test listener's from the test hook."""
 
 
 def tolerate_emulator_gaps(cdk_json: Path) -> None:
@@ -147,6 +149,11 @@ def tolerate_emulator_gaps(cdk_json: Path) -> None:
             continue  # a resource this stack does not have
         lifecycle = resource(doc, type_, path).setdefault("lifecycle", {})
         lifecycle["ignore_changes"] = [*lifecycle.get("ignore_changes", []), *fields]
+    for type_ in SG_RULES:
+        for rule in (doc.get("resource", {}).get(type_) or {}).values():
+            if "referenced_security_group_id" in rule:
+                lifecycle = rule.setdefault("lifecycle", {})
+                lifecycle["ignore_changes"] = [*lifecycle.get("ignore_changes", []), *_SG_REF_GAPS]
     cdk_json.write_text(json.dumps(doc, indent=2))
 
 

@@ -115,7 +115,7 @@ FULL: dict[str, Any] = {
 }
 # Settings that are free text by nature: environment variable values, commands, log driver options.
 FREE_TEXT = re.compile(r"\.(environment\.[^.]+|command\[\d+\]|log\.options\.[^.]+)$")
-ERROR = re.compile(r"^(?P<field>[\w.:/\[\]-]+): (invalid value .+|not set)\. \S.*$", re.S)
+ERROR = re.compile(r"^(?P<field>[\w.:/\[\]-]+): (invalid value .+|invalid name .+|not set)\. \S.*$", re.S)
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

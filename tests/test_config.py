@@ -115,3 +115,26 @@ def test_main_synthesizes_the_selected_environment(tmp_path, monkeypatch, capsys
     doc = json.loads((tmp_path / "out" / "stacks" / "shop-prod" / "cdk.tf.json").read_text())
     assert doc["provider"]["aws"][0]["region"] == "eu-west-1"
     assert not (tmp_path / "out" / "stacks" / "shop-dev").exists()
+
+
+@pytest.mark.parametrize("secret_in,variable_in,named", [
+    ("defaults", "environments.dev", "bluegreen.environments.dev.app.service.environment.DB"),
+    ("environments.dev", "defaults", "bluegreen.environments.dev.app.service.secrets.DB"),
+    ("defaults", "defaults", "bluegreen.defaults.app.service.secrets.DB"),
+])
+def test_a_variable_both_plain_and_secret_is_named_where_the_clash_was_made(secret_in, variable_in, named):
+    """What no other test proves: an error about two settings (SettingsError.instead) is named at the
+    one the environment wrote, not at the defaults' it met, which the user did not touch."""
+    import copy
+
+    config = copy.deepcopy(CONFIG)
+    secret = {"arn": "arn:aws:ssm:ap-northeast-1:123456789012:parameter/db"}
+    for where, key, value in ((secret_in, "secrets", secret), (variable_in, "environment", "x")):
+        layer = config
+        for part in where.split("."):
+            layer = layer.setdefault(part, {})
+        layer.setdefault("app", {}).setdefault("service", {})[key] = {"DB": value}
+    with pytest.raises(SettingsError) as raised:
+        environment_settings(config, ["dev"])
+    assert raised.value.field == named, str(raised.value)
+    assert str(raised.value).startswith(f"{named}: invalid name 'DB'. DB is both a plain environment variable")

@@ -177,13 +177,14 @@ REFUSED = {
     "a JSON key with a colon": (lambda: SecretProps(arn=SECRET, json_key="a:b"), r"^secret\.json_key: .*without ':'"),
     "a variable both plain and secret": (
         lambda: _service(environment={"DB_PASSWORD": "x"}, secrets={"DB_PASSWORD": SecretProps(arn=SECRET)}),
-        r"^service\.secrets: invalid value 'DB_PASSWORD'\. DB_PASSWORD is a plain environment variable too"),
+        r"^service\.secrets\.DB_PASSWORD: invalid name 'DB_PASSWORD'\. DB_PASSWORD is both a plain environment "
+        r"variable and a secret"),
     "a secret named like no variable": (lambda: _service(secrets={"1DB": SecretProps(arn=SECRET)}),
-                                        r"^service\.secrets: invalid value '1DB'\. Name variables"),
+                                        r"^service\.secrets\.1DB: invalid name '1DB'\. Name variables"),
     "a KMS key without secrets": (lambda: _service(secrets_kms_key_arn=KMS_KEY),
                                   r"^service\.secrets_kms_key_arn: .*No container has secrets"),
     "a dependency on a missing container": (lambda: _service(depends_on={"envoy": "START"}),
-                                            r"^service\.depends_on\.envoy: .*no other container named 'envoy'"),
+                                            r"^service\.depends_on\.envoy: invalid name 'envoy'\. .*no other container named 'envoy'"),
     "a dependency on itself": (lambda: _service(sidecars=(ContainerProps(name="a", image=IMAGE, depends_on={"a": "START"}),)),
                                r"^service\.sidecars\[0\]\.depends_on\.a: .*no other container named 'a'"),
     "a cycle": (lambda: _service(depends_on={"a": "START"}, sidecars=(
@@ -228,7 +229,7 @@ REFUSED = {
     "no actions": (lambda: PolicyStatementProps(actions=(), resources=("*",)), r"^policy_statement\.actions: .*at least one"),
     "a condition operator IAM has not": (
         lambda: PolicyStatementProps(actions=("s3:GetObject",), resources=("*",), conditions={"String Equals": {}}),
-        r"^policy_statement\.conditions: .*condition operator"),
+        r"^policy_statement\.conditions\.String Equals: invalid name .*condition operator"),
     "statements without a created task role": (
         lambda: IamProps(task_role_statements=(PolicyStatementProps(actions=("s3:GetObject",), resources=("*",)),)),
         r"^iam\.task_role_statements: .*create_task_role=True"),
@@ -252,11 +253,11 @@ REFUSED = {
     "the built-in with another handler": (lambda: TestTrafficHookProps(handler="tests.handler"),
                                           r"^deployment\.test_traffic_hook\.handler: .*set source_dir"),
     "a variable the stack sets": (lambda: TestTrafficHookProps(environment={"TEST_URL": "x"}),
-                                  r"^deployment\.test_traffic_hook\.environment: invalid value 'TEST_URL'"),
+                                  r"^deployment\.test_traffic_hook\.environment\.TEST_URL: invalid name 'TEST_URL'"),
     "a hook that is no Lambda function": (lambda: DeploymentProps(hooks={"AfterAllowTestTraffic": "my smoke test"}),
                                           r"^deployment\.hooks\.AfterAllowTestTraffic: .*Name a Lambda function"),
     "a hook at an event ECS deployments have not": (lambda: DeploymentProps(hooks={"ApplicationStart": "f"}),
-                                                    r"^deployment\.hooks: invalid value 'ApplicationStart'\. Use one of"),
+                                                    r"^deployment\.hooks\.ApplicationStart: invalid name 'ApplicationStart'\. Use one of"),
     "a hook of another region": (lambda: StackSettings(
         app=_app(deployment=DeploymentProps(hooks={"BeforeInstall": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f"})),
         backend=StateBackendProps(bucket="b-tfstate", key="k")),

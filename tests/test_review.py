@@ -105,7 +105,7 @@ def test_a_new_role_says_who_may_assume_it_and_its_policies_what_they_allow(plan
     policy its actions and resources, and the managed policy is named."""
     result = _review(plan_of, "trust added")
     reach = {f.address: f.what for f in result.of_class(REACH)}
-    role = "aws_iam_role.blue-green_test-hook_role"
+    role = "aws_iam_role.blue-green_test-traffic-hook_role"
     assert reach[role] == ("trust created (who may assume the role): Allow sts:AssumeRole by service "
                            "lambda.amazonaws.com")
     (report,) = [what for address, what in reach.items() if address.endswith("_report")]
@@ -133,18 +133,22 @@ def test_a_replaced_log_group_destroys_its_logs_and_is_never_safe_in_place(plan_
 @pytest.mark.e2e
 def test_a_third_zone_only_adds_subnets(plan_of):
     """What no other test proves: raising network.az_count, planned for real by Terraform, creates
-    the new zone's two subnets and their route table associations, and changes nothing else: each
-    zone's subnets have fixed slots (constructs/network.py), so none is renumbered or replaced."""
+    the new zone's two subnets and their route table associations, and otherwise only adds the new
+    public subnet to the load balancer in place: each zone's subnets have fixed slots
+    (constructs/network.py), so none is renumbered or replaced."""
     plan = plan_of("third zone", CASES["third zone"])["plan"]
     changed = {c["address"]: c["change"]["actions"] for c in plan["resource_changes"]
                if c["change"]["actions"] != ["no-op"] and c.get("mode", "managed") == "managed"}
-    assert changed == {f"{kind}.blue-green_network_{tier}-2{suffix}": ["create"]
-                       for tier in ("public", "private") for kind, suffix in (("aws_subnet", ""),
-                                                                               ("aws_route_table_association", "-rt"))}
+    created = {f"{kind}.blue-green_network_{tier}-2{suffix}": ["create"]
+               for tier in ("public", "private") for kind, suffix in (("aws_subnet", ""),
+                                                                       ("aws_route_table_association", "-rt"))}
+    assert changed == {**created, "aws_lb.blue-green_load-balancer_lb": ["update"]}
     created = {c["address"]: c["change"]["after"]["cidr_block"] for c in plan["resource_changes"]
                if c["type"] == "aws_subnet" and c["change"]["actions"] == ["create"]}
     assert created == {"aws_subnet.blue-green_network_public-2": "10.0.32.0/20",
                        "aws_subnet.blue-green_network_private-2": "10.0.96.0/20"}
+    (lb,) = [c["change"] for c in plan["resource_changes"] if c["address"] == "aws_lb.blue-green_load-balancer_lb"]
+    assert len(lb["before"]["subnets"]) == 2 and lb["after_unknown"]["subnets"]  # the third is known at apply
     assert not review(plan).blocking(set())
 
 

@@ -197,10 +197,12 @@ def check_environment(where: str, environment: Mapping[str, str], secrets: Mappi
     """A variable is plain or secret, not both: the container would get only one of the two."""
     both = sorted(set(environment) & set(secrets))
     if both:
+        name = both[0]
         raise SettingsError(
-            join(where, "secrets"), both[0],
-            f"{both[0]} is a plain environment variable too, and the container would get only one of the "
-            "two: remove it from environment or from secrets.",
+            join(where, f"secrets.{name}"), name,
+            f"{name} is both a plain environment variable and a secret, and the container would get only one "
+            "of the two: remove it from environment or from secrets.",
+            key=True, instead=(f"secrets.{name}", f"environment.{name}"),
         )
 
 
@@ -229,8 +231,8 @@ def check_task(containers: Iterable[tuple[str, ContainerProps]]) -> None:
             here = join(where, f"depends_on.{name}")
             target = by_name.get(name)
             if target is None or target[1] is c:
-                raise SettingsError(here, condition, f"The task has no other container named {name!r}; its "
-                                                     f"containers: {', '.join(sorted(by_name))}.")
+                raise SettingsError(here, name, f"The task has no other container named {name!r}; its "
+                                                f"containers: {', '.join(sorted(by_name))}.", key=True)
             if condition == "HEALTHY" and target[1].health_check is None:
                 raise SettingsError(here, condition, f"{name} has no health check to pass: give it a "
                                                      "health_check, or wait for START.")

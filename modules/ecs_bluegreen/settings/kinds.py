@@ -307,8 +307,12 @@ class MapOf(Kind):
             raise self._refuse(value, at, mode)
         kept = {}
         for key, item in value.items():
-            self.key.read(key, at, mode)
-            kept[key] = self.value.read(item, join(at, str(key)), mode)
+            where = join(at, str(key))
+            try:
+                self.key.read(key, where, mode)
+            except SettingsError as err:  # the name is what is wrong: point at it, not at the mapping
+                raise SettingsError(where, key, err.fix, key=True) from None
+            kept[key] = self.value.read(item, where, mode)
         return self._apply_rules(MappingProxyType(kept), at, mode)
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
@@ -352,7 +356,8 @@ class PropsKind(Kind):
             raise SettingsError(at, value, f"Expected an object with keys from: {', '.join(fields)}.")
         for key in value:
             if key not in fields:
-                raise SettingsError(join(at, key), value[key], f"Unknown setting. Valid keys here: {', '.join(fields)}.")
+                raise SettingsError(join(at, key), key, f"Unknown setting. Valid keys here: {', '.join(fields)}.",
+                                    key=True)
         if mode.build:
             for name, setting in fields.items():
                 if setting.required and name not in value:

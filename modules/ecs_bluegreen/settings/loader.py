@@ -129,6 +129,10 @@ def _named_where_written(err: SettingsError, layers: _Layers, project: str, env:
     made from the project's (and environment's) name is the project's to fix."""
     if err.value is MISSING:
         return _missing(err, layers, env)
+    other = err.other()
+    if other is not None and env and not layers.origin(err.field).startswith(f"bluegreen.environments.{env}") \
+            and layers.origin(other.field).startswith(f"bluegreen.environments.{env}"):
+        err = other  # the environment made the conflict: name its setting, not the defaults' it met
     origin = layers.origin(err.field)
     if origin.startswith("bluegreen.project"):
         made = f"the project's name '{project}'" + (f" and the environment's, '{env}'" if env else "")
