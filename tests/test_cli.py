@@ -293,8 +293,21 @@ def test_bad_stack_location(args, code, pattern):
      r"lacks the outputs service_name, container_name, container_port, codedeploy_app_name, codedeploy_group_name"),
     ("{not json", r"is not JSON"),
     ("[1, 2]", r"is not an object of outputs"),
+    # Each cause of missing outputs with its own fix.
+    ({"state_bucket_name": {"value": "b"}, "lock_table_name": {"value": "t"}},
+     r"lacks the outputs .*: this is the state bootstrap stack.*point --stack-dir at a service's stack"),
+    ({f"{p}_{k}": {"value": "x"} for p in ("api", "web") for k in ("region", "service_name", "cluster_name")},
+     r"several services.*--output-prefix api_, --output-prefix web_$"),
+    ({"vpc_id": {"value": "vpc-1"}}, r"none of a blue/green service's outputs"),
+    ({k: {"value": v} for k, v in {"cluster_name": "c", "service_name": "s", "container_name": "n",
+                                   "container_port": 80, "codedeploy_app_name": "a",
+                                   "codedeploy_group_name": "g"}.items()},
+     r"lacks the outputs region: every service stack writes region"),
+    ({"region": {"value": "ap-northeast-1"}, "cluster_name": {"value": "c"}, "service_name": {"value": "s"}},
+     r"lacks the outputs container_name, .*: apply the stack with this version of the library"),
 ])
 def test_bad_outputs(outputs_file, content, pattern):
+    """Bad saved outputs, each one line with exit 2; what is missing is told by its cause."""
     assert_one_line_error(run_cli("status", "--outputs", outputs_file(content)), 2, pattern)
 
 

@@ -70,8 +70,8 @@ class StackOutputs:
         required = NATIVE_DEPLOY_OUTPUTS if engine == "ecs" else DEPLOY_OUTPUTS
         missing = [k for k in required if k not in values]
         if missing:
-            raise CommandError(f"{source} lacks the outputs {', '.join(missing)}: apply the stack with this version "
-                               "of the library", Exit.BAD_INPUT)
+            raise CommandError(f"{source} lacks the outputs {', '.join(missing)}: {_why_missing(values, missing, prefix)}",
+                               Exit.BAD_INPUT)
         try:
             checked = {key: check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
                        for key in dict.fromkeys(required + DEPLOY_OUTPUTS + APPSPEC_OUTPUTS) if key in values}
@@ -79,6 +79,31 @@ class StackOutputs:
             raise CommandError(f"{source}: {err}; apply the stack again, or fix the saved outputs",
                                Exit.BAD_INPUT) from None
         return cls(**checked)
+
+
+STATE_OUTPUTS = ("state_bucket_name", "lock_table_name")
+"""What the state bootstrap stack writes, and no service stack."""
+
+
+def _why_missing(values: Mapping[str, Any], missing: list[str], prefix: str) -> str:
+    """Why a stack's outputs lack what a deployment needs, and the fix for that cause: the state
+    stack's folder, a stack of several services read without its prefix, a stack with no service's
+    outputs, a saved file without the region, or a stack applied with an older version."""
+    service = DEPLOY_OUTPUTS[2]  # service_name: every service stack writes it, under its prefix
+    if set(values) & set(STATE_OUTPUTS) and service not in values:
+        return ("this is the state bootstrap stack, which holds the state bucket: point --stack-dir at a service's "
+                "stack (cdktf.out/stacks/<project>-<env>)")
+    prefixes = sorted(k[:-len(service)] for k in values if k.endswith(service) and k != service)
+    if prefixes and service not in values:
+        shown = ", ".join(f"--output-prefix {prefix}{p}" for p in prefixes)
+        return f"the stack writes the outputs of several services, each under its prefix: choose one with {shown}"
+    if not set(values) & set(DEPLOY_OUTPUTS + NATIVE_DEPLOY_OUTPUTS):
+        return ("the stack has none of a blue/green service's outputs: point at the stack whose app calls "
+                "service_outputs (BlueGreenStack does)")
+    if missing == ["region"]:
+        return ("every service stack writes region (the provider's region, or service_outputs(region=...)): add it "
+                "to the saved outputs file, or read the outputs again with `terraform output -json`")
+    return "apply the stack with this version of the library, which writes them"
 
 
 def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: str = "") -> StackOutputs:
