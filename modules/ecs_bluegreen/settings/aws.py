@@ -79,7 +79,10 @@ def arn_problem(value: str, service: str, kinds: tuple[str, ...] = ()) -> str | 
         return f"The ARN needs the 12-digit account ID that owns the {what} ({example})."
     if region and (region not in regions() or regions()[region] != arn["partition"]):
         return f"The ARN names region '{region}' in partition '{arn['partition']}', which AWS does not have: check the ARN."
-    return None
+    from .iam_reference import name_problem  # IAM's reference, read only when an ARN is checked
+
+    kind = next((k for k in kinds if arn["resource"].startswith(k)), "")
+    return name_problem(value, service, kind)
 
 
 def cidr_problem(value: str) -> str | None:

