@@ -98,8 +98,10 @@ def test_endpoint_points_every_service_and_skips_aws_only_checks(synthesized):
     (provider,) = synthesized["emulator"].doc["provider"]["aws"]
     assert provider["endpoints"] == [{s: "http://127.0.0.1:4566" for s in EMULATED_SERVICES}]
     assert_subset(provider, {"s3_use_path_style": True, "skip_credentials_validation": True,
-                             "skip_requesting_account_id": True, "skip_metadata_api_check": "true",
-                             "max_retries": 2})
+                             "skip_metadata_api_check": "true", "max_retries": 2})
+    # The account is asked of the emulator's STS: skipped, the provider tags CodeDeploy's resources
+    # at ARNs with no account and reads its own security groups as another account's.
+    assert "skip_requesting_account_id" not in provider
     assert "access_key" not in provider and "secret_key" not in provider
 
 
@@ -133,7 +135,8 @@ def test_endpoint_reaches_the_backend(synthesized):
         "endpoints": {"s3": "http://127.0.0.1:4566", "dynamodb": "http://127.0.0.1:4566",
                       "iam": "http://127.0.0.1:4566", "sts": "http://127.0.0.1:4566"},
         "use_path_style": True, "skip_credentials_validation": True,
-        "skip_requesting_account_id": True, "skip_metadata_api_check": True, "max_retries": 2})
+        "skip_metadata_api_check": True, "max_retries": 2})
+    assert "skip_requesting_account_id" not in backend
 
 
 def test_no_endpoint_settings_without_the_option(synthesized):

@@ -58,15 +58,17 @@ def add_aws_provider(
     endpoint: CustomEndpointProps | None,
 ) -> AwsProvider:
     """The provider for a stack. Only stacks call this: constructs never configure providers.
-    With an emulator, every service's endpoint is its URL, and nothing checks credentials, the
-    account or the region (settings a real provider leaves unset)."""
+    With an emulator, every service's endpoint is its URL, and nothing checks credentials or the
+    region (settings a real provider leaves unset). The account is asked of the emulator's STS, as
+    on AWS: without it the provider builds ARNs with no account (CodeDeploy's, to tag them) and
+    cannot tell its own account's security groups, and every plan after an apply shows changes."""
     emulated = True if endpoint is not None else None
     return AwsProvider(
         scope, "aws", region=region,
         default_tags=[AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None,
         endpoints=[AwsProviderEndpoints(**{_keyword(s): endpoint.url for s in EMULATED_SERVICES})]
         if endpoint is not None else None,
-        s3_use_path_style=emulated, skip_credentials_validation=emulated, skip_requesting_account_id=emulated,
+        s3_use_path_style=emulated, skip_credentials_validation=emulated,
         skip_metadata_api_check="true" if endpoint is not None else None, skip_region_validation=emulated,
         max_retries=endpoint.max_retries if endpoint is not None else None,
     )
