@@ -111,7 +111,8 @@ def test_a_new_role_says_who_may_assume_it_and_its_policies_what_they_allow(plan
     (report,) = [what for address, what in reach.items() if address.endswith("_report")]
     assert report.startswith("permissions of role web-dev-test-hook created: Allow "
                              "codedeploy:PutLifecycleEventHookExecutionStatus on arn:aws:codedeploy:"), report
-    assert any("AWSLambdaVPCAccessExecutionRole" in what for what in reach.values())
+    assert "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole attached to role " \
+        "web-dev-test-hook" in reach.values()
     assert not result.blocking(set())
 
 
@@ -126,6 +127,13 @@ def test_a_replaced_log_group_destroys_its_logs_and_is_never_safe_in_place(plan_
     assert logs in result.blocking(set())
     assert all(verb in ("created", "updated in place") for counts in result.counts.values() for verb in counts)
     replaced = {f.address for f in result.findings if "delete" in f.actions}
+    reach = {f.address: f.what for f in result.of_class(REACH)}
+    # What follows a renamed role and group is told as such, not as an unknown.
+    assert reach["aws_iam_role_policy_attachment.blue-green_iam_execution-policy"] == (
+        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy attached again to role "
+        "web-dev2-task-execution (was web-dev-task-execution)")
+    assert reach["aws_vpc_security_group_ingress_rule.blue-green_ecs_from-lb"].endswith(
+        " → tcp/80 a group this plan creates")
     planned = plan_of("renamed", CASES["renamed"])["plan"]["resource_changes"]
     assert replaced == {c["address"] for c in planned if "delete" in c["change"]["actions"]}
 

@@ -184,9 +184,11 @@ def _paths(change: Mapping[str, Any]) -> str:
     return ", ".join(".".join(str(p) for p in path) for path in paths)
 
 
-def _rule(values: Mapping[str, Any]) -> str:
+def _rule(values: Mapping[str, Any], unknown: Mapping[str, Any] | None = None) -> str:
+    """A rule as protocol/ports and its peer; a group known only at apply is "a group this plan creates"."""
+    created = "a group this plan creates" if (unknown or {}).get("referenced_security_group_id") else None
     source = (values.get("cidr_ipv4") or values.get("cidr_ipv6") or values.get("referenced_security_group_id")
-              or ", ".join(values.get("cidr_blocks") or []) or "another group")
+              or created or ", ".join(values.get("cidr_blocks") or []) or "another group")
     protocol = values.get("ip_protocol") or values.get("protocol") or "?"
     ports = values.get("from_port")
     if ports is None or protocol == "-1":
@@ -372,12 +374,12 @@ def _migration_notes(changes: list[Mapping[str, Any]], plan: _Plan) -> list[str]
 
 
 def _rule_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any], after: Mapping[str, Any],
-                  plan: _Plan) -> Finding:
+                  plan: _Plan, unknown: Mapping[str, Any]) -> Finding:
     values = after if "create" in actions or actions == ["update"] else before
     opened = "opened" if actions == ["create"] else "closed" if actions == ["delete"] else _verb(actions)
-    what = f"{_rule(values)}: {opened}"
-    if actions != ["create"] and before and after and _rule(before) != _rule(after):
-        what = f"{_rule(before)} → {_rule(after)}"
+    what = f"{_rule(values, unknown if values is after else None)}: {opened}"
+    if actions != ["create"] and before and after and _rule(before) != _rule(after, unknown):
+        what = f"{_rule(before)} → {_rule(after, unknown)}"
     on_lb = values.get("security_group_id") in plan.lb_groups if plan.lb_groups else \
         not values.get("referenced_security_group_id")
     why = ("the test listener serves the new task set before production does"
@@ -390,9 +392,12 @@ def _iam_finding(address: str, kind: str, actions: list[str], before: Mapping[st
     """A role's trust (who may assume it), a policy's grants (added, removed), an attachment."""
     if kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
         values = after or before
-        where = f" to role {values['role']}" if isinstance(values.get("role"), str) else ""
-        return Finding(address, kind, actions, REACH, f"{values.get('policy_arn')} {_verb(actions)}"
-                       f"{where.replace(' to ', ' from ') if actions == ['delete'] else where}")
+        role, was = values.get("role"), (before or {}).get("role")
+        on = f" role {role}" if isinstance(role, str) else " a role this plan creates"
+        verb = {"create": "attached to", "delete": "detached from"}.get("-".join(actions), "attached again to")
+        if verb == "attached again to" and isinstance(was, str) and was != role:
+            on += f" (was {was})"
+        return Finding(address, kind, actions, REACH, f"{values.get('policy_arn')} {verb}{on}")
     attribute, trust = ("assume_role_policy", True) if kind == "aws_iam_role" else ("policy", False)
     if kind == "aws_iam_role" and actions == ["delete"]:
         return None  # the role in the traffic path says it
@@ -465,7 +470,7 @@ def _findings(change: Mapping[str, Any], plan: _Plan, result: Review) -> list[Fi
         found.append(Finding(address, kind, actions, DESTROYS, verb, f"lost: {DATA[kind]}"))
     found += _exposure_findings(address, kind, actions, before, after)
     if kind in RULES:
-        found.append(_rule_finding(address, kind, actions, before, after, plan))
+        found.append(_rule_finding(address, kind, actions, before, after, plan, unknown))
     elif kind in IAM:
         found += filter(None, [_iam_finding(address, kind, actions, before, after, unknown)])
     found += filter(None, [_health_finding(address, kind, actions, before, after)])
