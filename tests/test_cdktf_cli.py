@@ -41,7 +41,7 @@ def _plain_env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
     if not (VENV_BIN / "cdktf").exists():
-        unavailable("the cdktf CLI is not installed: run `python3 tools/install.py`")
+        unavailable("the cdktf CLI is not installed: run `python3 tools/install.py --cli`")
     plain = _plain_env()
     python3 = shutil.which("python3", path=plain["PATH"])
     if python3 is None:

