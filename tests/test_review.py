@@ -12,7 +12,7 @@ import pytest
 from ecs_bluegreen import cli
 from ecs_bluegreen.cli.review import DESTROYS, INTERRUPTS, NEXT_DEPLOY, REACH, PlanError, load_plan, review
 from ecs_bluegreen.cli.timeline import rollout_timeline, timeline_of
-from ecs_bluegreen.contract import PREDEFINED_SHIFTS
+from ecs_bluegreen.contract import APPSPEC_OUTPUTS, PREDEFINED_SHIFTS
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from helpers import with_setting
 
@@ -136,6 +136,12 @@ def test_a_replaced_log_group_destroys_its_logs_and_is_never_safe_in_place(plan_
         " → tcp/80 a group this plan creates")
     planned = plan_of("renamed", CASES["renamed"])["plan"]["resource_changes"]
     assert replaced == {c["address"] for c in planned if "delete" in c["change"]["actions"]}
+    # The service is created anew with its new groups: the AppSpec outputs that change with them
+    # reach it at apply, as the task definition does, so neither waits for the next deploy.
+    outputs = plan_of("renamed", CASES["renamed"])["plan"]["output_changes"]
+    assert any(name.endswith(key) and change["actions"] == ["update"]
+               for name, change in outputs.items() for key in APPSPEC_OUTPUTS if key != "task_definition_arn")
+    assert not result.of_class(NEXT_DEPLOY)
 
 
 @pytest.mark.e2e

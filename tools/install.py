@@ -19,6 +19,8 @@ With --tests, the CLI too, and:
    the library from this checkout on another CDK family, provider bindings or Python, which
    tests/test_tiers.py runs the family's tests in. `--skip-tiers` leaves them out (the tests then
    skip them, or fail when CI is set).
+7. The cdktn CLI, from tools/cdktn-cli/package-lock.json, installed with tier C's npm and linked
+   as `tools/tiers/cdktn/.venv/bin/cdktn` (tests/test_cdktn_cli.py runs it on an app on cdktn).
 
 Each step leaves what is current alone and rebuilds what is stale: a virtualenv whose Python no
 longer runs (a dangling link, a removed interpreter) is removed first, and the CLI is installed
@@ -40,9 +42,12 @@ PIPENV = "2026.10.3"
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 CHECKOV = ROOT / "tools" / "checkov"
-CLI = ROOT / "tools" / "cdktf-cli"
-CLI_STAMP = CLI / "node_modules" / ".installed-from"
 TIERS = ROOT / "tools" / "tiers"
+CLIS = {
+    # name: (its folder with package.json and the lock, the virtualenv whose Node runs it)
+    "cdktf": (ROOT / "tools" / "cdktf-cli", VENV),
+    "cdktn": (ROOT / "tools" / "cdktn-cli", TIERS / "cdktn" / ".venv"),
+}
 # Where earlier versions put checkov, once as a tracked link to one machine's folder: never current.
 LEGACY = ROOT / ".venv-checkov"
 
@@ -157,24 +162,29 @@ def digest(*parts: bytes) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-def install_cli() -> None:
-    started = step("cdktf CLI from tools/cdktf-cli/package-lock.json, on the virtualenv's Node")
-    env = dict(os.environ, PATH=f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
-    node = subprocess.run([str(VENV / "bin" / "node"), "--version"], capture_output=True, text=True, env=env)
+def install_cli(name: str) -> None:
+    """A CDK CLI from its lock, with the npm of the virtualenv whose Node runs it, linked into that
+    virtualenv's bin (the wrapper in its folder puts that bin first on PATH)."""
+    folder, venv = CLIS[name]
+    started = step(f"{name} CLI from {folder.relative_to(ROOT)}/package-lock.json, on "
+                   f"{venv.relative_to(ROOT)}'s Node")
+    env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    node = subprocess.run([str(venv / "bin" / "node"), "--version"], capture_output=True, text=True, env=env)
     if node.returncode != 0:
-        raise InstallError(f"the virtualenv's Node does not run: {node.stderr.strip()}")
-    # node-pty, a native module of the CLI, is picked per Node ABI: a new Node needs a new install.
-    wanted = digest((CLI / "package-lock.json").read_bytes(), node.stdout.strip().encode())
-    if CLI_STAMP.is_file() and CLI_STAMP.read_text().strip() == wanted:
+        raise InstallError(f"{venv.relative_to(ROOT)}'s Node does not run: {node.stderr.strip()}")
+    # A native module (the cdktf CLI's node-pty) is picked per Node ABI: a new Node needs a new install.
+    stamp = folder / "node_modules" / ".installed-from"
+    wanted = digest((folder / "package-lock.json").read_bytes(), node.stdout.strip().encode())
+    if stamp.is_file() and stamp.read_text().strip() == wanted:
         done(started, f"already installed for Node {node.stdout.strip()}")
     else:
-        run([VENV / "bin" / "npm", "ci", "--no-audit", "--no-fund", "--update-notifier=false", "--loglevel=error"],
-            env=env, cwd=CLI)
-        CLI_STAMP.write_text(wanted + "\n")
+        run([venv / "bin" / "npm", "ci", "--no-audit", "--no-fund", "--update-notifier=false", "--loglevel=error"],
+            env=env, cwd=folder)
+        stamp.write_text(wanted + "\n")
         done(started, f"installed for Node {node.stdout.strip()}")
-    link = VENV / "bin" / "cdktf"
+    link = venv / "bin" / name
     remove(link)
-    link.symlink_to(os.path.relpath(CLI / "cdktf", link.parent))
+    link.symlink_to(os.path.relpath(folder / name, link.parent))
 
 
 OPTIONS = {
@@ -199,11 +209,13 @@ def main(argv: list[str]) -> int:
         # The default packages alone, or with the dev packages: one sync either way.
         sync(ROOT / "Pipfile", *(["--dev"] if tests else []))
         if cli:
-            install_cli()
+            install_cli("cdktf")
         if tests:
             sync(CHECKOV / "Pipfile")
             for pipfile in [] if "--skip-tiers" in argv else sorted(TIERS.glob("*/Pipfile")):
                 sync(pipfile, optional=True)
+            if "--skip-tiers" not in argv:
+                install_cli("cdktn")  # on tier C's Node: the CLI of an app built on cdktn
     except InstallError as error:
         print(f"install: error: {error}", file=sys.stderr)
         return 1
