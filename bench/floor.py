@@ -1,4 +1,6 @@
-"""The floor: the provider plus one resource on the same bindings, synthesized like main.py.
+"""The floor: the provider plus one ECS cluster on the same family and bindings, synthesized like
+main.py, importing them as any program of that family does (cdktf's bindings load every submodule
+at once; cdktn's load lazily by themselves).
 
 Whatever main.py costs beyond this is our own constructs; the rest is loading the bindings.
 """
@@ -8,9 +10,14 @@ from __future__ import annotations
 import sys
 import tempfile
 
-from cdktf import App, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+try:
+    from cdktf import App, TerraformStack
+    from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+except ImportError:  # a virtualenv of the cdktn family (tier C)
+    from cdktn import App, TerraformStack  # type: ignore[no-redef]
+    from cdktn_provider_aws.ecs_cluster import EcsCluster  # type: ignore[no-redef]
+    from cdktn_provider_aws.provider import AwsProvider  # type: ignore[no-redef]
 
 
 def main() -> int:
@@ -18,7 +25,7 @@ def main() -> int:
         app = App(outdir=outdir)
         stack = TerraformStack(app, "floor")
         AwsProvider(stack, "aws", region="ap-northeast-1")
-        S3Bucket(stack, "bucket", bucket="floor-example")
+        EcsCluster(stack, "cluster", name="floor-example")
         app.synth()
     return 0
 

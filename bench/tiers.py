@@ -1,9 +1,11 @@
-"""Time each compatibility tier: its unit-tier run, and a cold synth of main.py in it.
+"""Time each compatibility tier: a cold synth of main.py against the tier's own floor (bench/floor.py:
+the provider and one ECS cluster on the same family and bindings), and its unit-tier run.
 
-    python3 -m pipenv run python bench/tiers.py [--runs 3]
+    python3 -m pipenv run python bench/tiers.py [--runs 3] [--synth-only]
 
-Tier A is the project's virtualenv; the others are tools/tiers/<name>/.venv (tools/install.py).
-One tier at a time, so the figures do not share the two cores. Prints a table and one JSON line.
+Tier A is the project's virtualenv; the others are tools/tiers/<name>/.venv (install.py --tests).
+One tier at a time, so the figures do not share the two cores, and main.py and the floor in turn,
+so that both meet the same machine. Prints a table and one JSON line.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def _timed(args: list[str], env: dict[str, str]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="cold synths per tier (median)")
+    parser.add_argument("--runs", type=int, default=3, help="cold synths of each per tier (median)")
+    parser.add_argument("--synth-only", action="store_true", help="leave out the unit-tier run")
     args = parser.parse_args()
     results = {}
     for name, venv in TIERS.items():
@@ -52,16 +55,22 @@ def main() -> int:
             print(f"{name}: not installed ({venv})", file=sys.stderr)
             continue
         env = _env(venv)
-        synths = []
+        synths, floors = [], []
         for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as out:
                 synths.append(_timed([python, "main.py"], {**env, "CDKTF_OUTDIR": out}))
-        with tempfile.TemporaryDirectory() as tmp:
-            unit = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", SELECTION,
-                           f"--basetemp={tmp}/t"], env)
-        results[name] = {"main_py_synth_s": round(statistics.median(synths), 2), "unit_tier_s": round(unit, 1)}
-        print(f"{name:<14} main.py synth {results[name]['main_py_synth_s']:>6.2f} s   "
-              f"unit tier {results[name]['unit_tier_s']:>6.1f} s", flush=True)
+            floors.append(_timed([python, str(ROOT / "bench" / "floor.py")], env))
+        synth, floor = statistics.median(synths), statistics.median(floors)
+        results[name] = {"main_py_synth_s": round(synth, 2), "floor_s": round(floor, 2),
+                         "synth/floor": round(synth / floor, 2)}
+        line = f"{name:<14} main.py synth {synth:>6.2f} s   floor {floor:>6.2f} s   ratio {synth / floor:>5.2f}"
+        if not args.synth_only:
+            with tempfile.TemporaryDirectory() as tmp:
+                unit = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", SELECTION,
+                               f"--basetemp={tmp}/t"], env)
+            results[name]["unit_tier_s"] = round(unit, 1)
+            line += f"   unit tier {unit:>6.1f} s"
+        print(line, flush=True)
     print(json.dumps(results))
     return 0
 
