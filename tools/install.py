@@ -189,8 +189,8 @@ def install_cli(name: str) -> None:
 
 OPTIONS = {
     "--cli": "the cdktf CLI",
-    "--tests": "everything the tests need: the dev packages, checkov, the cdktf CLI, the tiers",
-    "--skip-tiers": "with --tests, all but the compatibility tiers",
+    "--tests": "everything the tests need: the dev packages, checkov, the cdktf CLI, the tiers, the cdktn CLI",
+    "--skip-tiers": "with --tests, all but the compatibility tiers and the cdktn CLI (which runs on tier C)",
 }
 
 
