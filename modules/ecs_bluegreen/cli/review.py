@@ -387,6 +387,21 @@ def _rule_finding(address: str, kind: str, actions: list[str], before: Mapping[s
     return Finding(address, kind, actions, REACH, what, why)
 
 
+IAM_MEANING = {
+    (True, "created"): "these principals may assume the role and act with all its permissions",
+    (True, "deleted"): "no one may assume the role any more",
+    (True, "widened"): "more principals may assume the role, or on fewer conditions, and act with its permissions",
+    (True, "narrowed"): "a principal that assumed the role before may be refused: what runs as it fails",
+    (True, "changed"): "who may assume the role changes: check both sides",
+    (False, "created"): "the role may do this from apply on",
+    (False, "deleted"): "the role can no longer do what only this policy allowed: what relied on it fails",
+    (False, "widened"): "the role may do what is added from apply on",
+    (False, "narrowed"): "what relied on the removed grants fails from apply on",
+    (False, "changed"): "what the role may do changes: check both sides",
+}
+"""What an IAM change means, by whether it is a trust policy and how it changed."""
+
+
 def _iam_finding(address: str, kind: str, actions: list[str], before: Mapping[str, Any],
                  after: Mapping[str, Any], unknown: Mapping[str, Any]) -> Finding | None:
     """A role's trust (who may assume it), a policy's grants (added, removed), an attachment."""
@@ -397,7 +412,9 @@ def _iam_finding(address: str, kind: str, actions: list[str], before: Mapping[st
         verb = {"create": "attached to", "delete": "detached from"}.get("-".join(actions), "attached again to")
         if verb == "attached again to" and isinstance(was, str) and was != role:
             on += f" (was {was})"
-        return Finding(address, kind, actions, REACH, f"{values.get('policy_arn')} {verb}{on}")
+        why = ("the role may do everything the managed policy allows, as AWS changes it" if "create" in actions
+               else "the role can no longer do what only this policy allowed")
+        return Finding(address, kind, actions, REACH, f"{values.get('policy_arn')} {verb}{on}", why)
     attribute, trust = ("assume_role_policy", True) if kind == "aws_iam_role" else ("policy", False)
     if kind == "aws_iam_role" and actions == ["delete"]:
         return None  # the role in the traffic path says it
@@ -412,7 +429,8 @@ def _iam_finding(address: str, kind: str, actions: list[str], before: Mapping[st
     role = (after or before).get("role") if not trust else None
     owner = f" of role {role}" if isinstance(role, str) else ""
     who = " (who may assume the role)" if trust else ""
-    return Finding(address, kind, actions, REACH, f"{subject}{owner} {verb}{who}: {told}")
+    why = IAM_MEANING[(trust, verb)]
+    return Finding(address, kind, actions, REACH, f"{subject}{owner} {verb}{who}: {told}", why)
 
 
 def _at(values: Mapping[str, Any], path: tuple[str, ...]) -> Any:
