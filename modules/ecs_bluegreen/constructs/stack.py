@@ -51,6 +51,20 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
         raise SettingsError("prefix", prefix, "Use letters, digits and underscores, not starting with a "
                             "digit, e.g. 'api_'.")
     stack = TerraformStack.of(service)
+    values = _output_values(service, region)
+    fix = ("give this service's outputs another prefix" if prefix else
+           "give each service's outputs a prefix, e.g. service_outputs(api, prefix='api_'), and read them with "
+           "`bluegreen --output-prefix api_`")
+    for key in values:  # all refused before any is made
+        claim_id(stack, f"{prefix}{key}", "output", fix)
+    return {
+        key: TerraformOutput(stack, f"{prefix}{key}", value=value, description=description)
+        for key, (value, description) in values.items()
+    }
+
+
+def _output_values(service: EcsBlueGreen, region: str | None) -> dict[str, tuple[object, str]]:
+    """Each output of the service's contract, in order: its value and its description."""
     props = service.props.service
     lb, native = service.load_balancer, service.native
     values: dict[str, tuple[object, str]] = {
@@ -95,15 +109,7 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
     if service.repository is not None:
         (url,) = REPOSITORY_OUTPUTS
         values[url] = (service.repository.url, "ECR repository to push the service's images to.")
-    fix = ("give this service's outputs another prefix" if prefix else
-           "give each service's outputs a prefix, e.g. service_outputs(api, prefix='api_'), and read them with "
-           "`bluegreen --output-prefix api_`")
-    for key in values:  # all refused before any is made
-        claim_id(stack, f"{prefix}{key}", "output", fix)
-    return {
-        key: TerraformOutput(stack, f"{prefix}{key}", value=value, description=description)
-        for key, (value, description) in values.items()
-    }
+    return values
 
 
 def _after(values: dict[str, tuple[object, str]], key: str,
