@@ -66,7 +66,7 @@ def main() -> int:
         line = f"{name:<14} main.py synth {synth:>6.2f} s   floor {floor:>6.2f} s   ratio {synth / floor:>5.2f}"
         if not args.synth_only:
             with tempfile.TemporaryDirectory() as tmp:
-                unit = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", SELECTION,
+                unit = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-m", SELECTION,
                                f"--basetemp={tmp}/t"], env)
             results[name]["unit_tier_s"] = round(unit, 1)
             line += f"   unit tier {unit:>6.1f} s"

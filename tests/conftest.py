@@ -29,22 +29,63 @@ import main
 ROOT = Path(main.__file__).resolve().parent
 
 
-def deploys_on_the_shared_stack(item: pytest.Item) -> bool:
-    """Whether the test's module runs deployments on the shared `applied` stack (it says so with
-    DEPLOYS_ON_THE_SHARED_STACK = True): the emulator's CodeDeploy moves the stack's listeners and
-    replaces its service's task set, as AWS would."""
-    return bool(getattr(getattr(item, "module", None), "DEPLOYS_ON_THE_SHARED_STACK", False))
+STACK_GROUPS = {
+    "tests/test_cli.py": "deploys", "tests/test_lifecycle.py": "deploys",
+    "tests/test_consumer.py": "applied", "tests/test_e2e.py": "applied", "tests/test_review.py": "applied",
+}
+"""The modules on one applied stack, which one pytest-xdist worker runs together so that the stack
+is applied once: "deploys" (on `deployable`) and "applied". Every other module is a group of its
+own, so that no module fixture is set up twice. xdist's scheduler sees test ids only, so the
+groups are written here; each worker checks them against the fixtures the tests use."""
+GROUPS_FIRST = ("deploys", "applied", "tests/test_tiers.py")
+"""The groups that take longest, which the three workers (`-n 3`, pytest.ini) start with, one each:
+the two emulator stacks (an apply each, then the modules on it) and the tiers (four runs of the
+unit tier). A worker takes its next group when two tests of its last are left."""
 
 
+def module_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def group_of(nodeid: str) -> str:
+    return STACK_GROUPS.get(module_of(nodeid), module_of(nodeid))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's scheduler by module, with the groups above (`--dist loadgroup` cannot carry them on
+    pytest 9: it renames a test id that pytest no longer reads)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return ByGroup(config, log)
+
+
+def check_stack_groups(items: list[pytest.Item]) -> None:
+    """Each module that uses an applied stack is in its group, and no other module is."""
+    fixtures: dict[str, set[str]] = {}
+    for item in items:
+        fixtures.setdefault(module_of(item.nodeid), set()).update(getattr(item, "fixturenames", ()))
+    for module, names in sorted(fixtures.items()):
+        wanted = "deploys" if "deployable" in names else "applied" if "applied" in names else None
+        if STACK_GROUPS.get(module) != wanted:
+            raise pytest.UsageError(f"{module} uses the {wanted or 'no'} stack: give it the group {wanted!r} in "
+                                    "STACK_GROUPS (tests/conftest.py)" if wanted else
+                                    f"{module} uses no applied stack: remove it from STACK_GROUPS (tests/conftest.py)")
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test that needs Terraform and the tier-A provider, so that the other tiers
     (tests/test_tiers.py), which have no provider binary, can leave them out by marker. Keep the
-    ECS-native tests or their refusals, as the bindings have the engine or not. Then run
-    the modules that deploy on the shared stack after all the others, which check it as Terraform
-    applied it: whole modules, in their order (a stable sort), so that no module's fixtures are
-    set up twice."""
+    ECS-native tests or their refusals, as the bindings have the engine or not. Then check the
+    xdist groups (`STACK_GROUPS`) and put the longest first (`GROUPS_FIRST`), each group's tests in
+    their order (a stable sort)."""
     for item in items:
-        if {"terraform", "applied", "moto"} & set(getattr(item, "fixturenames", ())):
+        if {"terraform", "applied", "deployable", "moto"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.terraform)
     # The ECS-native tests run where the bindings have the engine, the refusals where they have not:
     # the other kind is deselected, not skipped, so that a tier's "no skips" keeps its meaning.
@@ -53,7 +94,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker(other)]
-    items.sort(key=deploys_on_the_shared_stack)
+    check_stack_groups(items)
+    rank = {name: i for i, name in enumerate(GROUPS_FIRST)}
+    items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))
 
 
 @dataclass(frozen=True)
@@ -106,11 +149,9 @@ def moto(tmp_path_factory: pytest.TempPathFactory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def applied(moto, terraform, tmp_path_factory) -> Applied:
-    """The example `dev` stack applied on the emulator: once per test run, and never destroyed (the
-    server, and all it holds, is stopped at the end of the run instead)."""
-    workdir = synth_example(e2e_config(moto), tmp_path_factory.mktemp("e2e")) / "web-dev"
+def apply_example(moto: MotoServer, terraform: Terraform, tmp: pytest.TempPathFactory) -> Applied:
+    """The example `dev` stack, synthesized for the emulator and applied on it with the S3 backend."""
+    workdir = synth_example(e2e_config(moto), tmp.mktemp("e2e")) / "web-dev"
     tolerate_emulator_gaps(workdir / "cdk.tf.json")
 
     run = Applied(moto, terraform, workdir)
@@ -120,3 +161,23 @@ def applied(moto, terraform, tmp_path_factory) -> Applied:
     run.tf("apply", "-input=false", "tfplan")
     run.outputs = {k: v["value"] for k, v in json.loads(run.tf("output", "-json").stdout).items()}
     return run
+
+
+@pytest.fixture(scope="session")
+def applied(moto, terraform, tmp_path_factory) -> Applied:
+    """The example `dev` stack applied on the emulator, as Terraform left it: once per test run (per
+    xdist worker that runs the "applied" group), and never destroyed (the server, and all it holds,
+    is stopped at the end of the run instead). No deployment runs on it: see `deployable`."""
+    return apply_example(moto, terraform, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def deployable(terraform, tmp_path_factory):
+    """The same stack on an emulator of its own, for the modules that run deployments on it
+    (test_cli.py, test_lifecycle.py): the emulator's CodeDeploy moves its listeners and replaces its
+    service's task set, as AWS would, and no other module sees it, whatever the order of the run."""
+    server = MotoServer(tmp_path_factory.mktemp("moto-deploys") / "moto_server.log")
+    try:
+        yield apply_example(server, terraform, tmp_path_factory)
+    finally:
+        server.stop()

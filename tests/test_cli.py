@@ -31,8 +31,6 @@ from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from stubbed_aws import ARN, Aws, revision
 
 ROOT = Path(cli.__file__).resolve().parent.parent
-DEPLOYS_ON_THE_SHARED_STACK = True
-"""Its deployments move the applied stack's listeners and task sets: conftest runs it after the rest."""
 OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name": "web-dev",
            "container_name": "nginx", "container_port": 80, "codedeploy_app_name": "web-dev",
            "codedeploy_group_name": "web-dev"}
@@ -57,6 +55,13 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, pat
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("bluegreen: error: ")
     assert re.search(pattern, lines[0]), lines[0]
+
+
+@pytest.fixture(scope="module")
+def applied(deployable):
+    """The stack this module deploys on: the session's `deployable`, on an emulator of its own,
+    which no module that checks the stack as Terraform applied it uses (conftest.py)."""
+    return deployable
 
 
 @pytest.fixture(scope="module")

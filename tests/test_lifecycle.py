@@ -5,9 +5,9 @@ through boto3 (listener weights, statuses, task sets), and that `terraform plan`
 nothing. This is the only module where deployments run to their end; test_cli.py proves the
 command's inputs, outputs and errors.
 
-The stack is the session's (`applied`); the tests that need other deployment settings (an approval
-wait, a canary) apply them with Terraform and put the example's back at the end of the module.
-Every test leaves no deployment running, so the next one can start its own."""
+The stack is the session's `deployable`, which only the modules that deploy use; the tests that
+need other deployment settings (an approval wait, a canary) apply them with Terraform and put the
+example's back at the end of the module. Every test leaves no deployment running, so the next one can start its own."""
 
 from __future__ import annotations
 
@@ -30,8 +30,6 @@ from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(cli.__file__).resolve().parent.parent
-DEPLOYS_ON_THE_SHARED_STACK = True
-"""Its deployments move the applied stack's listeners and task sets: conftest runs it after the rest."""
 HOUR = 3600
 IMAGES = (f"public.ecr.aws/nginx/nginx:1.{minor}" for minor in range(40, 100))
 """A new image for each deployment, so that each registers a revision of its own."""
@@ -172,6 +170,13 @@ class Operator:
     def assert_plan_is_clean(self) -> None:
         plan = self.applied.tf("plan", "-input=false", "-detailed-exitcode", check=False)
         assert plan.returncode == 0, f"Terraform wants to undo the deployment:\n{plan.stdout[-6000:]}\n{plan.stderr}"
+
+
+@pytest.fixture(scope="module")
+def applied(deployable):
+    """The stack this module deploys on: the session's `deployable`, on an emulator of its own,
+    which no module that checks the stack as Terraform applied it uses (conftest.py)."""
+    return deployable
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ library from this checkout installed editable. In it, pytest runs everything but
 need Terraform with the tier-A provider (no 6.x provider binary can be had here), the emulator,
 and the checks of the toolchain itself: every scenario and main.py synthesized (jsii accepts every
 property), the checkov gate, two synths giving identical bytes, the fields ownership.py ignores
-present in the provider's schema, validation, the deploy command. The four run in parallel.
+present in the provider's schema, validation, the deploy command. The four run in parallel, each on one process (`-n 0`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def runs(tmp_path_factory) -> dict[str, tuple[dict, subprocess.CompletedProcess[
         assert probe.returncode == 0, f"{name}: {probe.stderr[-2000:]}"
         basetemp = tmp_path_factory.mktemp(name)
         proc = subprocess.Popen(
-            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", SELECTION,
+            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-m", SELECTION,
              f"--basetemp={basetemp / 'tmp'}", f"--junitxml={basetemp / 'junit.xml'}"],
             cwd=ROOT, env=_env(venv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         started[name] = (json.loads(probe.stdout), proc, basetemp / "junit.xml")

@@ -22,6 +22,10 @@ With --tests, the CLI too, and:
 7. The cdktn CLI, from tools/cdktn-cli/package-lock.json, installed with tier C's npm and linked
    as `tools/tiers/cdktn/.venv/bin/cdktn` (tests/test_cdktn_cli.py runs it on an app on cdktn).
 
+With --tests, steps 2 to 7 run side by side, one job per virtualenv (the project's with the cdktf
+CLI, checkov's, each tier's with, for tier C, the cdktn CLI): each has a folder and a lock of its
+own, and each job's lines are printed together when it ends.
+
 Each step leaves what is current alone and rebuilds what is stale: a virtualenv whose Python no
 longer runs (a dangling link, a removed interpreter) is removed first, and the CLI is installed
 again when its lock or the Node version changed. Needs only the Python standard library.
@@ -35,8 +39,12 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 PIPENV = "2026.10.3"
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,19 +64,62 @@ class InstallError(Exception):
     """A step failed; the message says which and what to do."""
 
 
+JOB = threading.local()
+"""The output of the job this thread runs (see `in_parallel`), or none: then it goes to stdout."""
+PRINTING = threading.Lock()
+
+
+def say(line: str) -> None:
+    log = getattr(JOB, "log", None)
+    if log is None:
+        print(line, flush=True)
+    else:
+        log.append(line)
+
+
 def step(title: str):
-    print(f"==> {title}", flush=True)
+    say(f"==> {title}")
     return time.monotonic()
 
 
 def done(started: float, what: str) -> None:
-    print(f"    {what} ({time.monotonic() - started:.1f} s)", flush=True)
+    say(f"    {what} ({time.monotonic() - started:.1f} s)")
 
 
 def run(args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
-    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env)
+    log = getattr(JOB, "log", None)
+    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env, text=True,
+                          **({} if log is None else {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}))
+    if log is not None and proc.stdout.strip():
+        log.append(proc.stdout.rstrip("\n"))
     if proc.returncode != 0:
         raise InstallError(f"`{' '.join(str(a) for a in args)}` exited with {proc.returncode}")
+
+
+def in_parallel(jobs: list[list[Callable[[], None]]]) -> None:
+    """Run each job (a list of steps) in a thread of its own, its
+    steps in order. Each job's lines are printed together when it ends, so that they never mix;
+    the first failure is raised once every job has ended. The steps are pip and npm installs into
+    folders of their own, bound by downloads and unpacking more than by the CPU."""
+
+    def one(job: list) -> None:
+        JOB.log = []
+        try:
+            for each in job:
+                each()
+        except InstallError as error:
+            JOB.log.append(f"    failed: {error}")
+            raise
+        finally:
+            with PRINTING:
+                print("\n".join(JOB.log), flush=True)
+            JOB.log = None
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = [pool.submit(one, job) for job in jobs]
+    errors = [future.exception() for future in futures if future.exception()]
+    if errors:
+        raise errors[0]
 
 
 def python_version(venv: Path) -> str | None:
@@ -117,7 +168,7 @@ def clear_if_stale(venv: Path, wanted: str | None) -> None:
     found = python_version(venv)
     if found is None or (wanted and found != wanted):
         why = "its Python does not run" if found is None else f"Python {found}, not {wanted}"
-        print(f"    {venv.relative_to(ROOT)} is stale ({why}): removing it", flush=True)
+        say(f"    {venv.relative_to(ROOT)} is stale ({why}): removing it")
         remove(venv)
 
 
@@ -207,15 +258,20 @@ def main(argv: list[str]) -> int:
     try:
         install_pipenv()
         # The default packages alone, or with the dev packages: one sync either way.
-        sync(ROOT / "Pipfile", *(["--dev"] if tests else []))
-        if cli:
-            install_cli("cdktf")
-        if tests:
-            sync(CHECKOV / "Pipfile")
+        project = [partial(sync, ROOT / "Pipfile", *(["--dev"] if tests else []))]
+        project += [partial(install_cli, "cdktf")] if cli else []
+        if not tests:
+            for each in project:
+                each()
+        else:
+            # Each virtualenv is a folder of its own, from a lock of its own: they install side by side.
+            jobs = [project, [partial(sync, CHECKOV / "Pipfile")]]
             for pipfile in [] if "--skip-tiers" in argv else sorted(TIERS.glob("*/Pipfile")):
-                sync(pipfile, optional=True)
-            if "--skip-tiers" not in argv:
-                install_cli("cdktn")  # on tier C's Node: the CLI of an app built on cdktn
+                tier = [partial(sync, pipfile, optional=True)]
+                if pipfile.parent.name == "cdktn":
+                    tier.append(partial(install_cli, "cdktn"))  # on tier C's Node: the CLI of an app built on cdktn
+                jobs.append(tier)
+            in_parallel(jobs)
     except InstallError as error:
         print(f"install: error: {error}", file=sys.stderr)
         return 1
