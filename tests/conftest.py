@@ -72,9 +72,9 @@ def check_stack_groups(items: list[pytest.Item]) -> None:
     for module, names in sorted(fixtures.items()):
         wanted = "deploys" if "deployable" in names else "applied" if "applied" in names else None
         if STACK_GROUPS.get(module) != wanted:
-            raise pytest.UsageError(f"{module} uses the {wanted or 'no'} stack: give it the group {wanted!r} in "
-                                    "STACK_GROUPS (tests/conftest.py)" if wanted else
-                                    f"{module} uses no applied stack: remove it from STACK_GROUPS (tests/conftest.py)")
+            fix = f"give it the group {wanted!r}" if wanted else "leave it out"
+            raise pytest.UsageError(f"{module} uses {f'the {wanted} stack' if wanted else 'no applied stack'}: "
+                                    f"{fix} in STACK_GROUPS (tests/conftest.py)")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -7,7 +7,8 @@ command's inputs, outputs and errors.
 
 The stack is the session's `deployable`, which only the modules that deploy use; the tests that
 need other deployment settings (an approval wait, a canary) apply them with Terraform and put the
-example's back at the end of the module. Every test leaves no deployment running, so the next one can start its own."""
+example's back at the end of the module. Every test leaves no deployment running, so the next one
+can start its own."""
 
 from __future__ import annotations
 

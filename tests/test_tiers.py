@@ -5,7 +5,8 @@ library from this checkout installed editable. In it, pytest runs everything but
 need Terraform with the tier-A provider (no 6.x provider binary can be had here), the emulator,
 and the checks of the toolchain itself: every scenario and main.py synthesized (jsii accepts every
 property), the checkov gate, two synths giving identical bytes, the fields ownership.py ignores
-present in the provider's schema, validation, the deploy command. The four run in parallel, each on one process (`-n 0`).
+present in the provider's schema, validation, the deploy command. The four run in parallel, each
+on one process (`-n 0`).
 """
 
 from __future__ import annotations

@@ -97,10 +97,9 @@ def run(args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path 
 
 
 def in_parallel(jobs: list[list[Callable[[], None]]]) -> None:
-    """Run each job (a list of steps) in a thread of its own, its
-    steps in order. Each job's lines are printed together when it ends, so that they never mix;
-    the first failure is raised once every job has ended. The steps are pip and npm installs into
-    folders of their own, bound by downloads and unpacking more than by the CPU."""
+    """Run each job (a list of steps) in a thread of its own, its steps in order. Each job's lines
+    are printed together when it ends, so that they never mix; the first failure is raised once
+    every job has ended. The steps are pip and npm installs, each into a folder of its own."""
 
     def one(job: list) -> None:
         JOB.log = []
