@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SELECTION = "not e2e and not terraform and not toolchain"
+sys.path.insert(0, str(ROOT / "tests"))
+from tiers import TIERS as TEST_TIERS, UNIT, selection  # noqa: E402  (the tiers as test_tiers.py runs them)
+
 TIERS = {
     "A": ROOT / ".venv",
     "B cdktf-aws6": ROOT / "tools" / "tiers" / "cdktf-aws6" / ".venv",
@@ -66,7 +68,9 @@ def main() -> int:
         line = f"{name:<14} main.py synth {synth:>6.2f} s   floor {floor:>6.2f} s   ratio {synth / floor:>5.2f}"
         if not args.synth_only:
             with tempfile.TemporaryDirectory() as tmp:
-                unit = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-m", SELECTION,
+                tier = TEST_TIERS.get(name.split()[-1])
+                unit = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
+                               "-m", selection(tier) if tier else UNIT,
                                f"--basetemp={tmp}/t"], env)
             results[name]["unit_tier_s"] = round(unit, 1)
             line += f"   unit tier {unit:>6.1f} s"

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from ecs_bluegreen import BlueGreenStack, BootstrapSettings, StateBootstrapStack
+from ecs_bluegreen.constructs.bindings import PROVIDER as EAGER_PROVIDER
 from ecs_bluegreen.constructs.cdk import App
+from ecs_bluegreen.constructs.family import FAMILY
 from emulator import (
     E2E_BUCKET,
     E2E_REGION,
@@ -22,7 +24,7 @@ from emulator import (
 )
 from scenarios import MIGRATION, NATIVE_SCENARIOS, SCENARIOS
 from terraform import Terraform, terraform_or_skip
-from tiers import native_engine
+from tiers import TIER_A_BINDINGS, bindings, native_engine
 
 import main
 
@@ -81,22 +83,89 @@ def check_stack_groups(items: list[pytest.Item]) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test that needs Terraform and the tier-A provider, so that the other tiers
     (tests/test_tiers.py), which have no provider binary, can leave them out by marker. Keep the
-    ECS-native tests or their refusals, as the bindings have the engine or not. Then check the
+    tests whose needs (`NEEDS`) these bindings meet, and check that no `family_free` test uses a
+    fixture the bindings made. Then check the
     xdist groups (`STACK_GROUPS`) and put the longest first (`GROUPS_FIRST`), each group's tests in
     their order (a stable sort)."""
     for item in items:
         if {"terraform", "applied", "deployable", "moto"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.terraform)
-    # The ECS-native tests run where the bindings have the engine, the refusals where they have not:
-    # the other kind is deselected, not skipped, so that a tier's "no skips" keeps its meaning.
-    other = "without_native" if native_engine() else "native"
-    deselected = [item for item in items if item.get_closest_marker(other)]
+    # Each test that needs something of the bindings runs where they have it, and is deselected,
+    # not skipped, elsewhere, so that a tier's "no skips" keeps its meaning.
+    unmet = [marker for marker, met in NEEDS.items() if not met()]
+    deselected = [item for item in items if any(item.get_closest_marker(marker) for marker in unmet)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker(other)]
+        items[:] = [item for item in items if item not in deselected]
+    for item in items:
+        used = FAMILY_FREE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("family_free") and used:
+            raise pytest.UsageError(f"{item.nodeid} is marked family_free but uses {', '.join(sorted(used))}, "
+                                    "which the bindings made: remove the marker")
     check_stack_groups(items)
     rank = {name: i for i, name in enumerate(GROUPS_FIRST)}
     items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))
+
+
+NEEDS = {
+    "native": native_engine,
+    "without_native": lambda: not native_engine(),
+    "tier_a_bindings": lambda: bindings() == TIER_A_BINDINGS,
+    "eager_bindings": lambda: FAMILY.provider == EAGER_PROVIDER,
+}
+"""What a test marked so needs of the bindings (pytest.ini says each); it runs only where they have
+it: ECS-native blue/green or its refusal, tier A's bindings (its snapshots), or bindings whose
+`__init__.py` imports every submodule at once (cdktf's, which the lazy finder rewrites)."""
+FAMILY_FREE_FIXTURES = {"synthesized", "terraform", "applied", "deployable", "moto"}
+"""Fixtures that hold what the bindings made: a test that uses one is not family-free."""
+
+
+class JsiiCalls:
+    """How many requests this process has sent to jsii's kernel (its Node): counted at the one
+    door every call of the bindings goes through, so that a `family_free` test that reaches the
+    bindings fails, in every run of it, instead of being left out of the tiers that need it."""
+
+    sent = 0
+
+    @classmethod
+    def install(cls) -> None:
+        from jsii._kernel.providers.process import _NodeProcess
+
+        if getattr(_NodeProcess.send, "counted", False):
+            return
+        send = _NodeProcess.send
+
+        def counted_send(self, *args, **kwargs):
+            cls.sent += 1
+            return send(self, *args, **kwargs)
+
+        counted_send.counted = True  # type: ignore[attr-defined]
+        _NodeProcess.send = counted_send  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    JsiiCalls.install()
+
+
+def _family_free_check(item: pytest.Item, phase: str):
+    """Around a phase of a `family_free` test: fail it if jsii's kernel was called meanwhile."""
+    before = JsiiCalls.sent
+    result = yield
+    if item.get_closest_marker("family_free") and JsiiCalls.sent != before:
+        raise AssertionError(
+            f"{item.nodeid} is marked family_free, but its {phase} called the CDK bindings "
+            f"({JsiiCalls.sent - before} jsii requests): remove the marker, or the bindings from the test")
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    return (yield from _family_free_check(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    return (yield from _family_free_check(item, "call"))
 
 
 @dataclass(frozen=True)

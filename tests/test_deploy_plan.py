@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from ecs_bluegreen.cli.revisions import diff
 from stubbed_aws import ARN, OUTPUTS, Aws, deployed_by_us, register_request, revision
+
+pytestmark = pytest.mark.family_free  # the deploy command's plan of revisions, on stubbed AWS
 
 
 def test_image_only_starts_from_terraforms_revision(tmp_path):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from ecs_bluegreen.constructs.family import FAMILY
 
 import main
@@ -24,6 +25,8 @@ def test_unused_provider_submodules_are_not_imported(synthesized):
     assert len(loaded) < 100, len(loaded)
 
 
+@pytest.mark.eager_bindings  # cdktn's bindings have no eager path: there both runs are one
+@pytest.mark.bindings_alone  # the same bindings on another Python load the same classes
 def test_eager_import_synthesizes_the_same_bytes(synthesized, tmp_path):
     # The eager path is the bindings' own __init__.py: the same stacks must come out of it.
     env = {**os.environ, "BLUEGREEN_EAGER_PROVIDER_IMPORT": "1", "CDKTF_OUTDIR": str(tmp_path)}

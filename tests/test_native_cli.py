@@ -24,6 +24,8 @@ from ecs_bluegreen.cli.aws import Clients
 from ecs_bluegreen.cli.deployments import NATIVE_RUNNING
 from stubbed_aws import ARN, OUTPUTS, register_request, revision
 
+pytestmark = pytest.mark.family_free  # the CLI on ECS-native deployments, on stubbed AWS
+
 REGION, ACCOUNT = "ap-northeast-1", "123456789012"
 SERVICE = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/web-dev/web-dev"
 CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/web-dev"

@@ -5,8 +5,12 @@ library from this checkout installed editable. In it, pytest runs everything but
 need Terraform with the tier-A provider (no 6.x provider binary can be had here), the emulator,
 and the checks of the toolchain itself: every scenario and main.py synthesized (jsii accepts every
 property), the checkov gate, two synths giving identical bytes, the fields ownership.py ignores
-present in the provider's schema, validation, the deploy command. The four run in parallel, each
-on one process (`-n 0`).
+present in the provider's schema, the deploy command. Each tier also leaves out what it cannot
+change (`selection` in tests/tiers.py): tiers B and C, which vary the family and the bindings, the
+`family_free` tests (settings and validation, which never reach the bindings, as a counter of
+jsii's requests checks in every run); the Python tiers, on tier A's bindings, the `bindings_alone`
+ones (the eager import against the lazy one), and they prove their bytes are tier A's by its
+snapshots instead. The four run in parallel, each on one process (`-n 0`).
 """
 
 from __future__ import annotations
@@ -19,20 +23,19 @@ from pathlib import Path
 
 import pytest
 from terraform import unavailable
-from tiers import TIERS
+from tiers import TIER_A_BINDINGS, TIERS, bindings, selection
 
 pytestmark = pytest.mark.toolchain
 
 ROOT = Path(__file__).resolve().parent.parent
-SELECTION = "not e2e and not terraform and not toolchain"
 PROBE = ("import json, sys; from ecs_bluegreen.constructs.family import FAMILY; from tiers import bindings; "
          "print(json.dumps({'family': FAMILY.name, 'bindings': bindings(), "
          "'python': '%d.%d' % sys.version_info[:2]}))")
 EXPECTED = {
     "cdktf-aws6": {"family": "cdktf", "bindings": ["cdktf-cdktf-provider-aws", "21.22.1"]},
     "cdktn": {"family": "cdktn", "bindings": ["cdktn-provider-aws", "25.8.1"]},
-    "py310": {"family": "cdktf", "bindings": ["cdktf-cdktf-provider-aws", "20.1.0"]},
-    "py313": {"family": "cdktf", "bindings": ["cdktf-cdktf-provider-aws", "20.1.0"]},
+    "py310": {"family": "cdktf", "bindings": list(TIER_A_BINDINGS)},
+    "py313": {"family": "cdktf", "bindings": list(TIER_A_BINDINGS)},
 }
 
 
@@ -56,7 +59,7 @@ def runs(tmp_path_factory) -> dict[str, tuple[dict, subprocess.CompletedProcess[
         assert probe.returncode == 0, f"{name}: {probe.stderr[-2000:]}"
         basetemp = tmp_path_factory.mktemp(name)
         proc = subprocess.Popen(
-            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-m", SELECTION,
+            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-m", selection(TIERS[name]),
              f"--basetemp={basetemp / 'tmp'}", f"--junitxml={basetemp / 'junit.xml'}"],
             cwd=ROOT, env=_env(venv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         started[name] = (json.loads(probe.stdout), proc, basetemp / "junit.xml")
@@ -93,6 +96,23 @@ def test_the_unit_tier_passes(runs, tier):
     passed = re.search(r"(\d+) passed", summary)
     assert passed and int(passed.group(1)) > 300, summary
     assert not re.search(r"\d+ (failed|error|errors|skipped)\b", summary), summary
+
+
+def test_tier_a_has_the_bindings_the_python_tiers_share():
+    assert bindings() == TIER_A_BINDINGS
+
+
+@pytest.mark.parametrize("tier", sorted(TIERS))
+def test_each_tier_leaves_out_only_what_it_cannot_change(runs, tier):
+    """One test of each kind a tier may leave out: it ran where it can differ, and only there."""
+    _, _, passed = runs[tier]
+    kinds = {"family_free": "test_validation::test_error_message_has_field_value_and_fix",
+             "snapshots": "test_snapshots::test_each_example_stack_matches_its_snapshot",
+             "eager": "test_fast_import::test_eager_import_synthesizes_the_same_bytes"}
+    ran = {kind for kind, test in kinds.items() if test in passed}
+    expected = {"cdktf-aws6": {"eager"}, "cdktn": set(), "py310": {"family_free", "snapshots"},
+                "py313": {"family_free", "snapshots"}}
+    assert ran == expected[tier], tier
 
 
 NATIVE_TIERS = {"cdktf-aws6", "cdktn"}

@@ -22,6 +22,8 @@ from ecs_bluegreen import (
     TrafficShiftProps,
 )
 
+pytestmark = pytest.mark.family_free  # settings and their errors, before any construct
+
 IMAGE = "public.ecr.aws/nginx/nginx:1.27"
 
 
