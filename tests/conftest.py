@@ -66,14 +66,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     return ByGroup(config, log)
 
 
-def check_stack_groups(items: list[pytest.Item]) -> None:
-    """Each module that uses an applied stack is in its group, and no other module is."""
+def check_stack_groups(items: list[pytest.Item], some_tests_only: bool) -> None:
+    """Each module that uses an applied stack is in its group, and no other module is (which only
+    the whole module can tell: not when some of its tests were picked by id)."""
     fixtures: dict[str, set[str]] = {}
     for item in items:
         fixtures.setdefault(module_of(item.nodeid), set()).update(getattr(item, "fixturenames", ()))
     for module, names in sorted(fixtures.items()):
         wanted = "deploys" if "deployable" in names else "applied" if "applied" in names else None
-        if STACK_GROUPS.get(module) != wanted:
+        if STACK_GROUPS.get(module) != wanted and (wanted or not some_tests_only):
             fix = f"give it the group {wanted!r}" if wanted else "leave it out"
             raise pytest.UsageError(f"{module} uses {f'the {wanted} stack' if wanted else 'no applied stack'}: "
                                     f"{fix} in STACK_GROUPS (tests/conftest.py)")
@@ -102,7 +103,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("family_free") and used:
             raise pytest.UsageError(f"{item.nodeid} is marked family_free but uses {', '.join(sorted(used))}, "
                                     "which the bindings made: remove the marker")
-    check_stack_groups(items)
+    check_stack_groups(items, some_tests_only=any("::" in arg for arg in config.args))
     rank = {name: i for i, name in enumerate(GROUPS_FIRST)}
     items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))
 

@@ -576,9 +576,10 @@ def test_every_setting_of_the_full_config_passes_validate_and_plan_on_the_emulat
     config = with_setting(FULL, "defaults.backend", {"bucket": "full-tfstate", "region": region})
     config["defaults"]["endpoint"] = {"url": moto.url}
     stacks = synth_example(config, tmp_path)
-    assert terraform.validate(stacks / "shop-state")["valid"]
     workdir = stacks / "shop-dev"
-    assert terraform.validate(workdir)["valid"]
+    found = terraform.validate_together({"state": stacks / "shop-state", "dev": workdir}, tmp_path / "validate")
+    errors = [d for diagnostics in found.values() for d in diagnostics if d["severity"] == "error"]
+    assert set(found) <= {"state", "dev", None} and errors == [], found
     env = {**CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
     terraform.run(workdir, "init", "-input=false", env=env)
     plan = terraform.run(workdir, "plan", "-input=false", "-lock=false", env=env)
