@@ -49,18 +49,22 @@ class ReadableStack(TerraformStack):
         super().__init__(scope, id)
 
     def _allocate_logical_id(self, tf_element: Any) -> str:  # the jsii override of allocateLogicalId
-        node = getattr(tf_element, "node", tf_element)
-        scopes = node.scopes
-        stack_index = next(i for i, scope in enumerate(scopes) if scope.node.path == self.node.path)
-        components = [scope.node.id for scope in scopes[stack_index + 1:]]
-        if not components:
+        # Paths, not the scopes' nodes: each read is a round trip to jsii's Node, and a path is the
+        # ids from the root joined by "/", which no id holds (the constructs library stores one as
+        # "--"). The stack's own path is read once.
+        path = getattr(tf_element, "node", tf_element).path
+        stack_path = self.__dict__.get("_readable_path")
+        if stack_path is None:
+            stack_path = self.__dict__["_readable_path"] = self.node.path
+        if path == stack_path:
             return ""
-        address = readable_address(components)
+        assert path.startswith(f"{stack_path}/"), f"{path} is not below the stack {stack_path}"
+        address = readable_address(path[len(stack_path) + 1:].split("/"))
         taken = self.__dict__.setdefault("_readable_addresses", {})
-        owner = taken.setdefault(address, node.path)
-        if owner == node.path:
+        owner = taken.setdefault(address, path)
+        if owner == path:
             return address
-        return f"{address}_{hashlib.sha256(node.path.encode()).hexdigest()[:8].upper()}"
+        return f"{address}_{hashlib.sha256(path.encode()).hexdigest()[:8].upper()}"
 
 
 def move_from(scope: Any, old_path: str) -> int:
