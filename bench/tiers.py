@@ -1,5 +1,7 @@
 """Time each compatibility tier: a cold synth of main.py against the tier's own floor (bench/floor.py:
-the provider and one ECS cluster on the same family and bindings), and its unit-tier run.
+the provider and one ECS cluster on the same family and bindings), where main.py's time goes
+(bench/phases.py: the imports, building the stacks, the synth, and the requests each sends to
+jsii's Node), and its unit-tier run.
 
     python3 -m pipenv run python bench/tiers.py [--runs 3] [--synth-only]
 
@@ -23,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from tiers import TIERS as TEST_TIERS, UNIT, selection  # noqa: E402  (the tiers as test_tiers.py runs them)
+
+from compiled import compile_bindings  # noqa: E402
 
 TIERS = {
     "A": ROOT / ".venv",
@@ -57,6 +61,7 @@ def main() -> int:
             print(f"{name}: not installed ({venv})", file=sys.stderr)
             continue
         env = _env(venv)
+        compile_bindings(python, env)  # the floor meets the bindings as pip installs them
         synths, floors = [], []
         for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as out:
@@ -66,6 +71,13 @@ def main() -> int:
         results[name] = {"main_py_synth_s": round(synth, 2), "floor_s": round(floor, 2),
                          "synth/floor": round(synth / floor, 2)}
         line = f"{name:<14} main.py synth {synth:>6.2f} s   floor {floor:>6.2f} s   ratio {synth / floor:>5.2f}"
+        # Where main.py's time goes on this tier (bench/phases.py), from one more cold run.
+        probe = subprocess.run([python, str(ROOT / "bench" / "phases.py")], cwd=ROOT, env=env, check=True,
+                               capture_output=True, text=True, timeout=600)
+        phases = json.loads(probe.stdout.strip().splitlines()[-1])["phases"]
+        results[name]["phases"] = phases
+        line += "".join(f"   {phase} {each['s']:.2f} s ({sum(each['requests'].values())} requests, "
+                        f"{each['waiting_s']:.2f} s on them)" for phase, each in phases.items())
         if not args.synth_only:
             with tempfile.TemporaryDirectory() as tmp:
                 tier = TEST_TIERS.get(name.split()[-1])
