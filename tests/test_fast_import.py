@@ -29,7 +29,11 @@ def test_unused_provider_submodules_are_not_imported(synthesized):
 @pytest.mark.bindings_alone  # the same bindings on another Python load the same classes
 def test_eager_import_synthesizes_the_same_bytes(synthesized, tmp_path):
     # The eager path is the bindings' own __init__.py: the same stacks must come out of it.
-    env = {**os.environ, "BLUEGREEN_EAGER_PROVIDER_IMPORT": "1", "CDKTF_OUTDIR": str(tmp_path)}
+    # It imports all 2,000 submodules, which install.py does not byte-compile (compile_used): let
+    # Python keep what it compiles, as it does by default, so that no run but a fresh install's
+    # first compiles them all again (this machine's PYTHONDONTWRITEBYTECODE would, on every run).
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+           "BLUEGREEN_EAGER_PROVIDER_IMPORT": "1", "CDKTF_OUTDIR": str(tmp_path)}
     subprocess.run([sys.executable, main.__file__], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     for stack in ("web-state", "web-dev", "web-prod"):
         eager = (tmp_path / "stacks" / stack / "cdk.tf.json").read_text()
