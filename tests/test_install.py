@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from ecs_bluegreen.constructs.family import FAMILY
 
 pytestmark = pytest.mark.toolchain
 
@@ -51,6 +52,11 @@ def test_only_the_bindings_submodules_the_library_uses_are_compiled(tmp_path):
     install.compile_used(venv)
     compiled = {name: any((site / name).parent.glob(f"__pycache__/{Path(name).stem}.*.pyc")) for name in files}
     assert compiled == files
-    # The used names are the library's stubs: each used submodule exists in the bindings.
+    # The used names are the library's stubs, and each is a submodule of the installed bindings:
+    # a stub of no submodule would leave the one the library does use uncompiled.
     used = {stub.stem for stub in install.USED.glob("*.pyi")}
     assert {"lb", "lb_listener", "ecs_service", "provider"} <= used and "xray_group" not in used
+    spec = importlib.util.find_spec(FAMILY.provider)
+    assert spec and spec.origin
+    bindings = Path(spec.origin).parent
+    assert sorted(name for name in used if not (bindings / name / "__init__.py").is_file()) == []
