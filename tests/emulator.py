@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -32,18 +30,16 @@ CREDENTIALS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 SERVER = Path(__file__).resolve().with_name("codedeploy_ecs") / "server.py"
 """moto_server with CodeDeploy's ECS lifecycle (codedeploy_ecs/): deployments run, on a clock."""
 
 
 class MotoServer:
-    """moto_server, with the CodeDeploy ECS lifecycle of codedeploy_ecs/, on a free loopback port."""
+    """moto_server, with the CodeDeploy ECS lifecycle of codedeploy_ecs/, on a free loopback port.
+
+    The server binds port 0 itself and writes the port the kernel gave it to a file: a port chosen
+    here and bound there could be taken meanwhile by another worker's server, whose answers would
+    then pass for this one's (two workers applying one stack to one emulator)."""
 
     def __init__(self, log_path: Path) -> None:
         # The moto of this virtualenv (its lock): the server runs on this Python, whose moto it extends.
@@ -51,29 +47,30 @@ class MotoServer:
             import moto.moto_server.werkzeug_app  # noqa: F401
         except ImportError:
             unavailable("moto's server is not installed (the dev dependency moto[server])")
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        port_file = log_path.with_name(log_path.stem + ".port")
+        port_file.unlink(missing_ok=True)
         env = {**os.environ, **CREDENTIALS, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
         self._log = log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", "0", "--port-file", str(port_file)],
             stdout=self._log, stderr=subprocess.STDOUT, env=env,
             start_new_session=True,
         )
-        self._wait_ready(timeout=60)
+        self.port = self._wait_ready(port_file, timeout=60)
+        self.url = f"http://127.0.0.1:{self.port}"
 
-    def _wait_ready(self, timeout: float) -> None:
+    def _wait_ready(self, port_file: Path, timeout: float) -> int:
+        """The port the server listens on, once it has written it (it listens from then on)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self._log.close()
                 raise RuntimeError(f"moto_server exited with {self.process.returncode}; see {self._log.name}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2):
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+            if port_file.exists():
+                return int(port_file.read_text())
+            time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"moto_server did not answer on {self.url} within {timeout} s")
+        raise RuntimeError(f"moto_server wrote no port to {port_file} within {timeout} s; see {self._log.name}")
 
     def stop(self) -> None:
         if self.process.poll() is None:

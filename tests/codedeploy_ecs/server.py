@@ -2,7 +2,10 @@
 
     MOTO_IAM_LOAD_MANAGED_POLICIES=true python3 -m pipenv run python tests/codedeploy_ecs/server.py -p 4566
 
-It takes moto_server's -H and -p. Besides the AWS APIs it answers, on the same port:
+It takes moto_server's -H and -p; with -p 0 and --port-file F it binds a free port itself and writes
+the port to F once it listens, so that no other process can take the port between its choice and
+its use. Every answer of 400 or more is logged with its X-Amz-Target and the start of its body, so
+that a failed apply's log says which call failed and why. Besides the AWS APIs it answers, on the same port:
 
     GET  /moto-api/codedeploy-ecs/clock                   {"now": "..."}: the emulator's time
     POST /moto-api/codedeploy-ecs/clock  {"advance_seconds": 3600}   move it forward (a wait ends)
@@ -52,7 +55,20 @@ class Lifecycle:
         with LOCK:
             for backend in list(CodeDeployEcsBackend.instances):
                 backend.advance()
-        return self.app(environ, start_response)
+        status: list[str] = []
+
+        def recorded(code: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            status.append(code)
+            return start_response(code, headers, *exc_info)
+
+        body = self.app(environ, recorded)
+        if status and int(status[0][:3]) >= 400:
+            answer, body = body, list(body)
+            getattr(answer, "close", lambda: None)()  # as the server would once it was sent (PEP 3333)
+            target = environ.get("HTTP_X_AMZ_TARGET") or environ.get("QUERY_STRING") or "-"
+            text = b"".join(body)[:300].decode(errors="replace").replace("\n", " ")
+            print(f"answered {status[0][:3]} to {environ.get('REQUEST_METHOD')} {path} {target}: {text}", flush=True)
+        return body
 
     def _own(self, name: str, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -100,18 +116,25 @@ def dated_by_the_clock(handler: type) -> type:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("-H", "--host", default="127.0.0.1", help="the address to bind (default: 127.0.0.1)")
-    parser.add_argument("-p", "--port", type=int, default=5000, help="the port (default: 5000)")
+    parser.add_argument("-p", "--port", type=int, default=5000, help="the port (default: 5000; 0: a free one)")
+    parser.add_argument("--port-file", type=Path, help="where to write the port once it listens")
     args = parser.parse_args(argv)
 
     install()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple(args.host, args.port, Lifecycle(app), threaded=True,
-               request_handler=dated_by_the_clock(MotoRequestHandler))
+    server = make_server(args.host, args.port, Lifecycle(app), threaded=True,
+                         request_handler=dated_by_the_clock(MotoRequestHandler))
+    if args.port_file:
+        partial = args.port_file.with_name(args.port_file.name + ".partial")
+        partial.write_text(str(server.port))
+        partial.replace(args.port_file)  # whole or absent: the reader never sees half a number
+    print(f"listening on http://{args.host}:{server.port}", flush=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":
