@@ -301,6 +301,9 @@ def test_a_hook_that_fails_rolls_the_deployment_back(idle):
     assert proc.returncode == 0, proc.stderr
     deployment_id = json.loads(proc.stdout)["deploymentId"]
     watching = op.start("watch", "--poll", "1")
+    # watch has found the deployment before the hook fails it: on a loaded machine its start could
+    # otherwise come after the rollback, with nothing left to watch.
+    watching.printed(rf"^watching {deployment_id}: ")
     (hook,) = op.until("the hook is invoked", lambda: [h for h in op.moto.hooks() if h["deploymentId"] == deployment_id])
     assert (hook["lifecycleEventName"], hook["functionName"]) == ("AfterAllowTestTraffic", "smoke-test")
     # The new task set is on the test listener, production still on the original: what the hook tests.
