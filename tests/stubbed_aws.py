@@ -10,7 +10,7 @@ import boto3
 from botocore.stub import Stubber
 from ecs_bluegreen import cli
 from ecs_bluegreen.cli.aws import Clients
-from ecs_bluegreen.cli.deployments import RUNNING_STATUSES
+from ecs_bluegreen.cli.engines import CodeDeployEngine
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/web-dev:{}"
 OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name": "web-dev",
@@ -59,7 +59,7 @@ class Aws:
         """No deployment of the group runs: what `deploy` checks first, unless it is a dry run."""
         self.codedeploy_stub.add_response("list_deployments", {"deployments": []}, {
             "applicationName": "web-dev", "deploymentGroupName": "web-dev",
-            "includeOnlyStatuses": list(RUNNING_STATUSES)})
+            "includeOnlyStatuses": list(CodeDeployEngine.RUNNING)})
 
     def running(self, number: int) -> None:
         self.ecs_stub.add_response("describe_services", {"services": [{"taskDefinition": ARN.format(number)}]},

@@ -468,12 +468,12 @@ def test_interrupting_wait_leaves_the_deployment_running_and_says_how_to_resume(
 # --- the progress view, drawn from a snapshot (no AWS) -------------------------------------------
 
 def _snapshot(**changes):
-    from ecs_bluegreen.cli.progress import Progress, Route, Step, TaskSet
+    from ecs_bluegreen.cli.snapshot import Route, Snapshot, Step, TaskSet
 
     events = ("BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic", "AfterAllowTestTraffic",
               "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic")
     states = ["Succeeded"] * 6 + ["InProgress", "Pending"]
-    base = Progress(
+    base = Snapshot(
         "d-ABC123", "web-dev", "InProgress",
         tuple(Step(name, state, "web-dev-smoke-test" if name == "AfterAllowTestTraffic" else None)
               for name, state in zip(events, states)),
@@ -519,11 +519,11 @@ d-ABC123  web-dev  InProgress
 def test_plain_lines_say_only_what_changed_and_an_ending_last():
     """Through a pipe, one line per change: a countdown alone is no change, an alarm that changes
     is its own line, and the status of an ending comes after what led to it."""
-    from ecs_bluegreen.cli.progress import Route, Step, Wait
     from ecs_bluegreen.cli.render import progress_lines
+    from ecs_bluegreen.cli.snapshot import Ending, Route, Step, Wait
 
     at = datetime.datetime(2026, 12, 2, 16, 0, tzinfo=datetime.timezone.utc)
-    wait = Wait("termination", at + datetime.timedelta(minutes=60), datetime.timedelta(minutes=60))
+    wait = Wait("termination", at + datetime.timedelta(minutes=60), datetime.timedelta(minutes=60), after_traffic=True)
     moved = _snapshot(steps=tuple(dataclasses.replace(s, status="Succeeded") for s in _snapshot().steps),
                       routes=(Route("production", 80, (("web-dev-blue", 0.0), ("web-dev-green", 100.0))),
                               Route("test", 8080, (("web-dev-green", 100.0),))), wait=wait)
@@ -531,7 +531,7 @@ def test_plain_lines_say_only_what_changed_and_an_ending_last():
     assert progress_lines(moved, later) == []
     alarmed = dataclasses.replace(later, alarms=(("web-dev-blue-5xx", "OK"), ("web-dev-green-p99-latency", "ALARM")))
     assert progress_lines(later, alarmed) == ["alarm web-dev-green-p99-latency ALARM"]
-    stopped = dataclasses.replace(alarmed, status="Stopped", wait=None, steps=alarmed.steps[:-1] + (
+    stopped = dataclasses.replace(alarmed, status="Stopped", ending=Ending.FAILED, wait=None, steps=alarmed.steps[:-1] + (
         Step("AfterAllowTraffic", "Skipped"),), routes=_snapshot().routes[1:])
     assert progress_lines(alarmed, stopped) == ["lifecycle AfterAllowTraffic: Skipped", "status Stopped"]
     assert progress_lines(None, moved)[0] == "status InProgress"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from ecs_bluegreen.cli.revisions import diff
+from ecs_bluegreen.revisions import diff
 from stubbed_aws import ARN, OUTPUTS, Aws, deployed_by_us, register_request, revision
 
 pytestmark = pytest.mark.family_free  # the deploy command's plan of revisions, on stubbed AWS
@@ -295,7 +295,7 @@ def test_a_list_of_names_and_values_shows_names_only_at_any_depth():
     """What no other test proves: the differ keys any list of name/value pairs by name, wherever it
     is (a log driver's secretOptions, not only environment and secrets), so that the review and
     `deploy` never print a value or a secret's ARN."""
-    from ecs_bluegreen.cli.revisions import diff
+    from ecs_bluegreen.revisions import diff
 
     secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:splunk-token-AbCdEf"
     before = revision(4)["taskDefinition"]

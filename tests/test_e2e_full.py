@@ -135,8 +135,11 @@ def test_the_plan_review_knows_the_new_pieces(full, tmp_path_factory):
     execution role's grant is shown widened by the new secret's ARN; the exposure is told with its
     direction although the load balancer is replaced; the health check before → after; the task
     definition waits for the next deployment."""
-    from ecs_bluegreen.cli.review import DESTROYS, HEALTH, INTERRUPTS, NEXT_DEPLOY, REACH, load_plan, review
-    from ecs_bluegreen.cli.review_formats import as_markdown
+    from ecs_bluegreen.review import FindingClass, load_plan, review
+    from ecs_bluegreen.review.formats import as_markdown
+
+    DESTROYS, HEALTH, INTERRUPTS, NEXT_DEPLOY, REACH = (FindingClass.DESTROYS, FindingClass.HEALTH, FindingClass.INTERRUPTS,
+                                                        FindingClass.NEXT_DEPLOY, FindingClass.REACH)
     from helpers import with_setting
 
     session = full.client("secretsmanager").create_secret(Name="full/session", SecretString="k")["ARN"]

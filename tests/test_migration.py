@@ -17,7 +17,9 @@ import re
 
 import pytest
 from ecs_bluegreen import BlueGreenStack, SettingsError
-from ecs_bluegreen.cli.review import INTERRUPTS, review
+from ecs_bluegreen.review import FindingClass, review
+
+INTERRUPTS = FindingClass.INTERRUPTS
 from ecs_bluegreen.constructs.cdk import App
 from helpers import ref, resource
 from scenarios import MIGRATION

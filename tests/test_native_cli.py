@@ -21,7 +21,7 @@ import pytest
 from botocore.stub import Stubber
 from ecs_bluegreen import cli
 from ecs_bluegreen.cli.aws import Clients
-from ecs_bluegreen.cli.deployments import NATIVE_RUNNING
+from ecs_bluegreen.cli.engines import EcsEngine
 from stubbed_aws import ARN, OUTPUTS, register_request, revision
 
 pytestmark = pytest.mark.family_free  # the CLI on ECS-native deployments, on stubbed AWS
@@ -51,7 +51,7 @@ class Ecs:
     def running(self, *arns: str) -> None:
         self.stub.add_response("list_service_deployments", {"serviceDeployments": [
             {"serviceDeploymentArn": a, "serviceArn": SERVICE, "clusterArn": CLUSTER, "status": "IN_PROGRESS"}
-            for a in arns]}, {"cluster": "web-dev", "service": "web-dev", "status": list(NATIVE_RUNNING)})
+            for a in arns]}, {"cluster": "web-dev", "service": "web-dev", "status": list(EcsEngine.RUNNING)})
 
     def describe(self, deployment: dict, now: datetime.datetime | None = None) -> None:
         answer = {"serviceDeployments": [deployment], "failures": []}

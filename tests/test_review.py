@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 from ecs_bluegreen import cli
-from ecs_bluegreen.cli.review import DESTROYS, INTERRUPTS, NEXT_DEPLOY, REACH, PlanError, load_plan, review
-from ecs_bluegreen.cli.timeline import rollout_timeline, timeline_of
+from ecs_bluegreen.review import FindingClass, PlanError, load_plan, review
+from ecs_bluegreen.review.timeline import rollout_timeline, timeline_of
+
+DESTROYS, INTERRUPTS, NEXT_DEPLOY, REACH = (FindingClass.DESTROYS, FindingClass.INTERRUPTS, FindingClass.NEXT_DEPLOY,
+                                           FindingClass.REACH)
 from ecs_bluegreen.contract import APPSPEC_OUTPUTS, PREDEFINED_SHIFTS
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from helpers import with_setting
@@ -62,8 +65,8 @@ def _review(plan_of, case: str):
     return review(plan_of(case, CASES[case])["plan"])
 
 
-def _classes(result) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
+def _classes(result) -> dict[FindingClass, list[str]]:
+    found: dict[FindingClass, list[str]] = {}
     for f in result.findings:
         found.setdefault(f.klass, []).append(f.address)
     return found
@@ -204,8 +207,9 @@ def test_the_three_formats_and_the_exit_code(plan_of, case):
         assert cli.main(["review", "--plan", str(plan["file"]), "--format", fmt], out=out, err=io.StringIO()) == code
         outputs[fmt] = out.getvalue()
     data = json.loads(outputs["json"])
-    assert [(f["klass"], f["address"]) for f in data["findings"]] == [(f.klass, f.address) for f in result.findings]
-    assert data["in_place"] == result.counts and data["notes"] == result.notes
+    assert [(f["klass"], f["address"]) for f in data["findings"]] == [(f.klass.number, f.address)
+                                                                      for f in result.findings]
+    assert data["in_place"] == result.counts and data["notes"] == list(result.notes)
     assert bool(data["blocking"]) == (code == 4)
     assert outputs["markdown"].startswith("### Blue/green plan review")
     for finding in result.findings:

@@ -7,11 +7,14 @@ Import the composite into your own stack::
     EcsBlueGreen(stack, "web", props=BlueGreenServiceProps(
         name="web-dev", service=ServiceProps(image="public.ecr.aws/nginx/nginx:1.27")))
 
-Three parts: `settings/` (every props class, the JSON loader, the schema; no CDK, no Node),
-`constructs/` (one module per AWS concept, the composite, the stacks) and `cli/` (the `bluegreen`
-command, boto3 only). Constructs and the command both stand on the settings and on `contract.py`
-(the outputs and tags the stacks and their readers share), and neither imports the other. Names
-are imported on first use, so the command and a settings check never load the provider bindings.
+Four parts: `settings/` (every props class, the JSON loader, the schema; no CDK, no Node),
+`constructs/` (one module per AWS concept, the composite, the stacks, and one part per engine in
+`constructs/engines/`), `cli/` (the `bluegreen` command, boto3 only, one module per engine in
+`cli/engines/`) and `review/` (the plan review `bluegreen review` runs; no boto3, no CDK).
+Constructs and the command both stand on the settings and on `contract.py` (the outputs and tags
+the stacks and their readers share), and neither imports the other; the command and the review
+share `revisions.py` (task definition revisions compared). Names are imported on first use, so
+the command and a settings check never load the provider bindings.
 """
 
 from __future__ import annotations
@@ -31,15 +34,15 @@ _SETTINGS = ("AlarmProps", "AutoscalingProps", "BlueGreenServiceProps", "Bootstr
              "environment_settings", "from_mapping", "load_config")
 _EXPORTS = {
     **{name: "settings" for name in _SETTINGS},
-    "BlueGreenDeployment": "constructs.codedeploy",
     "BlueGreenLoadBalancer": "constructs.load_balancer",
     "BlueGreenStack": "constructs.stack",
+    "CodeDeployBlueGreen": "constructs.codedeploy",
     "DeploymentAlarms": "constructs.alarms",
     "DeploymentTopic": "constructs.notifications",
     "EcsBlueGreen": "constructs.blue_green",
+    "EcsNativeBlueGreen": "constructs.native",
     "FargateService": "constructs.ecs",
     "ImageRepository": "constructs.repository",
-    "NativeBlueGreen": "constructs.native",
     "Network": "constructs.network",
     "ReadableStack": "constructs.addresses",
     "ServiceRoles": "constructs.iam",
@@ -67,11 +70,11 @@ if TYPE_CHECKING:
     from .constructs.alarms import DeploymentAlarms
     from .constructs.backend import add_s3_backend
     from .constructs.blue_green import EcsBlueGreen
-    from .constructs.codedeploy import BlueGreenDeployment
+    from .constructs.codedeploy import CodeDeployBlueGreen
     from .constructs.ecs import FargateService
     from .constructs.iam import ServiceRoles
     from .constructs.load_balancer import BlueGreenLoadBalancer
-    from .constructs.native import NativeBlueGreen
+    from .constructs.native import EcsNativeBlueGreen
     from .constructs.network import Network
     from .constructs.notifications import DeploymentTopic
     from .constructs.repository import ImageRepository

@@ -21,6 +21,8 @@ ENGINE_OUTPUT = "engine"
 """Written by a stack on the ECS-native engine ("ecs"); a stack without it runs CodeDeploy's."""
 NATIVE_DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port", ENGINE_OUTPUT)
 """What a deployment cannot do without, on the ECS-native engine (no CodeDeploy names)."""
+REQUIRED_OUTPUTS: dict[Engine, tuple[str, ...]] = {"codedeploy": DEPLOY_OUTPUTS, "ecs": NATIVE_DEPLOY_OUTPUTS}
+"""What a deployment cannot do without, by the engine the stack's output `engine` names."""
 
 APPSPEC_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip",
                    "task_definition_arn", "hooks")

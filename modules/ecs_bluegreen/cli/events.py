@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .plan import DeployPlan
-    from .progress import Progress
+    from .snapshot import Listed, Snapshot
 
 
 @dataclass(frozen=True)
@@ -45,17 +45,14 @@ class Started(Event):
 class Progressed(Event):
     """Where a followed deployment is now (a new snapshot at every poll)."""
 
-    progress: Progress
+    snapshot: Snapshot
 
 
 @dataclass(frozen=True)
 class Ended(Event):
-    """The followed deployment ended, or the wait for it did (`timed_out`)."""
+    """The followed deployment ended, or the wait for it did (`timed_out`): its last snapshot."""
 
-    deployment_id: str
-    status: str
-    error: dict[str, Any]
-    rollback: dict[str, Any]
+    snapshot: Snapshot
     timed_out: bool = False
 
 
@@ -93,9 +90,9 @@ class StatusReported(Event):
     application: str | None
     deployment_group: str | None
     terraform: dict[str, Any] | None
-    deployments: list[dict[str, Any]]
-    where: str = ""
-    engine: str = "codedeploy"
+    deployments: list[Listed]
+    where: str
+    engine: str
 
 
 @dataclass(frozen=True)

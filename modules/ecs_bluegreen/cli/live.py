@@ -13,27 +13,29 @@ from rich.text import Text
 from rich.tree import Tree
 
 from .events import Ended, Event, Progressed
-from .progress import Progress
 from .render import TextRenderer, clock_time, wait_text
+from .snapshot import Ending, Snapshot
 
 ICONS = {"Succeeded": ("✔", "green"), "InProgress": ("◌", "yellow"), "Failed": ("✖", "red"),
          "Skipped": ("–", "dim"), "Pending": ("·", "dim")}
-STATUS_STYLE = {"Succeeded": "bold green", "Failed": "bold red", "Stopped": "bold red", "Ready": "bold cyan",
-                "InProgress": "bold yellow", "Created": "yellow", "Queued": "yellow", "Baking": "yellow",
-                # ECS-native service deployments
-                "SUCCESSFUL": "bold green", "STOPPED": "bold red", "ROLLBACK_SUCCESSFUL": "bold red",
-                "ROLLBACK_FAILED": "bold red", "IN_PROGRESS": "bold yellow", "PENDING": "yellow",
-                "STOP_REQUESTED": "yellow", "ROLLBACK_REQUESTED": "yellow", "ROLLBACK_IN_PROGRESS": "bold yellow"}
+ENDING_STYLE = {Ending.SUCCEEDED: "bold green", Ending.FAILED: "bold red"}
 ALARM_STYLE = {"OK": "green", "ALARM": "bold red", "INSUFFICIENT_DATA": "yellow", "MISSING": "red"}
 
 
-def view(progress: Progress) -> Tree:
+def status_style(snapshot: Snapshot) -> str:
+    """Green or red once it ended, cyan while it waits for someone, yellow while it moves."""
+    if snapshot.ending is not None:
+        return ENDING_STYLE[snapshot.ending]
+    return "bold cyan" if snapshot.wait is not None and not snapshot.wait.after_traffic else "bold yellow"
+
+
+def view(snapshot: Snapshot) -> Tree:
     """The deployment as one tree: lifecycle, traffic, task sets, the wait, the alarms."""
-    root = Tree(Text.assemble((progress.deployment_id, "bold"), f"  {progress.group}  ",
-                              (progress.status, STATUS_STYLE.get(progress.status, "bold"))))
-    if progress.steps:
+    root = Tree(Text.assemble((snapshot.deployment_id, "bold"), f"  {snapshot.group}  ",
+                              (snapshot.status, status_style(snapshot))))
+    if snapshot.steps:
         steps = root.add(Text("Lifecycle", style="bold"))
-        for step in progress.steps:
+        for step in snapshot.steps:
             icon, style = ICONS.get(step.status, ("?", ""))
             line = Text.assemble((f"{icon} ", style), f"{step.name:<22}", (step.status, style))
             if step.hook:
@@ -41,9 +43,9 @@ def view(progress: Progress) -> Tree:
             if step.message:
                 line.append(f"  {step.message}", style="red")
             steps.add(line)
-    if progress.routes:
+    if snapshot.routes:
         traffic = root.add(Text("Traffic", style="bold"))
-        for route in progress.routes:
+        for route in snapshot.routes:
             line = Text(f"{route.listener:<10} :{route.port:<5}")
             for name, weight in route.weights:
                 tenths = round(weight / 10)
@@ -52,22 +54,22 @@ def view(progress: Progress) -> Tree:
                 line.append(f" {weight:g}% ")
             line.rstrip()
             traffic.add(line)
-    if progress.task_sets:
+    if snapshot.task_sets:
         sets = root.add(Text("Task sets", style="bold"))
-        for task_set in progress.task_sets:
+        for task_set in snapshot.task_sets:
             sets.add(Text(f"{task_set.label:<6} {task_set.status:<8} {task_set.target_group:<24} "
                           f"{task_set.running}/{task_set.desired} running  {task_set.weight:g}%"))
-    if progress.wait is not None:
-        root.add(Text(wait_text(progress.wait), style="cyan"))
-    if progress.alarms:
+    if snapshot.wait is not None:
+        root.add(Text(wait_text(snapshot.wait), style="cyan"))
+    if snapshot.alarms:
         alarms = root.add(Text("Alarms", style="bold"))
-        width = max(len(name) for name, _ in progress.alarms)
-        for name, state in progress.alarms:
+        width = max(len(name) for name, _ in snapshot.alarms)
+        for name, state in snapshot.alarms:
             alarms.add(Text.assemble(f"{name:<{width}}  ", (state, ALARM_STYLE.get(state, ""))))
-    if progress.error:
-        root.add(Text(f"{progress.error.get('code', '')}: {progress.error.get('message', '')}", style="red"))
-    if progress.rollback.get("rollbackDeploymentId"):
-        root.add(Text(f"rolled back by {progress.rollback['rollbackDeploymentId']}", style="yellow"))
+    if snapshot.error:
+        root.add(Text(f"{snapshot.error.get('code', '')}: {snapshot.error.get('message', '')}", style="red"))
+    if snapshot.rolled_back:
+        root.add(Text(snapshot.rolled_back, style="yellow"))
     return root
 
 
@@ -81,11 +83,11 @@ class LiveRenderer(TextRenderer):
 
     def emit(self, event: Event) -> None:
         if isinstance(event, Progressed):
-            self.last = event.progress
+            self.last = event.snapshot
             if self.live is None:
                 self.live = Live(console=self.console, auto_refresh=False, transient=False)
                 self.live.start()
-            self.live.update(Group(view(event.progress), Text(f"as of {clock_time(event.progress.at)}",
+            self.live.update(Group(view(event.snapshot), Text(f"as of {clock_time(event.snapshot.at)}",
                                                               style="dim")), refresh=True)
             return
         if isinstance(event, Ended):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, ENGINE_OUTPUT, NATIVE_DEPLOY_OUTPUTS, Engine, HookEvent
+from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, ENGINE_OUTPUT, NATIVE_DEPLOY_OUTPUTS, REQUIRED_OUTPUTS, Engine, HookEvent
 from ..settings import SettingsError, check_value
 from ..settings.deployment import LAMBDA
 from ..settings.rules import PORT, Arn, Region
@@ -36,18 +36,6 @@ class StackOutputs:
     task_definition_arn: Annotated[str | None, Arn("ecs", ("task-definition/",))] = None
     hooks: Mapping[HookEvent, Annotated[str, LAMBDA]] | None = None
 
-    @property
-    def is_native(self) -> bool:
-        """ECS runs the service's blue/green deployments itself (output engine "ecs")."""
-        return self.engine == "ecs"
-
-    @property
-    def where(self) -> str:
-        """Where its deployments are listed: the CodeDeploy group, or the ECS service."""
-        if self.is_native:
-            return f"service {self.cluster_name}/{self.service_name}"
-        return f"{self.codedeploy_app_name}/{self.codedeploy_group_name}"
-
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], source: str, prefix: str = "") -> StackOutputs:
         # `terraform output -json` wraps each value as {"value": ...}; a hand-written file may not.
@@ -67,7 +55,7 @@ class StackOutputs:
         except SettingsError as err:
             raise CommandError(f"{source}: {err}; apply the stack again with this version of the library",
                                Exit.BAD_INPUT) from None
-        required = NATIVE_DEPLOY_OUTPUTS if engine == "ecs" else DEPLOY_OUTPUTS
+        required = REQUIRED_OUTPUTS[engine]
         missing = [k for k in required if k not in values]
         if missing:
             raise CommandError(f"{source} lacks the outputs {', '.join(missing)}: {_why_missing(values, missing, prefix)}",

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..contract import BY_TERRAFORM
+from ..revisions import Change, Provenance, container, deploy_tags, diff, label, register_request, with_image
 from .exits import CommandError, Exit
-from .revisions import Change, Provenance, container, deploy_tags, diff, label, register_request, with_image
 
 if TYPE_CHECKING:
-    from .deployments import Deployments
+    from .service import LiveService
 
 
 @dataclass(frozen=True)
@@ -48,24 +48,24 @@ def image_of(described: Mapping[str, Any], container_name: str) -> str:
         raise CommandError(str(err)) from None
 
 
-def plan_deployment(deployments: Deployments, *, image: str | None, task_definition: str | None) -> DeployPlan:
+def plan_deployment(service: LiveService, *, image: str | None, task_definition: str | None) -> DeployPlan:
     """What `bluegreen deploy` would roll out, against what runs now.
 
     Without `task_definition`, the new revision is Terraform's latest with `image` (default: the
     image that runs now) in the app container; Terraform's revision is deployed as is when its image
     is that image already."""
-    name = deployments.outputs.container_name
-    running_arn = deployments.current_task_definition()
-    running = deployments.describe(running_arn)
+    name = service.outputs.container_name
+    running_arn = service.current_task_definition()
+    running = service.describe(running_arn)
     running_image = image_of(running, name)
     terraform_arn = terraform_image = deploy_arn = None
     register: dict[str, Any] | None = None
     if task_definition is not None:
-        given = deployments.describe(task_definition)
+        given = service.describe(task_definition)
         deploy_arn, target, target_image = task_definition, given["taskDefinition"], image_of(given, name)
     else:
-        terraform_arn = _terraform_arn(deployments)
-        terraform = deployments.describe(terraform_arn)
+        terraform_arn = _terraform_arn(service)
+        terraform = service.describe(terraform_arn)
         terraform_image = image_of(terraform, name)
         target_image = image or running_image
         target = with_image(terraform["taskDefinition"], name, target_image)
@@ -77,26 +77,26 @@ def plan_deployment(deployments: Deployments, *, image: str | None, task_definit
     if target_image != running_image:
         changes.insert(0, Change(f"{name}.image", running_image, target_image,
                                  f"{name} image {running_image} → {target_image}"))
-    drift, origin = _drift(deployments, running)
+    drift, origin = _drift(service, running)
     return DeployPlan(container_name=name, running_arn=running_arn, terraform_arn=terraform_arn, image=target_image,
                       image_given=image is not None, deploy_arn=deploy_arn, register=register, changes=changes,
                       drift=drift, origin=origin, terraform_image=terraform_image)
 
 
-def _terraform_arn(deployments: Deployments) -> str:
-    if not deployments.outputs.task_definition_arn:
+def _terraform_arn(service: LiveService) -> str:
+    if not service.outputs.task_definition_arn:
         raise CommandError("the stack's outputs lack task_definition_arn, the revision Terraform registered last: "
                            "apply the stack with this version of the library, or pass --task-definition ARN",
                            Exit.BAD_INPUT)
-    return deployments.outputs.task_definition_arn
+    return service.outputs.task_definition_arn
 
 
-def _drift(deployments: Deployments, running: Mapping[str, Any]) -> tuple[list[Change] | None, str]:
+def _drift(service: LiveService, running: Mapping[str, Any]) -> tuple[list[Change] | None, str]:
     """What the running revision has that neither its Terraform revision nor its image explain
     (made by hand), and who registered it. The list is None when that cannot be checked."""
     from botocore.exceptions import ClientError
 
-    name = deployments.outputs.container_name
+    name = service.outputs.container_name
     origin = Provenance.of(running)
     if origin.terraform_revision is None:
         return None, "registered neither by Terraform nor by bluegreen (by hand, or by another tool)"
@@ -104,7 +104,7 @@ def _drift(deployments: Deployments, running: Mapping[str, Any]) -> tuple[list[C
         return [], "registered by Terraform"
     source = label(origin.terraform_revision)
     try:
-        base = deployments.describe(origin.terraform_revision)["taskDefinition"]
+        base = service.describe(origin.terraform_revision)["taskDefinition"]
         expected = with_image(base, name, image_of(running, name))
     except ClientError:
         return None, f"registered by bluegreen from {source}, which is gone"
@@ -113,15 +113,15 @@ def _drift(deployments: Deployments, running: Mapping[str, Any]) -> tuple[list[C
     return diff(expected, running["taskDefinition"], skip_image_of=name), f"registered by bluegreen from {source}"
 
 
-def terraform_status(deployments: Deployments) -> dict[str, Any] | None:
+def terraform_status(service: LiveService) -> dict[str, Any] | None:
     """Whether Terraform's latest revision is live: the running revision has its shape (the image
     aside). None when the stack has no task_definition_arn output."""
-    outputs = deployments.outputs
+    outputs = service.outputs
     if not outputs.task_definition_arn:
         return None
-    running_arn = deployments.current_task_definition()
-    running = deployments.describe(running_arn)
-    terraform = deployments.describe(outputs.task_definition_arn)
+    running_arn = service.current_task_definition()
+    running = service.describe(running_arn)
+    terraform = service.describe(outputs.task_definition_arn)
     image_of(terraform, outputs.container_name)  # Terraform's revision has the app container
     expected = with_image(terraform["taskDefinition"], outputs.container_name, image_of(running, outputs.container_name))
     pending = diff(running["taskDefinition"], expected, skip_image_of=outputs.container_name)

@@ -21,11 +21,10 @@ from .events import (
     Stopped,
     Watching,
 )
-from .deployments import SUCCEEDED_STATUSES
+from ..revisions import label
 from .exits import PROG
 from .plan import DeployPlan
-from .progress import Progress, Route, Step, Wait
-from .revisions import label
+from .snapshot import Route, Snapshot, Step, Wait
 
 
 def headline(plan: DeployPlan) -> str:
@@ -93,6 +92,22 @@ def wait_text(wait: Wait) -> str:
             f"is kept for rollback; `{PROG} finish` ends it now, `{PROG} rollback` returns traffic to it")
 
 
+def state(now: Snapshot) -> str:
+    """Where a deployment is, in a few words: for a refusal or a command that acts on it."""
+    if now.ended:
+        return f"{now.deployment_id} ended {now.status}"
+    if now.wait is not None and now.wait.kind == "approval":
+        return f"{now.deployment_id} waits for approval until {clock_time(now.wait.ends)}"
+    if now.wait is not None and now.wait.kind == "bake":
+        return (f"{now.deployment_id} is in its bake time until {clock_time(now.wait.ends)} (production is on the "
+                "new revision; the original is kept for rollback)")
+    if now.wait is not None:
+        return (f"{now.deployment_id} is in its termination wait until {clock_time(now.wait.ends)} (production is on "
+                "the new task set; the original is kept for rollback)")
+    step = now.current
+    return f"{now.deployment_id} is {now.status}" + (f" at {step.name}" if step else "")
+
+
 def route_text(route: Route) -> str:
     port = f" :{route.port}" if route.port else ""  # ECS-native: the share of each revision, by listener
     return f"{route.listener}{port} " + ", ".join(f"{name} {weight:g}%" for name, weight in route.weights)
@@ -103,7 +118,7 @@ def step_text(step: Step) -> str:
     return f"{step.name}: {step.status}{hook}" + (f": {step.message}" if step.message else "")
 
 
-def progress_lines(before: Progress | None, now: Progress) -> list[str]:
+def progress_lines(before: Snapshot | None, now: Snapshot) -> list[str]:
     """What changed since the last snapshot, one line each (a countdown alone is no change)."""
     lines = []
     status = [f"status {now.status}"] if before is None or before.status != now.status else []
@@ -132,7 +147,7 @@ class TextRenderer:
 
     def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out, self.err = out, err
-        self.last: Progress | None = None
+        self.last: Snapshot | None = None
 
     def emit(self, event: Event) -> None:
         self._render(event)
@@ -174,9 +189,9 @@ class TextRenderer:
 
     @_render.register
     def _(self, event: Progressed) -> None:
-        for line in progress_lines(self.last, event.progress):
+        for line in progress_lines(self.last, event.snapshot):
             self._line(line, stamped=True)
-        self.last = event.progress
+        self.last = event.snapshot
 
     @_render.register
     def _(self, event: Watching) -> None:
@@ -192,8 +207,8 @@ class TextRenderer:
 
     @_render.register
     def _(self, event: Ended) -> None:
-        if event.status in SUCCEEDED_STATUSES:
-            self._line(f"{event.deployment_id} succeeded")
+        if event.snapshot.succeeded:
+            self._line(f"{event.snapshot.deployment_id} succeeded")
 
     @_render.register
     def _(self, event: Stopped) -> None:
@@ -202,7 +217,7 @@ class TextRenderer:
 
     @_render.register
     def _(self, event: StatusReported) -> None:
-        self._line(event.where or f"{event.application}/{event.deployment_group}")
+        self._line(event.where)
         terraform = event.terraform
         if terraform is not None:
             tf, running = label(terraform["terraformTaskDefinitionArn"]), label(terraform["runningTaskDefinitionArn"])
@@ -214,10 +229,9 @@ class TextRenderer:
         if not event.deployments:
             self._line("no deployments yet")
         for row in event.deployments:
-            created = row["created"].strftime("%Y-%m-%d %H:%M:%S") if hasattr(row["created"], "strftime") \
-                else row["created"]
-            extra = f"  {row['error']}" if row["error"] else ""
-            self._line(f"{row['deploymentId']:<14} {row['status']:<11} {created}  {row['description']}{extra}")
+            created = row.created.strftime("%Y-%m-%d %H:%M:%S") if hasattr(row.created, "strftime") else row.created
+            extra = f"  {row.error}" if row.error else ""
+            self._line(f"{row.deployment_id:<14} {row.status:<11} {created}  {row.description}{extra}")
 
     @_render.register
     def _(self, event: SettingsChecked) -> None:
@@ -257,7 +271,7 @@ class JsonRenderer:
 
     @_fields.register
     def _(self, event: Progressed) -> dict[str, Any]:
-        return {"progress": event.progress.as_json()}
+        return {"progress": event.snapshot.as_json()}
 
     @_fields.register
     def _(self, event: Watching) -> dict[str, Any]:
@@ -269,7 +283,8 @@ class JsonRenderer:
 
     @_fields.register
     def _(self, event: Ended) -> dict[str, Any]:
-        return {"status": event.status, "error": event.error or None, "rollback": event.rollback or None,
+        last = event.snapshot
+        return {"status": last.status, "error": dict(last.error) or None, "rollback": dict(last.rollback) or None,
                 "timedOut": event.timed_out}
 
     @_fields.register
@@ -279,7 +294,8 @@ class JsonRenderer:
     @_fields.register
     def _(self, event: StatusReported) -> dict[str, Any]:
         return {"application": event.application, "deploymentGroup": event.deployment_group,
-                "engine": event.engine, "terraformRevision": event.terraform, "deployments": event.deployments}
+                "engine": event.engine, "terraformRevision": event.terraform,
+                "deployments": [row.as_json() for row in event.deployments]}
 
     @_fields.register
     def _(self, event: SettingsChecked) -> dict[str, Any]:

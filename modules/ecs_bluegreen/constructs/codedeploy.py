@@ -40,8 +40,9 @@ ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST")
 ALARM_ROLLBACK_EVENT = "DEPLOYMENT_STOP_ON_ALARM"
 
 
-class BlueGreenDeployment(Part):
-    """A CodeDeploy application and its ECS blue/green deployment group with traffic control."""
+class CodeDeployBlueGreen(Part):
+    """A CodeDeploy application and its ECS blue/green deployment group with traffic control: what
+    the CodeDeploy engine deploys through (engines/codedeploy.py)."""
 
     deployment_config: CodedeployDeploymentConfig | None = None
 

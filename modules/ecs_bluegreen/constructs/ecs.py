@@ -4,7 +4,7 @@ and scaling, each in a module of its own."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from constructs import Construct
 
@@ -19,11 +19,9 @@ from .cluster import add_cluster
 from .logs import add_log_group
 from .provider import account_of, partition_of, region_of
 from .scaling import add_scaling
-from .service import add_service, add_task_security_group
+from .service import ServiceBlocks, add_service, add_task_security_group
 from .task_definition import add_task_definition
 
-if TYPE_CHECKING:
-    from .native import NativeService
 
 EXEC_CHANNELS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
                  "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel")
@@ -32,16 +30,17 @@ so their resource can only be "*"."""
 
 
 class FargateService(Part):
-    """A Fargate service under the CODE_DEPLOY deployment controller (or ECS's, with `native`), with
-    its cluster, task definition, log group, security group and (optionally) autoscaling."""
+    """A Fargate service under its engine's deployment controller (`engine`, what the service takes
+    from it), with its cluster, task definition, log group, security group and (optionally)
+    autoscaling."""
 
     autoscaling_target: AppautoscalingTarget | None = None
 
     def __init__(self, scope: Construct, id: str, *, name: str, props: ServiceProps, vpc_id: str,
                  subnet_ids: Sequence[str], load_balancer_security_group_id: str,
                  target_groups: tuple[LbTargetGroup, LbTargetGroup], load_balancer: Lb, execution_role_arn: str,
-                 task_role_arn: str | None, depends_on: Sequence[ITerraformDependable],
-                 health_check_port: int | None = None, native: NativeService | None = None) -> None:
+                 task_role_arn: str | None, depends_on: Sequence[ITerraformDependable], engine: ServiceBlocks,
+                 health_check_port: int | None = None) -> None:
         check_value("props", props, ServiceProps)
         super().__init__(scope, id)
         self.props = props
@@ -59,8 +58,7 @@ class FargateService(Part):
             load_balancer_security_group_id=load_balancer_security_group_id)
         self.service = add_service(
             self, name=name, props=props, cluster_name=self.cluster_name, task_definition_arn=self.task_definition.arn,
-            target_group=target_groups[0], subnet_ids=subnet_ids, security_group=self.security_group,
-            depends_on=depends_on, native=native)
+            engine=engine, subnet_ids=subnet_ids, security_group=self.security_group, depends_on=depends_on)
         if props.autoscaling is not None:
             self.autoscaling_target = add_scaling(
                 self, name=name, props=props.autoscaling, cluster_name=self.cluster_name,

@@ -64,9 +64,10 @@ def assume_role_policy(service: str) -> str:
 
 
 class ServiceRoles(Part):
-    """The IAM roles of one blue/green service. ``*_role`` is None where an ARN was passed in, or
-    where the engine does not use it: ``codedeploy_role`` with `codedeploy`, ``infrastructure_role``
-    (and ``hook_role``, :meth:`grant_hooks`) with `native`."""
+    """The IAM roles of one blue/green service: the task's, and the one each engine assumes, which
+    its part asks for (:meth:`add_codedeploy_role`, :meth:`add_infrastructure_role` and
+    :meth:`native_hook_role`). ``*_role`` is None where an ARN was passed in, or where the engine
+    does not use it."""
 
     codedeploy_role: IamRole | None = None
     infrastructure_role: IamRole | None = None
@@ -74,22 +75,13 @@ class ServiceRoles(Part):
     execution_role: IamRole | None = None
     task_role: IamRole | None = None
 
-    def __init__(self, scope: Construct, id: str, *, name: str, props: IamProps, codedeploy: bool = True,
-                 native: bool = False) -> None:
+    def __init__(self, scope: Construct, id: str, *, name: str, props: IamProps) -> None:
         check_value("props", props, IamProps)
         super().__init__(scope, id)
         self.name = name
-
+        self.props = props
         self.codedeploy_role_arn: str = props.codedeploy_role_arn or ""
-        if codedeploy and props.codedeploy_role_arn is None:
-            self.codedeploy_role = role = self._role("codedeploy", f"{name}-codedeploy", "codedeploy.amazonaws.com",
-                                                     CODEDEPLOY_ECS_POLICY)
-            self.codedeploy_role_arn = role.arn
         self.infrastructure_role_arn: str = props.infrastructure_role_arn or ""
-        if native and props.infrastructure_role_arn is None:
-            self.infrastructure_role = role = self._role("infrastructure", f"{name}-ecs-infrastructure",
-                                                         "ecs.amazonaws.com", INFRASTRUCTURE_POLICY)
-            self.infrastructure_role_arn = role.arn
         self.execution_role_arn: str = props.execution_role_arn or ""
         if props.execution_role_arn is None:
             self.execution_role = role = self._role("execution", f"{name}-task-execution", "ecs-tasks.amazonaws.com",
@@ -109,6 +101,24 @@ class ServiceRoles(Part):
                                         role=self.task_role.name, policy_arn=arn)
             if props.task_role_statements:
                 self.grant(self.task_role, "task-statements", [s.render() for s in props.task_role_statements])
+
+    def add_codedeploy_role(self) -> str:
+        """The role CodeDeploy assumes to act on ECS: the one given (iam.codedeploy_role_arn), or one
+        created with AWSCodeDeployRoleForECS. Its ARN."""
+        if self.props.codedeploy_role_arn is None:
+            self.codedeploy_role = role = self._role("codedeploy", f"{self.name}-codedeploy",
+                                                     "codedeploy.amazonaws.com", CODEDEPLOY_ECS_POLICY)
+            self.codedeploy_role_arn = role.arn
+        return self.codedeploy_role_arn
+
+    def add_infrastructure_role(self) -> str:
+        """The role ECS assumes to move traffic on the ECS-native engine: the one given
+        (iam.infrastructure_role_arn), or one created with its managed policy. Its ARN."""
+        if self.props.infrastructure_role_arn is None:
+            self.infrastructure_role = role = self._role("infrastructure", f"{self.name}-ecs-infrastructure",
+                                                         "ecs.amazonaws.com", INFRASTRUCTURE_POLICY)
+            self.infrastructure_role_arn = role.arn
+        return self.infrastructure_role_arn
 
     def native_hook_role(self, arns_by_event: Mapping[str, str]) -> str:
         """The role ECS assumes to run the lifecycle hooks (ECS-native): it may invoke exactly

@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from constructs import Construct
@@ -49,18 +48,6 @@ RULE_PRIORITY = 1
 ALL_PATHS = "/*"
 
 
-@dataclass(frozen=True)
-class NativeService:
-    """What the service takes on the ECS-native engine (service.py): the target group production
-    starts on, and the bindings' blocks for the strategy, the alarms and the load balancer."""
-
-    target_group: LbTargetGroup
-    deployment_configuration: Any
-    alarms: Any
-    advanced_configuration: Any
-    migrating: bool
-
-
 def native_bindings(props: DeploymentProps) -> Any:
     """The bindings' ecs_service module, refused (as a settings error, before synth) where it
     lacks what the settings need: the native engine, or its canary and linear steps."""
@@ -80,9 +67,10 @@ def native_bindings(props: DeploymentProps) -> Any:
     return module
 
 
-class NativeBlueGreen(Part):
+class EcsNativeBlueGreen(Part):
     """The listener rules of an ALB (``prod_listener_rule``, ``test_listener_rule``; None on an
-    NLB), and the blocks the service takes for ECS-native blue/green (``service_blocks``)."""
+    NLB), and the blocks the service takes for ECS-native blue/green (engines/ecs.py): the load
+    balancer's advanced configuration, the deployment configuration and the alarms."""
 
     prod_listener_rule: LbListenerRule | None = None
     test_listener_rule: LbListenerRule | None = None
@@ -118,15 +106,6 @@ class NativeBlueGreen(Part):
     def rules(self) -> list[LbListenerRule]:
         return [r for r in (self.prod_listener_rule, self.test_listener_rule) if r is not None]
 
-    def service(self, *, infrastructure_role_arn: str, hooks: Mapping[str, str], hook_role_arn: str | None,
-                alarm_names: Sequence[str]) -> NativeService:
-        """The service's part: `hooks`, the function ARN of each AppSpec event (iam.hook_arns)."""
-        return NativeService(
-            target_group=self.live_target_group, deployment_configuration=self.deployment_configuration(
-                hooks, hook_role_arn), alarms=self.alarms(alarm_names),
-            advanced_configuration=self.advanced_configuration(infrastructure_role_arn),
-            migrating=self.props.migration is not None)
-
     def advanced_configuration(self, infrastructure_role_arn: str) -> Any:
         return self._ecs.EcsServiceLoadBalancerAdvancedConfiguration(
             alternate_target_group_arn=self.alternate_target_group.arn,
@@ -135,7 +114,8 @@ class NativeBlueGreen(Part):
 
     def deployment_configuration(self, hooks: Mapping[str, str], hook_role_arn: str | None) -> Any:
         """The strategy, its steps, the bake time (termination_wait_minutes), and one lifecycle
-        hook per function, at the stages of its events (contract.HOOK_STAGES)."""
+        hook per function, at the stages of its events (contract.HOOK_STAGES); `hooks`, the
+        function ARN of each AppSpec event (iam.hook_arns)."""
         props, ecs = self.props, self._ecs
         shift = props.native_strategy()
         stages: dict[str, list[str]] = {}

@@ -1,10 +1,11 @@
-"""The Fargate service, under the CODE_DEPLOY controller or ECS's own (ECS-native blue/green), and
-the security group of its tasks."""
+"""The Fargate service, under the controller of its engine (CODE_DEPLOY, or ECS's own for
+ECS-native blue/green), and the security group of its tasks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from constructs import Construct
 
@@ -15,11 +16,25 @@ from .aws.security_group import SecurityGroup
 from .aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from .aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from .cdk import ITerraformDependable, TerraformResourceLifecycle
-from .ownership import service_ignore_changes
 from .suppressions import suppress
 
-if TYPE_CHECKING:
-    from .native import NativeService
+
+@dataclass(frozen=True)
+class ServiceBlocks:
+    """What the ECS service takes from its engine."""
+
+    controller: str
+    """The deployment controller: CODE_DEPLOY, or ECS."""
+    target_group: LbTargetGroup
+    """The target group the service's first tasks register with (production's)."""
+    ignore_changes: list[str]
+    """The fields Terraform leaves to the engine's deployments (ownership.py)."""
+    load_balancer: Mapping[str, Any] = field(default_factory=dict)
+    """More arguments of the service's load_balancer block."""
+    service: Mapping[str, Any] = field(default_factory=dict)
+    """More arguments of the service."""
+    depends_on: tuple[ITerraformDependable, ...] = ()
+    """What the service must wait for, besides the listeners."""
 
 
 def add_task_security_group(scope: Construct, *, name: str, vpc_id: str, port: int, health_check_port: int | None,
@@ -53,30 +68,26 @@ def add_task_security_group(scope: Construct, *, name: str, vpc_id: str, port: i
 
 
 def add_service(scope: Construct, *, name: str, props: ServiceProps, cluster_name: str, task_definition_arn: str,
-                target_group: LbTargetGroup, subnet_ids: Sequence[str], security_group: SecurityGroup,
-                depends_on: Sequence[ITerraformDependable], native: NativeService | None = None) -> EcsService:
-    """The service: Fargate, its first tasks behind `target_group`, under the CODE_DEPLOY controller,
-    or with `native` under ECS's, with the strategy, alarms and alternate target group of ECS-native
-    blue/green. Terraform ignores what deployments own from the first one on (ownership.py)."""
+                engine: ServiceBlocks, subnet_ids: Sequence[str], security_group: SecurityGroup,
+                depends_on: Sequence[ITerraformDependable]) -> EcsService:
+    """The service: Fargate, under its engine's controller, its first tasks behind the target group
+    the engine names, with the engine's blocks. Terraform ignores what deployments own from the
+    first one on (the engine's `ignore_changes`, ownership.py)."""
     load_balancer = EcsServiceLoadBalancer(
-        target_group_arn=(native.target_group if native else target_group).arn, container_name=props.container_name,
-        container_port=props.container_port, **({"advanced_configuration": native.advanced_configuration}
-                                                if native else {}))
-    native_blocks = {"deployment_configuration": native.deployment_configuration,
-                     "alarms": native.alarms} if native else {}
+        target_group_arn=engine.target_group.arn, container_name=props.container_name,
+        container_port=props.container_port, **engine.load_balancer)
     service = EcsService(
         scope, "service", name=name, cluster=cluster_name,
         task_definition=task_definition_arn, desired_count=props.desired_count,
         launch_type="FARGATE", platform_version=props.platform_version,
-        deployment_controller=EcsServiceDeploymentController(type="ECS" if native else "CODE_DEPLOY"),
-        load_balancer=[load_balancer], **native_blocks,
+        deployment_controller=EcsServiceDeploymentController(type=engine.controller),
+        load_balancer=[load_balancer], **engine.service,
         network_configuration=EcsServiceNetworkConfiguration(subnets=list(subnet_ids), security_groups=[security_group.id],
                                                              assign_public_ip=props.assign_public_ip),
         health_check_grace_period_seconds=props.health_check_grace_period_seconds,
         propagate_tags="SERVICE", enable_ecs_managed_tags=True,
         enable_execute_command=True if props.execute_command is not None else None,
-        lifecycle=TerraformResourceLifecycle(ignore_changes=service_ignore_changes(
-            autoscaling=props.autoscaling is not None, migrating=native is not None and native.migrating)),
+        lifecycle=TerraformResourceLifecycle(ignore_changes=list(engine.ignore_changes)),
         # ECS rejects a target group that no listener uses yet.
         depends_on=list(depends_on),
     )

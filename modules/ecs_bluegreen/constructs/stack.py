@@ -8,12 +8,13 @@ from pathlib import Path
 
 from constructs import Construct
 
-from ..contract import ENGINE_OUTPUT, NATIVE_TRAFFIC_OUTPUTS, REPOSITORY_OUTPUTS
+from ..contract import REPOSITORY_OUTPUTS
 from ..settings import BootstrapSettings, SettingsError, StackSettings, StateBackendProps, check_value
 from .addresses import ReadableStack
 from .backend import add_s3_backend
 from .blue_green import EcsBlueGreen
 from .cdk import App, LocalBackend, TerraformOutput, TerraformStack
+from .engines import Outputs
 from .family import check_app
 from .part import claim_id
 from .provider import add_aws_provider
@@ -63,17 +64,17 @@ def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | No
     }
 
 
-def _output_values(service: EcsBlueGreen, region: str | None) -> dict[str, tuple[object, str]]:
-    """Each output of the service's contract, in order: its value and its description."""
+def _output_values(service: EcsBlueGreen, region: str | None) -> Outputs:
+    """Each output of the service's contract, in order: its value and its description; those of
+    its engine from the engine's part."""
     props = service.props.service
-    lb, native = service.load_balancer, service.native
-    values: dict[str, tuple[object, str]] = {
+    lb = service.load_balancer
+    values: Outputs = {
         "load_balancer_dns_name": (lb.lb.dns_name, "DNS name of the load balancer."),
         "prod_url": (lb.prod_url, "URL of the production listener (live task set)."),
         "test_url": (lb.test_url, "URL of the test listener (new task set during a deployment)."),
         "cluster_name": (service.ecs.cluster_name, "ECS cluster of the service."),
-        "service_name": (service.ecs.service.name, "ECS service deployed by ECS itself (blue/green)." if native
-                         else "ECS service deployed by CodeDeploy."),
+        "service_name": (service.ecs.service.name, service.engine.SERVICE_DEPLOYED_BY),
         "container_name": (props.container_name, "Container the AppSpec routes traffic to."),
         "container_port": (props.container_port, "Port of that container."),
         "blue_target_group_name": (lb.blue_target_group.name, "Target group serving production at first."),
@@ -93,31 +94,11 @@ def _output_values(service: EcsBlueGreen, region: str | None) -> dict[str, tuple
         "hooks": (service.hooks,
                   "Lambda functions by lifecycle event; `bluegreen deploy` puts them in the AppSpec."),
     }
-    if native is None:
-        assert service.deployment is not None
-        values = _after(values, "container_port", {
-            "codedeploy_app_name": (service.deployment.application.name, "CodeDeploy application."),
-            "codedeploy_group_name": (service.deployment.deployment_group.deployment_group_name,
-                                      "CodeDeploy deployment group.")})
-    else:
-        values[ENGINE_OUTPUT] = ("ecs", "Engine of the service's blue/green deployments: ECS-native.")
-        if native.prod_listener_rule is not None and native.test_listener_rule is not None:
-            prod, test = NATIVE_TRAFFIC_OUTPUTS
-            values = _after(values, "test_listener_arn", {
-                prod: (native.prod_listener_rule.arn, "Production listener rule ECS shifts traffic on."),
-                test: (native.test_listener_rule.arn, "Test listener rule ECS shifts test traffic on.")})
+    values = service.engine.outputs(service, values)
     if service.repository is not None:
         (url,) = REPOSITORY_OUTPUTS
         values[url] = (service.repository.url, "ECR repository to push the service's images to.")
     return values
-
-
-def _after(values: dict[str, tuple[object, str]], key: str,
-           more: dict[str, tuple[object, str]]) -> dict[str, tuple[object, str]]:
-    """`values` with `more` inserted after `key`: the outputs keep one order on both engines."""
-    items = list(values.items())
-    at = [k for k, _ in items].index(key) + 1
-    return dict(items[:at] + list(more.items()) + items[at:])
 
 
 class StateBootstrapStack(ReadableStack):

@@ -77,7 +77,7 @@ def add_task_definition(scope: Construct, *, name: str, props: ServiceProps, log
         execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
         container_definitions=json.dumps(containers, sort_keys=True),
         # Who registered a revision: `bluegreen deploy` tells its own revisions from Terraform's,
-        # and from ones made by hand (cli/revisions.py).
+        # and from ones made by hand (revisions.py).
         tags={REGISTERED_BY: BY_TERRAFORM},
         **shape,
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, ClassVar
 
-from .alarms import MAX_DEPLOYMENT_GROUP_ALARMS
-from .deployment import ALL_AT_ONCE, DeploymentProps
+from .deployment import DeploymentProps
 from .errors import SettingsError
 from .iam import IamProps
 from .kinds import Props
@@ -44,30 +43,11 @@ class BlueGreenServiceProps(Props):
     """An ECR repository for the service's images; its URL is the output repository_url. Default: None (none)."""
 
     def check(self) -> None:
+        """The rules between the sections, then the engine's (deployment.rules): each engine
+        assumes its own role, and CodeDeploy watches at most ten alarms."""
         self._check_network_load_balancer()
         self._check_task()
-        self._check_roles()
-        alarms = self.deployment.alarms
-        if alarms is not None and not self.deployment.is_native:
-            total = alarms.created_count(network=self.load_balancer.is_network) + len(alarms.existing_alarm_names)
-            if total > MAX_DEPLOYMENT_GROUP_ALARMS:
-                raise SettingsError(
-                    "deployment.alarms", total,
-                    f"CodeDeploy watches at most {MAX_DEPLOYMENT_GROUP_ALARMS} alarms per deployment group: turn "
-                    "some off (None) or list fewer existing_alarm_names.",
-                )
-
-    def _check_roles(self) -> None:
-        """Each engine assumes its own role: CodeDeploy's, or ECS's infrastructure role."""
-        deployment, iam = self.deployment, self.iam
-        if deployment.is_native and deployment.migration is None and iam.codedeploy_role_arn is not None:
-            raise SettingsError("iam.codedeploy_role_arn", iam.codedeploy_role_arn,
-                                "Engine 'ecs' runs no CodeDeploy: drop it, and name ECS's role in "
-                                "iam.infrastructure_role_arn if you bring your own.")
-        if not deployment.is_native and iam.infrastructure_role_arn is not None:
-            raise SettingsError("iam.infrastructure_role_arn", iam.infrastructure_role_arn,
-                                "Only engine 'ecs' assumes an infrastructure role: set deployment.engine='ecs', or "
-                                "drop it (CodeDeploy's role is iam.codedeploy_role_arn).")
+        self.deployment.rules.check_service(self.deployment, load_balancer=self.load_balancer, iam=self.iam)
 
     def _check_task(self) -> None:
         """The rules between the task and the other sections: the health check probes a port a
@@ -94,9 +74,9 @@ class BlueGreenServiceProps(Props):
         balancer) or through that NAT (an internet-facing one), whose address must be let in."""
         if self.deployment.test_traffic_hook is None:
             return
-        # On engine 'ecs' the function answers ECS with its result, so only an internet-facing test
-        # listener needs the NAT (the way to its public address).
-        needs_nat = not self.deployment.is_native or not self.load_balancer.internal
+        # Where the function answers the engine with its result (ECS-native), only an internet-facing
+        # test listener needs the NAT (the way to its public address).
+        needs_nat = self.deployment.rules.HOOK_REPORTS_TO_AWS or not self.load_balancer.internal
         if self.network.vpc_id is None and not self.network.nat_gateway and needs_nat:
             raise SettingsError(
                 "network.nat_gateway", False,
@@ -114,23 +94,8 @@ class BlueGreenServiceProps(Props):
     def _check_network_load_balancer(self) -> None:
         if not self.load_balancer.is_network:
             return
-        if not self.deployment.is_native:  # ECS shifts an NLB's traffic by canary and linear steps too.
-            self._check_codedeploy_network_shift()
+        self.deployment.rules.check_network_load_balancer(self.deployment)
         self._check_autoscaling_metric()
-
-    def _check_codedeploy_network_shift(self) -> None:
-        if self.deployment.deployment_config_name != ALL_AT_ONCE:
-            raise SettingsError(
-                "deployment.deployment_config_name", self.deployment.deployment_config_name,
-                f"With a network load balancer CodeDeploy supports only {ALL_AT_ONCE}: use it, or switch "
-                "load_balancer.type to 'application' for canary or linear shifts.",
-            )
-        if self.deployment.traffic_shift is not None:
-            raise SettingsError(
-                "deployment.traffic_shift", self.deployment.traffic_shift,
-                f"With a network load balancer CodeDeploy shifts all traffic at once ({ALL_AT_ONCE}): drop "
-                "traffic_shift, or switch load_balancer.type to 'application'.",
-            )
 
     def _check_autoscaling_metric(self) -> None:
         scaling = self.service.autoscaling

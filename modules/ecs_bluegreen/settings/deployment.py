@@ -2,8 +2,9 @@
 on either engine: CodeDeploy (the default), or ECS-native blue/green.
 
 Each setting means the same on both engines; the mapping is in one place, `native_strategy` and
-HOOK_STAGES (contract.py). A setting one engine has no equivalent for is refused here, with the
-reason and the alternative."""
+HOOK_STAGES (contract.py). What one engine has no equivalent for is that engine's rules
+(`EngineRules`, one class per engine), which the settings ask once, through `DeploymentProps.rules`:
+each refusal with its reason and the alternative."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Annotated, ClassVar, Literal
 
 from ..contract import LAMBDA_FUNCTION, PREDEFINED_SHIFTS, Engine, HookEvent
-from .alarms import AlarmProps
+from .alarms import MAX_DEPLOYMENT_GROUP_ALARMS, AlarmProps
 from .errors import SettingsError
+from .iam import IamProps
 from .kinds import Props
+from .load_balancer import LoadBalancerProps
 from .notifications import NotificationProps
 from .rules import Pattern, Range
 from .test_hook import TestTrafficHookProps
@@ -110,8 +113,9 @@ class DeploymentProps(Props):
     """With engine "ecs": step 1 of a migration from CodeDeploy, which keeps the CodeDeploy resources one more apply. Default: None (no migration)."""
 
     @property
-    def is_native(self) -> bool:
-        return self.engine == "ecs"
+    def rules(self) -> EngineRules:
+        """The rules of the engine that runs the deployments: where the settings choose it."""
+        return ENGINE_RULES[self.engine]
 
     def native_strategy(self) -> NativeStrategy:
         """The traffic settings as the ECS-native engine takes them: a predefined CodeDeploy config
@@ -146,56 +150,7 @@ class DeploymentProps(Props):
                 "event runs one function: drop one of the two.",
             )
         self._check_approval()
-        if self.is_native:
-            self._check_native()
-        elif self.migration is not None:
-            raise SettingsError("migration", self.migration,
-                                "A migration moves the service to engine 'ecs': set engine='ecs' with it, or drop it.")
-
-    def _check_native(self) -> None:
-        """What the ECS-native engine has no equivalent for, each with the reason and the way to
-        get it there (or to stay on CodeDeploy)."""
-        stay = " (or keep engine='codedeploy')"
-        if self.ready_action == "STOP_DEPLOYMENT":
-            raise SettingsError(
-                "ready_action", self.ready_action,
-                "ECS-native blue/green has no approval wait: run a hook at the test-traffic stage that answers "
-                "IN_PROGRESS until you approve (hooks['AfterAllowTestTraffic'], run at POST_TEST_TRAFFIC_SHIFT)"
-                f"{stay}.")
-        if self.traffic_shift is None and self.deployment_config_name not in PREDEFINED_SHIFTS:
-            raise SettingsError(
-                "deployment_config_name", self.deployment_config_name,
-                "A deployment config of your own lives in CodeDeploy, which engine 'ecs' does not use: give its "
-                f"steps as traffic_shift, or name one of {', '.join(PREDEFINED_SHIFTS)}{stay}.")
-        if self.termination_wait_minutes > NATIVE_BAKE_MINUTES:
-            raise SettingsError(
-                "termination_wait_minutes", self.termination_wait_minutes,
-                f"On engine 'ecs' it is the bake time, at most {NATIVE_BAKE_MINUTES} minutes (24 h): shorten "
-                f"it{stay}.")
-        shift = self.traffic_shift
-        if shift is not None and shift.interval_minutes > NATIVE_BAKE_MINUTES:
-            raise SettingsError(
-                "traffic_shift.interval_minutes", shift.interval_minutes,
-                f"On engine 'ecs' a step bakes at most {NATIVE_BAKE_MINUTES} minutes: shorten it{stay}.")
-        if shift is not None and shift.type == "linear" and shift.percentage < NATIVE_MIN_LINEAR_PERCENT:
-            raise SettingsError(
-                "traffic_shift.percentage", shift.percentage,
-                f"ECS shifts at least {NATIVE_MIN_LINEAR_PERCENT} percent per linear step: raise it{stay}.")
-        if not self.auto_rollback:
-            raise SettingsError(
-                "auto_rollback", False,
-                "ECS rolls a failed blue/green deployment back itself (a hook that fails, an alarm), and "
-                f"`bluegreen rollback` stops one with ROLLBACK: keep auto_rollback=True{stay}.")
-        if self.alarms is not None and self.alarms.ignore_poll_alarm_failure:
-            raise SettingsError(
-                "alarms.ignore_poll_alarm_failure", True,
-                f"ECS reads the alarms itself and has no such switch: leave it False{stay}.")
-        if self.notifications is not None:
-            raise SettingsError(
-                "notifications", self.notifications,
-                "Notifications are CodeDeploy triggers; ECS sends its deployments' changes to EventBridge "
-                "('ECS Service Deployment State Change'): route those to your topic with an EventBridge rule, "
-                f"and drop notifications{stay}.")
+        self.rules.check_deployment(self)
 
     def _check_approval(self) -> None:
         if self.ready_action == "CONTINUE_DEPLOYMENT" and self.approval_wait_minutes != 0:
@@ -214,3 +169,128 @@ class DeploymentProps(Props):
                     "An approval wait stops the deployment on timeout, and only rollback on stop returns traffic "
                     "to the old task set: keep auto_rollback=True.",
                 )
+
+
+class EngineRules:
+    """What one engine has no equivalent for, refused with the reason and the way to get it there
+    (or to stay on the other engine). Each method is asked where the settings it reads are
+    checked: the deployment's own (DeploymentProps), or the service's (BlueGreenServiceProps,
+    whose errors name its fields: "deployment.traffic_shift")."""
+
+    NAME: ClassVar[Engine]
+    HOOK_REPORTS_TO_AWS: ClassVar[bool]
+    """The test-traffic hook reports its result through an AWS API (CodeDeploy's), so it needs a way
+    out of the private subnets; otherwise it answers the engine with it."""
+
+    def check_deployment(self, deployment: DeploymentProps) -> None:
+        """The deployment's settings."""
+
+    def check_network_load_balancer(self, deployment: DeploymentProps) -> None:
+        """The deployment's settings, with a network load balancer."""
+
+    def check_service(self, deployment: DeploymentProps, *, load_balancer: LoadBalancerProps, iam: IamProps) -> None:
+        """The deployment's settings against the service's others: the roles, the alarms."""
+
+
+class CodeDeployRules(EngineRules):
+    """CodeDeploy's: no migration (it is where one starts), all at once behind an NLB, its own
+    role, at most ten alarms per deployment group."""
+
+    NAME = "codedeploy"
+    HOOK_REPORTS_TO_AWS = True
+
+    def check_deployment(self, deployment: DeploymentProps) -> None:
+        if deployment.migration is not None:
+            raise SettingsError("migration", deployment.migration,
+                                "A migration moves the service to engine 'ecs': set engine='ecs' with it, or drop it.")
+
+    def check_network_load_balancer(self, deployment: DeploymentProps) -> None:
+        if deployment.deployment_config_name != ALL_AT_ONCE:
+            raise SettingsError(
+                "deployment.deployment_config_name", deployment.deployment_config_name,
+                f"With a network load balancer CodeDeploy supports only {ALL_AT_ONCE}: use it, or switch "
+                "load_balancer.type to 'application' for canary or linear shifts.",
+            )
+        if deployment.traffic_shift is not None:
+            raise SettingsError(
+                "deployment.traffic_shift", deployment.traffic_shift,
+                f"With a network load balancer CodeDeploy shifts all traffic at once ({ALL_AT_ONCE}): drop "
+                "traffic_shift, or switch load_balancer.type to 'application'.",
+            )
+
+    def check_service(self, deployment: DeploymentProps, *, load_balancer: LoadBalancerProps, iam: IamProps) -> None:
+        if iam.infrastructure_role_arn is not None:
+            raise SettingsError("iam.infrastructure_role_arn", iam.infrastructure_role_arn,
+                                "Only engine 'ecs' assumes an infrastructure role: set deployment.engine='ecs', or "
+                                "drop it (CodeDeploy's role is iam.codedeploy_role_arn).")
+        alarms = deployment.alarms
+        if alarms is not None:
+            total = alarms.created_count(network=load_balancer.is_network) + len(alarms.existing_alarm_names)
+            if total > MAX_DEPLOYMENT_GROUP_ALARMS:
+                raise SettingsError(
+                    "deployment.alarms", total,
+                    f"CodeDeploy watches at most {MAX_DEPLOYMENT_GROUP_ALARMS} alarms per deployment group: turn "
+                    "some off (None) or list fewer existing_alarm_names.",
+                )
+
+
+class EcsRules(EngineRules):
+    """ECS-native blue/green's: no approval wait, no deployment config of one's own, shorter bake
+    times, no CodeDeploy role or notifications, and ECS reads its alarms itself. ECS shifts an
+    NLB's traffic by canary and linear steps too."""
+
+    NAME = "ecs"
+    HOOK_REPORTS_TO_AWS = False
+
+    def check_deployment(self, deployment: DeploymentProps) -> None:
+        stay = " (or keep engine='codedeploy')"
+        if deployment.ready_action == "STOP_DEPLOYMENT":
+            raise SettingsError(
+                "ready_action", deployment.ready_action,
+                "ECS-native blue/green has no approval wait: run a hook at the test-traffic stage that answers "
+                "IN_PROGRESS until you approve (hooks['AfterAllowTestTraffic'], run at POST_TEST_TRAFFIC_SHIFT)"
+                f"{stay}.")
+        if deployment.traffic_shift is None and deployment.deployment_config_name not in PREDEFINED_SHIFTS:
+            raise SettingsError(
+                "deployment_config_name", deployment.deployment_config_name,
+                "A deployment config of your own lives in CodeDeploy, which engine 'ecs' does not use: give its "
+                f"steps as traffic_shift, or name one of {', '.join(PREDEFINED_SHIFTS)}{stay}.")
+        if deployment.termination_wait_minutes > NATIVE_BAKE_MINUTES:
+            raise SettingsError(
+                "termination_wait_minutes", deployment.termination_wait_minutes,
+                f"On engine 'ecs' it is the bake time, at most {NATIVE_BAKE_MINUTES} minutes (24 h): shorten "
+                f"it{stay}.")
+        shift = deployment.traffic_shift
+        if shift is not None and shift.interval_minutes > NATIVE_BAKE_MINUTES:
+            raise SettingsError(
+                "traffic_shift.interval_minutes", shift.interval_minutes,
+                f"On engine 'ecs' a step bakes at most {NATIVE_BAKE_MINUTES} minutes: shorten it{stay}.")
+        if shift is not None and shift.type == "linear" and shift.percentage < NATIVE_MIN_LINEAR_PERCENT:
+            raise SettingsError(
+                "traffic_shift.percentage", shift.percentage,
+                f"ECS shifts at least {NATIVE_MIN_LINEAR_PERCENT} percent per linear step: raise it{stay}.")
+        if not deployment.auto_rollback:
+            raise SettingsError(
+                "auto_rollback", False,
+                "ECS rolls a failed blue/green deployment back itself (a hook that fails, an alarm), and "
+                f"`bluegreen rollback` stops one with ROLLBACK: keep auto_rollback=True{stay}.")
+        if deployment.alarms is not None and deployment.alarms.ignore_poll_alarm_failure:
+            raise SettingsError(
+                "alarms.ignore_poll_alarm_failure", True,
+                f"ECS reads the alarms itself and has no such switch: leave it False{stay}.")
+        if deployment.notifications is not None:
+            raise SettingsError(
+                "notifications", deployment.notifications,
+                "Notifications are CodeDeploy triggers; ECS sends its deployments' changes to EventBridge "
+                "('ECS Service Deployment State Change'): route those to your topic with an EventBridge rule, "
+                f"and drop notifications{stay}.")
+
+    def check_service(self, deployment: DeploymentProps, *, load_balancer: LoadBalancerProps, iam: IamProps) -> None:
+        if deployment.migration is None and iam.codedeploy_role_arn is not None:
+            raise SettingsError("iam.codedeploy_role_arn", iam.codedeploy_role_arn,
+                                "Engine 'ecs' runs no CodeDeploy: drop it, and name ECS's role in "
+                                "iam.infrastructure_role_arn if you bring your own.")
+
+
+ENGINE_RULES: dict[Engine, EngineRules] = {rules.NAME: rules for rules in (CodeDeployRules(), EcsRules())}
+"""Each engine's rules, by the name deployment.engine takes."""

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from ..aws import Clients
-from ..deployments import SUCCEEDED_STATUSES, Deployments
+from ..engines import ENGINES, Engine, engine_for
 from ..events import Ended, Event
 from ..exits import PROG, CommandError, Exit
+from ..follow import follow
 from ..outputs import StackOutputs, load_outputs
-from ..progress import Progress, follow, progress
-from ..render import clock_time
+from ..render import state
+from ..snapshot import Snapshot
 
 ClientFactory = Callable[[StackOutputs], Clients]
 
@@ -49,14 +50,11 @@ class Context:
     clients: ClientFactory
     sleep: Callable[[float], None]
 
-    def deployments(self, args: argparse.Namespace) -> Deployments:
-        """The stack's service, from its outputs (read and checked first), and its AWS clients."""
+    def engine(self, args: argparse.Namespace) -> Engine:
+        """The engine of the stack's service, from its outputs (read and checked first), with its AWS
+        clients."""
         outputs = load_outputs(stack_dir=args.stack_dir, outputs_file=args.outputs, prefix=args.output_prefix)
-        if outputs.is_native:
-            from ..native import NativeDeployments
-
-            return NativeDeployments(outputs, self.clients(outputs))
-        return Deployments(outputs, self.clients(outputs))
+        return engine_for(outputs, self.clients(outputs))
 
 
 def matching(pattern: str, what: str) -> Callable[[str], str]:
@@ -84,49 +82,33 @@ def stack_options() -> argparse.ArgumentParser:
     return common
 
 
-DEPLOYMENT_ID = matching(r"d-[A-Z0-9]+|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment/[\w-]+/[\w-]+/[\w-]+",
-                         "a CodeDeploy deployment ID such as d-A1B2C3D4E, or (engine 'ecs') a service deployment ARN "
-                         "arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>")
+DEPLOYMENT_ID = matching("|".join(engine.DEPLOYMENT_ID[0] for engine in ENGINES.values()),
+                         ", or ".join(engine.DEPLOYMENT_ID[1] for engine in ENGINES.values()))
+"""A deployment's id, as any engine writes it."""
 
 
 def deployment_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--deployment-id", type=DEPLOYMENT_ID, help=f"the deployment to {what} (default: the running one)")
 
 
-def chosen(deployments: Deployments, deployment_id: str | None, verb: str) -> str:
+def chosen(engine: Engine, deployment_id: str | None, verb: str) -> str:
     """The deployment given, or the one running now; none running is a refusal."""
     if deployment_id is not None:
         return deployment_id
-    running = deployments.running()
+    running = engine.running()
     if not running:
-        raise CommandError(f"no deployment is running in {deployments.outputs.where}: nothing to {verb}")
+        raise CommandError(f"no deployment is running in {engine.where}: nothing to {verb}")
     return running[0]
 
 
-def state(now: Progress) -> str:
-    """Where a deployment is, in a few words: for a refusal or a command that acts on it."""
-    if now.ended:
-        return f"{now.deployment_id} ended {now.status}"
-    if now.wait is not None and now.wait.kind == "approval":
-        return f"{now.deployment_id} waits for approval until {clock_time(now.wait.ends)}"
-    if now.wait is not None and now.wait.kind == "bake":
-        return (f"{now.deployment_id} is in its bake time until {clock_time(now.wait.ends)} (production is on the "
-                "new revision; the original is kept for rollback)")
-    if now.wait is not None:
-        return (f"{now.deployment_id} is in its termination wait until {clock_time(now.wait.ends)} (production is on "
-                "the new task set; the original is kept for rollback)")
-    step = now.current
-    return f"{now.deployment_id} is {now.status}" + (f" at {step.name}" if step else "")
-
-
-def acted_on(args: argparse.Namespace, ctx: Context, verb: str) -> tuple[Deployments, Progress]:
+def acted_on(args: argparse.Namespace, ctx: Context, verb: str) -> tuple[Engine, Snapshot]:
     """The deployment a command acts on (--deployment-id, or the one running) and where it is now;
     one that ended already is a refusal."""
-    deployments = ctx.deployments(args)
-    now = progress(deployments, chosen(deployments, args.deployment_id, verb))
+    engine = ctx.engine(args)
+    now = engine.snapshot(chosen(engine, args.deployment_id, verb))
     if now.ended:
         raise CommandError(f"{state(now)} already: nothing to {verb}")
-    return deployments, now
+    return engine, now
 
 
 def follow_options(parser: argparse.ArgumentParser, when: str = "") -> None:
@@ -149,11 +131,11 @@ def positive(least: float) -> Callable[[str], float]:
     return parse
 
 
-def follow_to_end(deployments: Deployments, deployment_id: str, args: argparse.Namespace, ctx: Context) -> Outcome:
+def follow_to_end(engine: Engine, deployment_id: str, args: argparse.Namespace, ctx: Context) -> Outcome:
     """Follow the deployment until it ends; how it ended is the outcome. Interrupted, it goes on
     without us, and the message says how to pick it up again."""
     try:
-        for event in follow(deployments, deployment_id, poll_seconds=args.poll, timeout_seconds=args.timeout * 60,
+        for event in follow(engine, deployment_id, poll_seconds=args.poll, timeout_seconds=args.timeout * 60,
                             sleep=ctx.sleep, clock=time.monotonic):
             ctx.report.emit(event)
             if isinstance(event, Ended):
@@ -167,15 +149,14 @@ def follow_to_end(deployments: Deployments, deployment_id: str, args: argparse.N
 
 
 def _ended(event: Ended, timeout_minutes: float) -> Outcome:
+    last = event.snapshot
     if event.timed_out:
-        return Outcome(Exit.TIMED_OUT, f"{event.deployment_id} is still {event.status} after {timeout_minutes:g} min; "
-                                       f"follow it with `{PROG} watch --deployment-id {event.deployment_id}` or stop "
+        return Outcome(Exit.TIMED_OUT, f"{last.deployment_id} is still {last.status} after {timeout_minutes:g} min; "
+                                       f"follow it with `{PROG} watch --deployment-id {last.deployment_id}` or stop "
                                        f"it with `{PROG} rollback`")
-    if event.status in SUCCEEDED_STATUSES:
+    if last.succeeded:
         return Outcome()
-    reason = event.error.get("message") or event.status
-    if event.rollback.get("rollbackDeploymentId"):
-        reason += f"; rolled back by {event.rollback['rollbackDeploymentId']}"
-    elif event.rollback.get("revision"):  # ECS-native: back to the source revision
-        reason += f"; rolled back to {event.rollback['revision']}"
-    return Outcome(Exit.FAILED, f"{event.deployment_id} {event.status.lower()}: {reason}")
+    reason = last.error.get("message") or last.status
+    if last.rolled_back:
+        reason += f"; {last.rolled_back}"
+    return Outcome(Exit.FAILED, f"{last.deployment_id} {last.status.lower()}: {reason}")

@@ -10,14 +10,13 @@ from typing import Annotated
 from ...contract import HOOK_EVENTS
 from ...settings import SettingsError, check_value
 from ...settings.rules import Arn, Image
-from ..appspec import hooks_of, parse_hooks
-from ..deployments import Deployments
+from ...revisions import label
+from ..appspec import parse_hooks
+from ..engines import Engine
 from ..events import Planned, Started
 from ..exits import PROG, CommandError, Exit
 from ..plan import DeployPlan, plan_deployment
-from ..progress import progress
-from ..revisions import label
-from .common import Context, Outcome, follow_options, follow_to_end, state
+from .common import Context, Outcome, follow_options, follow_to_end
 
 NAME = "deploy"
 
@@ -67,56 +66,24 @@ class Inputs:
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     inputs = Inputs.of(args)
-    deployments = ctx.deployments(args)
-    if deployments.native and inputs.hooks:
-        raise CommandError("--hook: on engine 'ecs' the hooks are the service's own (deployment.hooks, in its deployment "
-                           "configuration, which Terraform applies): change them there, and `terraform apply`",
-                           Exit.BAD_INPUT)
+    engine = ctx.engine(args)
+    hooks = engine.hooks(inputs.hooks)
     if not args.dry_run:
-        _refuse_if_running(deployments)
-    plan = plan_deployment(deployments, image=inputs.image, task_definition=inputs.task_definition)
+        engine.refuse_if_running()
+    plan = plan_deployment(engine.service, image=inputs.image, task_definition=inputs.task_definition)
     ctx.report.emit(Planned(plan, args.dry_run))
     if plan.nothing_to_deploy or args.dry_run:
         return Outcome()
-    deployment_id = _start(deployments, plan, inputs, args.description, ctx)
+    deployment_id = _start(engine, plan, hooks, args.description, ctx)
     if not args.wait:
         return Outcome()
-    return follow_to_end(deployments, deployment_id, args, ctx)
+    return follow_to_end(engine, deployment_id, args, ctx)
 
 
-def _start(deployments: Deployments, plan: DeployPlan, inputs: Inputs, description: str | None, ctx: Context) -> str:
-    """Register the new revision when the plan needs one, then create the deployment."""
-    task_definition = deployments.register(plan.register) if plan.register is not None else plan.deploy_arn or ""
-    # ECS-native runs the hooks of the service's deployment configuration: the stack's, as given.
-    hooks: dict[str, str] = ({str(e): f for e, f in (deployments.outputs.hooks or {}).items()} if deployments.native
-                             else hooks_of(deployments.outputs, inputs.hooks))
-    from botocore.exceptions import ClientError
-
-    try:
-        deployment_id = deployments.create(task_definition, hooks,
-                                           description or f"{PROG}: {label(task_definition)} with {plan.image}")
-    except ClientError as error:  # another deployment started since the check: say which
-        if error.response.get("Error", {}).get("Code") == "DeploymentLimitExceededException":
-            _refuse_if_running(deployments)
-        raise
+def _start(engine: Engine, plan: DeployPlan, hooks: dict[str, str], description: str | None, ctx: Context) -> str:
+    """Register the new revision when the plan needs one, then start the deployment."""
+    task_definition = engine.service.register(plan.register) if plan.register is not None else plan.deploy_arn or ""
+    deployment_id = engine.start(task_definition, hooks,
+                                 description or f"{PROG}: {label(task_definition)} with {plan.image}")
     ctx.report.emit(Started(deployment_id, task_definition, plan.register is not None, hooks))
     return deployment_id
-
-
-def _refuse_if_running(deployments: Deployments) -> None:
-    """CodeDeploy runs one deployment of a group at a time, termination wait included (and so does
-    this command on the ECS-native engine, bake time included): name the one in the way, where it
-    is, and what ends it."""
-    running = deployments.running()
-    if not running:
-        return
-    now = progress(deployments, running[0])
-    if now.traffic_moved and deployments.native:
-        way_out = f"ECS ends its bake time, `{PROG} watch` follows it to its end, `{PROG} rollback` stops it"
-    elif now.traffic_moved:
-        way_out = f"`{PROG} finish` ends it now, or `{PROG} watch` follows it to its end"
-    elif now.status == "Ready":
-        way_out = f"`{PROG} approve` lets it go on, `{PROG} rollback` stops it"
-    else:
-        way_out = f"`{PROG} watch` follows it to its end, `{PROG} rollback` stops it"
-    raise CommandError(f"{state(now)}; one deployment of {now.group} runs at a time: {way_out}")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 
 from ..events import Continued
-from ..exits import PROG, CommandError
-from .common import Context, Outcome, acted_on, deployment_option, state
+from .common import Context, Outcome, acted_on, deployment_option
 
 NAME = "finish"
 
@@ -24,18 +23,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
-    deployments, now = acted_on(args, ctx, "finish")
-    if deployments.native:
-        raise CommandError(f"{state(now)}: on engine 'ecs' ECS ends the bake time itself (deployment."
-                           "termination_wait_minutes) and offers no way to end it early; shorten it for the next "
-                           f"deployments, or return traffic with `{PROG} rollback`")
-    deployment_id = now.deployment_id
-    if now.status == "Ready":
-        raise CommandError(f"traffic has not moved yet: {state(now)}. Approve it with `{PROG} approve`, or stop it "
-                           f"with `{PROG} rollback`")
-    if not now.traffic_moved:
-        raise CommandError(f"traffic has not moved yet: {state(now)}. There is an original task set to terminate "
-                           f"once production is on the new one; `{PROG} watch` follows it there")
-    deployments.proceed(deployment_id, "TERMINATION_WAIT")
-    ctx.report.emit(Continued(deployment_id, "TERMINATION_WAIT"))
+    engine, now = acted_on(args, ctx, "finish")
+    engine.finish(now)
+    ctx.report.emit(Continued(now.deployment_id, "TERMINATION_WAIT"))
     return Outcome()

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..exits import Exit
-from ..review import PlanError, load_plan, review
-from ..review_formats import FORMATS
+from ...review import FORMATS, PlanError, load_plan, review
+from ..exits import CommandError, Exit
 from ..terraform import plan_of
 from .common import Context, Outcome
 
@@ -42,10 +41,14 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise PlanError(f"{path} cannot be read ({error.__class__.__name__}): give the file "
-                            "`terraform show -json PLANFILE` wrote") from None
+            raise CommandError(f"{path} cannot be read ({error.__class__.__name__}): give the file "
+                               "`terraform show -json PLANFILE` wrote", Exit.BAD_INPUT) from None
         source = str(path)
-    result = review(load_plan(text, source))
+    try:
+        plan = load_plan(text, source)
+    except PlanError as error:
+        raise CommandError(str(error), Exit.BAD_INPUT) from None
+    result = review(plan)
     allowed = set(args.allow)
     ctx.out.write(FORMATS[args.format](result, allowed))
     return Outcome(Exit.INTERRUPTS if result.blocking(allowed) else Exit.OK)

@@ -20,8 +20,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
-    deployments, now = acted_on(args, ctx, "roll back")
-    deployment_id = now.deployment_id
-    stopped = deployments.stop(deployment_id)
-    ctx.report.emit(Stopped(deployment_id, stopped.get("status"), stopped.get("statusMessage", "")))
+    engine, now = acted_on(args, ctx, "roll back")
+    status, message = engine.stop(now.deployment_id)
+    ctx.report.emit(Stopped(now.deployment_id, status, message))
     return Outcome()

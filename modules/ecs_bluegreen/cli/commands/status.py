@@ -31,13 +31,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
-    deployments = ctx.deployments(args)
-    rows = [{
-        "deploymentId": d["deploymentId"], "status": d["status"], "created": d.get("createTime"),
-        "completed": d.get("completeTime"), "description": d.get("description", ""),
-        "error": d.get("errorInformation", {}).get("message"),
-    } for d in deployments.latest(args.limit)]
-    outputs = deployments.outputs
+    engine = ctx.engine(args)
+    rows = engine.latest(args.limit)
+    outputs = engine.outputs
     ctx.report.emit(StatusReported(outputs.codedeploy_app_name, outputs.codedeploy_group_name,
-                                   terraform_status(deployments), rows, outputs.where, outputs.engine))
+                                   terraform_status(engine.service), rows, engine.where, engine.NAME))
     return Outcome()

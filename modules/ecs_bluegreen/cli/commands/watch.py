@@ -22,7 +22,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
-    deployments = ctx.deployments(args)
-    deployment_id = chosen(deployments, args.deployment_id, "watch")
-    ctx.report.emit(Watching(deployment_id, str(deployments.get(deployment_id).get("description") or "")))
-    return follow_to_end(deployments, deployment_id, args, ctx)
+    engine = ctx.engine(args)
+    deployment_id = chosen(engine, args.deployment_id, "watch")
+    ctx.report.emit(Watching(deployment_id, engine.description(deployment_id)))
+    return follow_to_end(engine, deployment_id, args, ctx)

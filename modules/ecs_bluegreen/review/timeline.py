@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..contract import PREDEFINED_SHIFTS
+from .engines import NATIVE_STRATEGIES, by_codedeploy
+from .plan import block, managed_changes
 from .roles import ServiceRoles, service_roles
 
 LOWER_BOUND = "Lower bounds from the settings, not a promise: slow starts, failing checks and alarms add time."
@@ -77,14 +79,6 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def block(value: Any) -> dict[str, Any] | None:
-    """A nested block as the plan gives it (a list of one) or as the config gives it (an object);
-    None for a value that is no block."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value if isinstance(value, dict) else None
-
-
 def _one(value: Any) -> dict[str, Any]:
     return block(value) or {}
 
@@ -134,7 +128,7 @@ def native_timeline_of(*, service: Values, target_group: Values | None = None) -
     (strategy, steps, bake time) and a target group; None for a service without a blue/green one."""
     config = _one(service.get("deployment_configuration"))
     strategy = config.get("strategy")
-    if strategy not in ("BLUE_GREEN", "CANARY", "LINEAR"):
+    if strategy not in NATIVE_STRATEGIES:
         return None
     check = _one((target_group or {}).get("health_check"))
     interval, threshold = _int(check.get("interval")), _int(check.get("healthy_threshold"))
@@ -155,7 +149,7 @@ def native_timeline_of(*, service: Values, target_group: Values | None = None) -
 def _of(roles: ServiceRoles, values: Mapping[str, Values]) -> Timeline | None:
     group = values.get(roles.deployment_group or "")
     service = values.get(roles.service or "")
-    if service and _one(service.get("deployment_controller")).get("type") != "CODE_DEPLOY":
+    if service and not by_codedeploy(service):
         native = native_timeline_of(service=service, target_group=values.get(roles.blue_target_group or ""))
         if native is not None:
             return native
@@ -168,7 +162,7 @@ def _of(roles: ServiceRoles, values: Mapping[str, Values]) -> Timeline | None:
 def rollout_timeline(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per service the plan's outputs describe (roles.py): the timeline after the plan, and before
     it where the plan changes it. Named by the ECS service's name."""
-    changes = [c for c in plan.get("resource_changes") or [] if c.get("mode", "managed") == "managed"]
+    changes = managed_changes(plan)
     before = {c["address"]: c["change"].get("before") for c in changes if c["change"].get("before")}
     after = {c["address"]: c["change"].get("after") for c in changes if c["change"].get("after")}
     result = []

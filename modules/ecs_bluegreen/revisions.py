@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..contract import BY_DEPLOY, BY_TERRAFORM, REGISTERED_BY, TERRAFORM_REVISION
+from .contract import BY_DEPLOY, BY_TERRAFORM, REGISTERED_BY, TERRAFORM_REVISION
 
 # What register_task_definition accepts back from describe_task_definition: the revision's shape.
 REGISTER_FIELDS = (

@@ -1,4 +1,5 @@
-"""A Terraform JSON plan at the door: checked once, before the review reads any of it.
+"""A Terraform JSON plan at the door, checked once before the review reads any of it; and its
+resource changes, as the readers take them.
 
 The shape is the part of Terraform's JSON output format (`terraform show -json PLANFILE`,
 "format_version" 1.x) that the review, the roles and the timeline read, declared once below: the
@@ -147,3 +148,71 @@ def plan_problem(document: Any) -> str | None:
     if isinstance(document, dict) and "resource_changes" not in document and "planned_values" not in document:
         return "it has neither resource_changes nor planned_values (is it `terraform show -json` of the state?)"
     return PLAN(document, "it")
+
+
+class PlanError(ValueError):
+    """The input is no Terraform JSON plan the review can read: one line, what it is and what to give."""
+
+
+def load_plan(text: str, source: str) -> dict[str, Any]:
+    """The plan in `text` (from `source`, for the message), checked."""
+    try:
+        plan = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise PlanError(f"{source} is not JSON ({err}): give the output of `terraform show -json PLANFILE`") from None
+    problem = plan_problem(plan)
+    if problem:
+        raise PlanError(f"{source} is not a Terraform plan ({problem}): give the output of "
+                        "`terraform show -json PLANFILE`")
+    return plan  # type: ignore[no-any-return]
+
+
+def block(value: Any) -> dict[str, Any] | None:
+    """A nested block as the plan gives it (a list of one) or as the config gives it (an object);
+    None for a value that is no block."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else None
+
+
+def managed_changes(plan: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The plan's changes of managed resources (data sources are read, never changed)."""
+    return [c for c in plan.get("resource_changes") or [] if c.get("mode", "managed") == "managed"]
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """One resource's change in the plan, as every reading of it takes it."""
+
+    address: str
+    type: str
+    actions: list[str]
+    before: Mapping[str, Any]  # {} when the resource does not exist before
+    after: Mapping[str, Any]  # {} when it does not exist after
+    unknown: Mapping[str, Any]  # what is known only after apply
+    replace_paths: str  # the attributes that force a replacement, "a.b, c"
+
+    @classmethod
+    def of(cls, change: Mapping[str, Any]) -> ResourceChange:
+        body = change["change"]
+        paths = body.get("replace_paths") or []
+        return cls(change["address"], change["type"], body["actions"], body.get("before") or {},
+                   body.get("after") or {}, body.get("after_unknown") or {},
+                   ", ".join(".".join(str(p) for p in path) for path in paths))
+
+    @property
+    def gone(self) -> bool:
+        """Replaced or deleted."""
+        return "delete" in self.actions
+
+    @property
+    def verb(self) -> str:
+        return verb(self.actions)
+
+
+def verb(actions: list[str]) -> str:
+    if actions == ["delete"]:
+        return "deleted"
+    if "delete" in actions and "create" in actions:
+        return "replaced"
+    return {"create": "created", "update": "updated in place"}.get(actions[0], actions[0])

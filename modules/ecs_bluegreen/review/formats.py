@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
 
-from .review import BLOCKING, CLASS_TITLES, IN_PLACE, Review
+from .findings import FindingClass, Review
 from .timeline import LOWER_BOUND
 
 
 def as_json(result: Review, allowed: set[str]) -> str:
     return json.dumps({
-        "classes": {str(k): CLASS_TITLES[k] for k in CLASS_TITLES},
-        "findings": [asdict(f) for f in result.findings],
+        "classes": {str(k.number): k.title for k in FindingClass},
+        "findings": [f.as_json() for f in result.findings],
         "in_place": result.counts,
         "notes": result.notes,
         "timeline": result.timeline,
@@ -28,16 +27,16 @@ def _count_line(counts: Mapping[str, Mapping[str, int]]) -> list[str]:
 
 def as_text(result: Review, allowed: set[str]) -> str:
     out = []
-    for klass, title in CLASS_TITLES.items():
+    for klass in FindingClass:
         findings = result.of_class(klass)
-        if klass == IN_PLACE:
+        if klass is FindingClass.IN_PLACE:
             lines = _count_line(result.counts)
-            out.append(f"{klass}. {title}:" + ("" if lines else " nothing"))
+            out.append(f"{klass.number}. {klass.title}:" + ("" if lines else " nothing"))
             out += [f"   {line}" for line in lines]
             continue
-        out.append(f"{klass}. {title}: {len(findings) or 'nothing'}")
+        out.append(f"{klass.number}. {klass.title}: {len(findings) or 'nothing'}")
         for f in findings:
-            mark = " (allowed)" if klass in BLOCKING and f.address in allowed else ""
+            mark = " (allowed)" if klass.blocks and f.address in allowed else ""
             out.append(f"   {f.address}{mark}: {f.what}")
             if f.why:
                 out.append(f"      {f.why}")
@@ -62,20 +61,20 @@ def as_markdown(result: Review, allowed: set[str]) -> str:
                "No change interrupts traffic or deployments, or destroys data." if not result.blocking(set()) else
                "Every change that interrupts traffic or deployments, or destroys data, is allowed.")
     out = ["### Blue/green plan review", "", verdict, ""]
-    for klass, title in CLASS_TITLES.items():
+    for klass in FindingClass:
         findings = result.of_class(klass)
-        if klass == IN_PLACE:
+        if klass is FindingClass.IN_PLACE:
             if result.counts:
-                out += [f"#### {klass}. {title}", "", "| resource type | changes |", "|---|---|"]
+                out += [f"#### {klass.number}. {klass.title}", "", "| resource type | changes |", "|---|---|"]
                 out += [f"| `{kind}` | {', '.join(f'{n} {v}' for v, n in actions.items())} |"
                         for kind, actions in result.counts.items()]
                 out.append("")
             continue
         if not findings:
             continue
-        out += [f"#### {klass}. {title}", "", "| address | change | what it means |", "|---|---|---|"]
+        out += [f"#### {klass.number}. {klass.title}", "", "| address | change | what it means |", "|---|---|---|"]
         for f in findings:
-            mark = " (allowed)" if klass in BLOCKING and f.address in allowed else ""
+            mark = " (allowed)" if klass.blocks and f.address in allowed else ""
             out.append(f"| `{f.address}`{mark} | {f.what.replace('|', '/')} | {f.why.replace('|', '/')} |")
         out.append("")
     for note in result.notes:

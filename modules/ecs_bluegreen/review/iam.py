@@ -13,6 +13,26 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .findings import Finding, FindingClass
+from .plan import ResourceChange
+
+KINDS = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy", "aws_iam_role_policy_attachment",
+         "aws_iam_policy_attachment")
+"""The IAM resources whose changes say who may do what."""
+IAM_MEANING = {
+    (True, "created"): "these principals may assume the role and act with all its permissions",
+    (True, "deleted"): "no one may assume the role any more",
+    (True, "widened"): "more principals may assume the role, or on fewer conditions, and act with its permissions",
+    (True, "narrowed"): "a principal that assumed the role before may be refused: what runs as it fails",
+    (True, "changed"): "who may assume the role changes: check both sides",
+    (False, "created"): "the role may do this from apply on",
+    (False, "deleted"): "the role can no longer do what only this policy allowed: what relied on it fails",
+    (False, "widened"): "the role may do what is added from apply on",
+    (False, "narrowed"): "what relied on the removed grants fails from apply on",
+    (False, "changed"): "what the role may do changes: check both sides",
+}
+"""What an IAM change means, by whether it is a trust policy and how it changed."""
+
 Grant = tuple[str, str, str, str]
 """(effect, action, resource or principal, condition as canonical JSON, "" for none)."""
 
@@ -93,7 +113,7 @@ def told(found: Iterable[Grant], *, trust: bool = False) -> list[str]:
             for (effect, condition, actions), targets in sorted(grouped.items())]
 
 
-def change(before: Any, after: Any, *, trust: bool = False, unknown: bool = False) -> tuple[str, bool]:
+def policy_change(before: Any, after: Any, *, trust: bool = False, unknown: bool = False) -> tuple[str, bool]:
     """What a policy change does, for a reviewer: the grants created, added, removed or deleted; and
     whether it widens what is allowed (a grant added, or a Deny removed)."""
     old = grants(before, trust=trust) if before is not None else set()
@@ -110,3 +130,35 @@ def change(before: Any, after: Any, *, trust: bool = False, unknown: bool = Fals
     parts = [f"adds {'; '.join(told(added, trust=trust))}"] if added else []
     parts += [f"removes {'; '.join(told(removed, trust=trust))}"] if removed else []
     return "; ".join(parts) or "the same grants, written differently", wider
+
+
+def iam_finding(change: ResourceChange) -> Finding | None:
+    """A role's trust (who may assume it), a policy's grants (added, removed), an attachment."""
+    kind, actions, before, after = change.type, change.actions, change.before, change.after
+    if kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
+        values = after or before
+        role, was = values.get("role"), (before or {}).get("role")
+        on = f" role {role}" if isinstance(role, str) else " a role this plan creates"
+        verb = {"create": "attached to", "delete": "detached from"}.get("-".join(actions), "attached again to")
+        if verb == "attached again to" and isinstance(was, str) and was != role:
+            on += f" (was {was})"
+        why = ("the role may do everything the managed policy allows, as AWS changes it" if "create" in actions
+               else "the role can no longer do what only this policy allowed")
+        return Finding(change.address, kind, actions, FindingClass.REACH, f"{values.get('policy_arn')} {verb}{on}",
+                       why)
+    attribute, trust = ("assume_role_policy", True) if kind == "aws_iam_role" else ("policy", False)
+    if kind == "aws_iam_role" and actions == ["delete"]:
+        return None  # the role in the traffic path says it
+    old = before.get(attribute) if before else None
+    new = after.get(attribute) if after else None
+    if old == new and not change.unknown.get(attribute):
+        return None
+    said, wider = policy_change(old, new, trust=trust, unknown=bool(change.unknown.get(attribute)))
+    subject = "trust" if trust else "permissions"
+    verb = ("created" if not before else "deleted" if not after else
+            "widened" if wider else "narrowed" if said.startswith("removes") else "changed")
+    role = (after or before).get("role") if not trust else None
+    owner = f" of role {role}" if isinstance(role, str) else ""
+    who = " (who may assume the role)" if trust else ""
+    return Finding(change.address, kind, actions, FindingClass.REACH, f"{subject}{owner} {verb}{who}: {said}",
+                   IAM_MEANING[(trust, verb)])

@@ -1,0 +1,220 @@
+"""The ECS-native engine (stack output engine "ecs"): ECS runs the service's blue/green deployments
+itself, so a deployment is a *service deployment* of ECS, not a CodeDeploy one.
+
+- deploy: UpdateService with the new revision, and the network and platform the stack's outputs
+  give (Terraform ignores them, as on CodeDeploy), which starts a service deployment;
+- watch and status: ListServiceDeployments and DescribeServiceDeployments;
+- roll back: StopServiceDeployment with stopType ROLLBACK.
+
+A snapshot says what CodeDeploy's says, in ECS's terms: the lifecycle stage under way among ECS's
+stages, the hook of each stage, the production and test traffic of the source and target
+revisions, the bake time left, and the alarms ECS watches.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...revisions import label
+from ..exits import PROG, CommandError, Exit
+from ..render import state
+from ..service import answered_at
+from ..snapshot import Listed, Route, Snapshot, Step, TaskSet, Wait, utc
+from .base import WATCH_OR_ROLLBACK, Engine
+
+STAGES = ("RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
+          "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME",
+          "CLEAN_UP")
+"""The lifecycle stages of an ECS blue/green service deployment, in order (ECS API,
+ServiceDeploymentLifecycleStage)."""
+DESCRIBE_AT_MOST = 20  # DescribeServiceDeployments takes 20 ARNs at most
+
+
+class EcsEngine(Engine):
+    """ECS, as one stack's service sees it on the ECS-native engine (no CodeDeploy)."""
+
+    NAME = "ecs"
+    RUNNING = ("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
+    SUCCEEDED = ("SUCCESSFUL",)
+    FAILED = ("STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
+    """Stopped, or rolled back (a hook, an alarm or `bluegreen rollback`), or a rollback that failed."""
+    DEPLOYMENT_ID = (r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment/[\w-]+/[\w-]+/[\w-]+",
+                     "(engine 'ecs') a service deployment ARN "
+                     "arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ecs = self.clients.ecs
+        self._revisions: dict[str, str] = {}
+
+    @property
+    def service_name(self) -> dict[str, str]:
+        return {"cluster": self.outputs.cluster_name, "service": self.outputs.service_name}
+
+    @property
+    def where(self) -> str:
+        return f"service {self.outputs.cluster_name}/{self.outputs.service_name}"
+
+    def running(self) -> list[str]:
+        found = self.ecs.list_service_deployments(**self.service_name, status=list(self.RUNNING)).get(
+            "serviceDeployments", [])
+        return [str(d["serviceDeploymentArn"]) for d in found]
+
+    def _get(self, deployment_id: str) -> tuple[dict[str, Any], datetime.datetime]:
+        answer = self.ecs.describe_service_deployments(serviceDeploymentArns=[deployment_id])
+        found = answer.get("serviceDeployments") or []
+        if not found:
+            reasons = "; ".join(f.get("reason", "") for f in answer.get("failures") or []) or "not found"
+            raise CommandError(f"no service deployment {deployment_id} of {self.where}: {reasons}")
+        return dict(found[0]), answered_at(answer)
+
+    def description(self, deployment_id: str) -> str:
+        return str(self._get(deployment_id)[0].get("description") or "")
+
+    def hooks(self, given: Mapping[str, str]) -> dict[str, str]:
+        """The service's own: its deployment configuration names them, which Terraform applies."""
+        if given:
+            raise CommandError("--hook: on engine 'ecs' the hooks are the service's own (deployment.hooks, in its "
+                               "deployment configuration, which Terraform applies): change them there, and "
+                               "`terraform apply`", Exit.BAD_INPUT)
+        return {str(event): function for event, function in (self.outputs.hooks or {}).items()}
+
+    def start(self, task_definition_arn: str, hooks: Mapping[str, str], description: str) -> str:
+        """UpdateService to `task_definition_arn`, with the tasks' network and platform from the
+        outputs: ECS starts a blue/green service deployment, whose ARN this returns. The hooks are
+        the service's own (its deployment configuration, which Terraform manages)."""
+        outputs = self.outputs
+        request: dict[str, Any] = {**self.service_name, "taskDefinition": task_definition_arn}
+        if outputs.task_subnet_ids is not None:
+            vpc: dict[str, Any] = {"subnets": list(outputs.task_subnet_ids)}
+            if outputs.task_security_group_ids is not None:
+                vpc["securityGroups"] = list(outputs.task_security_group_ids)
+            if outputs.assign_public_ip is not None:
+                vpc["assignPublicIp"] = "ENABLED" if outputs.assign_public_ip else "DISABLED"
+            request["networkConfiguration"] = {"awsvpcConfiguration": vpc}
+        if outputs.platform_version is not None:
+            request["platformVersion"] = outputs.platform_version
+        service = self.ecs.update_service(**request)["service"]
+        arn = service.get("currentServiceDeployment")
+        if not arn:
+            raise CommandError(f"ECS updated {outputs.service_name} but named no service deployment: is its deployment "
+                               "controller ECS? (`terraform apply` the stack with deployment.engine 'ecs')")
+        return str(arn)
+
+    def approve(self, now: Snapshot) -> None:
+        raise CommandError(f"nothing waits for approval: {state(now)}. On engine 'ecs' a deployment has no approval "
+                           "wait; a hook at POST_TEST_TRAFFIC_SHIFT (hooks['AfterAllowTestTraffic']) decides whether "
+                           f"production traffic moves, and `{PROG} rollback` stops it")
+
+    def finish(self, now: Snapshot) -> None:
+        raise CommandError(f"{state(now)}: on engine 'ecs' ECS ends the bake time itself (deployment."
+                           "termination_wait_minutes) and offers no way to end it early; shorten it for the next "
+                           f"deployments, or return traffic with `{PROG} rollback`")
+
+    def stop(self, deployment_id: str) -> tuple[str | None, str]:
+        """StopServiceDeployment with ROLLBACK: ECS shifts traffic back to the source revision."""
+        self.ecs.stop_service_deployment(serviceDeploymentArn=deployment_id, stopType="ROLLBACK")
+        return "ROLLBACK_REQUESTED", ""
+
+    def way_out(self, now: Snapshot) -> str:
+        if now.traffic_moved:
+            return f"ECS ends its bake time, {WATCH_OR_ROLLBACK}"
+        return WATCH_OR_ROLLBACK
+
+    def latest(self, limit: int) -> list[Listed]:
+        """The latest service deployments, newest first."""
+        found: list[dict[str, Any]] = []
+        token = None
+        while len(found) < limit:
+            page = self.ecs.list_service_deployments(**self.service_name, maxResults=min(100, limit),
+                                                     **({"nextToken": token} if token else {}))
+            found += page.get("serviceDeployments", [])
+            token = page.get("nextToken")
+            if not token:
+                break
+        found.sort(key=lambda d: d.get("createdAt") or datetime.datetime.min, reverse=True)
+        return [Listed(d["serviceDeploymentArn"], d.get("status", ""), d.get("createdAt"), d.get("finishedAt"),
+                       label(d.get("targetServiceRevisionArn", "")),
+                       d.get("statusReason") if d.get("status") in self.FAILED and d.get("statusReason") else None)
+                for d in found[:limit]]
+
+    def revision_labels(self, arns: Sequence[str]) -> dict[str, str]:
+        """The task definition ("web:12") of each service revision, read once per revision."""
+        wanted = [a for a in dict.fromkeys(arns) if a and a not in self._revisions]
+        for start in range(0, len(wanted), DESCRIBE_AT_MOST):
+            answer = self.ecs.describe_service_revisions(serviceRevisionArns=wanted[start:start + DESCRIBE_AT_MOST])
+            for revision in answer.get("serviceRevisions", []):
+                self._revisions[revision["serviceRevisionArn"]] = label(revision.get("taskDefinition", ""))
+        return {a: self._revisions.get(a, label(a)) for a in arns}
+
+    def snapshot(self, deployment_id: str) -> Snapshot:
+        info, at = self._get(deployment_id)
+        now = utc(at)
+        status = str(info.get("status", ""))
+        config = info.get("deploymentConfiguration") or {}
+        sources = list(info.get("sourceServiceRevisions") or [])
+        target = info.get("targetServiceRevision") or {}
+        revisions = self.revision_labels([r.get("arn", "") for r in sources + [target] if r])
+        sides = [("source", r) for r in sources] + ([("target", target)] if target else [])
+        task_sets = tuple(TaskSet(side, "", revisions.get(r.get("arn", ""), ""),
+                                  float(r.get("requestedProductionTrafficWeight", 0.0)),
+                                  int(r.get("runningTaskCount", 0)), int(r.get("requestedTaskCount", 0)))
+                          for side, r in sides)
+        routes = tuple(Route(listener, 0, tuple((revisions.get(r.get("arn", ""), side), float(r.get(weight, 0.0)))
+                                                for side, r in sides))
+                       for listener, weight in (("production", "requestedProductionTrafficWeight"),
+                                                ("test", "requestedTestTrafficWeight")) if sides)
+        ending = self.ending(status)
+        error = {"message": info["statusReason"]} if status in self.FAILED and info.get("statusReason") else {}
+        rollback = info.get("rollback") or {}
+        back_to = revisions.get(rollback.get("serviceRevisionArn", "")) if rollback else None
+        return Snapshot(deployment_id, self.outputs.service_name, status, self._steps(info, status, config),
+                        routes, task_sets, _bake(info, status, config, now), self._alarms(info), error,
+                        {"reason": rollback.get("reason"), "serviceRevisionArn": rollback.get("serviceRevisionArn"),
+                         "revision": back_to} if rollback else {}, now, ending,
+                        f"rolled back to {back_to}" if back_to else None)
+
+    def _steps(self, info: Mapping[str, Any], status: str, config: Mapping[str, Any]) -> tuple[Step, ...]:
+        """Each stage: done before the one under way, under way, or to come; the function of its hook."""
+        hooks: dict[str, str] = {}
+        for hook in config.get("lifecycleHooks") or []:
+            for stage in hook.get("lifecycleStages") or []:
+                hooks[stage] = str(hook.get("hookTargetArn", "")).rsplit(":function:", 1)[-1] or "PAUSE"
+        stage = info.get("lifecycleStage")
+        succeeded = status in self.SUCCEEDED
+        at = STAGES.index(stage) if stage in STAGES else (len(STAGES) if succeeded else -1)
+        details = info.get("lifecycleHookDetails") or []
+        steps = []
+        for index, name in enumerate(STAGES):
+            if index < at:
+                step = "Succeeded"
+            elif index == at:
+                step = "Succeeded" if succeeded else "Failed" if status in self.FAILED else "InProgress"
+            else:
+                step = "Skipped" if status in self.FAILED else "Pending"
+            message = ", ".join(f"hook {d.get('status')}" for d in details if d.get("status")) if index == at else None
+            steps.append(Step(name, step, hooks.get(name), message or None))
+        return tuple(steps)
+
+    def _alarms(self, info: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """The alarms ECS watches, with their state; one ECS saw trigger is ALARM."""
+        alarms = info.get("alarms") or {}
+        names = [str(n) for n in alarms.get("alarmNames") or []]
+        if not names:
+            return ()
+        states = self.service.alarm_states(names)
+        triggered = set(alarms.get("triggeredAlarmNames") or [])
+        return tuple((name, "ALARM" if name in triggered else states.get(name, "MISSING")) for name in sorted(names))
+
+
+def _bake(info: Mapping[str, Any], status: str, config: Mapping[str, Any], now: datetime.datetime) -> Wait | None:
+    """The bake time: production is on the target revision and the source is kept for rollback.
+    ECS gives no start time for a stage; the deployment's last update (updatedAt) is when it
+    entered BAKE_TIME, so the end is that plus bakeTimeInMinutes."""
+    if status != "IN_PROGRESS" or info.get("lifecycleStage") != "BAKE_TIME":
+        return None
+    started = utc(info.get("updatedAt") or now)
+    ends = started + datetime.timedelta(minutes=int(config.get("bakeTimeInMinutes") or 0))
+    return Wait("bake", ends, max(ends - now, datetime.timedelta()), after_traffic=True)
