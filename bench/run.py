@@ -115,7 +115,7 @@ def main() -> int:
     print("\nratios: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
     if args.suite:
         for name, command in (("test-suite", [PY, "-m", "pytest", "-q"]),
-                              ("terraform-tier", [PY, "-m", "pytest", "-q", "tests/test_terraform.py"])):
+                              ("terraform-tier", [PY, "-m", "pytest", "-q", "tests/constructs/test_validate.py"])):
             started = time.perf_counter()
             subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
             rows.append({"case": name, "runs": 1, "wall_median_s": round(time.perf_counter() - started, 1)})

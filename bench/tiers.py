@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from tiers import TIERS as TEST_TIERS, UNIT, selection  # noqa: E402  (the tiers as test_tiers.py runs them)
+from tiers import TIERS as TEST_TIERS, UNIT, selection  # noqa: E402  (the tiers as repo/test_tiers.py runs them)
 
 from compiled import compile_bindings  # noqa: E402
 

@@ -34,21 +34,21 @@ ROOT = Path(main.__file__).resolve().parent
 # Terraform and the AWS provider are Go programs, and each of the provider's starts (three per
 # plan) builds the whole schema, which Go's default GOGC=100 collects over and over. At 400, a plan
 # of the applied stack took 9.3-11.7 CPU-s instead of 12.9-15.4 (about 30 % less), and a
-# provider's peak memory went from 620 to 760 MB; test_review.py took 210 CPU-s instead of 265.
+# provider's peak memory went from 620 to 760 MB; review/test_review.py took 210 CPU-s instead of 265.
 # Every child of the run inherits it (Terraform run directly and through the cdktf and cdktn
 # CLIs); a GOGC already set wins. The users' own runs are not affected.
 os.environ.setdefault("GOGC", "400")
 
 
 STACK_GROUPS = {
-    "tests/test_cli.py": "deploys", "tests/test_lifecycle.py": "deploys",
-    "tests/test_consumer.py": "applied", "tests/test_e2e.py": "applied", "tests/test_review.py": "applied",
+    "tests/cli/test_main.py": "deploys", "tests/e2e/test_lifecycle.py": "deploys",
+    "tests/e2e/test_consumer.py": "applied", "tests/e2e/test_apply.py": "applied", "tests/review/test_review.py": "applied",
 }
 """The modules on one applied stack, which one pytest-xdist worker runs together so that the stack
 is applied once: "deploys" (on `deployable`) and "applied". Every other module is a group of its
 own, so that no module fixture is set up twice. xdist's scheduler sees test ids only, so the
 groups are written here; each worker checks them against the fixtures the tests use."""
-GROUPS_FIRST = ("deploys", "applied", "tests/test_tiers.py")
+GROUPS_FIRST = ("deploys", "applied", "tests/repo/test_tiers.py")
 """The groups that take longest, which the three workers (`-n 3`, pytest.ini) start with, one each:
 the two emulator stacks (an apply each, then the modules on it) and the tiers (four runs of the
 unit tier). A worker takes its next group when two tests of its last are left."""
@@ -92,7 +92,7 @@ def check_stack_groups(items: list[pytest.Item], some_tests_only: bool) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test that needs Terraform and the tier-A provider, so that the other tiers
-    (tests/test_tiers.py), which have no provider binary, can leave them out by marker. Keep the
+    (tests/repo/test_tiers.py), which have no provider binary, can leave them out by marker. Keep the
     tests whose needs (`NEEDS`) these bindings meet, and check that no `family_free` test uses a
     fixture the bindings made. Then check the
     xdist groups (`STACK_GROUPS`) and put the longest first (`GROUPS_FIRST`), each group's tests in
@@ -253,7 +253,7 @@ def applied(moto, terraform, tmp_path_factory) -> Applied:
 @pytest.fixture(scope="session")
 def deployable(terraform, tmp_path_factory):
     """The same stack on an emulator of its own, for the modules that run deployments on it
-    (test_cli.py, test_lifecycle.py): the emulator's CodeDeploy moves its listeners and replaces its
+    (cli/test_main.py, e2e/test_lifecycle.py): the emulator's CodeDeploy moves its listeners and replaces its
     service's task set, as AWS would, and no other module sees it, whatever the order of the run."""
     server = MotoServer(tmp_path_factory.mktemp("moto-deploys") / "moto_server.log")
     try:

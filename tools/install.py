@@ -17,10 +17,10 @@ With --tests, the CLI too, and:
    checkov pins versions that clash with ours, so it lives apart, locked with hashes as well.
 6. One virtualenv per compatibility tier, `tools/tiers/<tier>/.venv`, from its own Pipfile.lock:
    the library from this checkout on another CDK family, provider bindings or Python, which
-   tests/test_tiers.py runs the family's tests in. `--skip-tiers` leaves them out (the tests then
+   tests/repo/test_tiers.py runs the family's tests in. `--skip-tiers` leaves them out (the tests then
    skip them, or fail when CI is set).
 7. The cdktn CLI, from tools/cdktn-cli/package-lock.json, installed with tier C's npm and linked
-   as `tools/tiers/cdktn/.venv/bin/cdktn` (tests/test_cdktn_cli.py runs it on an app on cdktn).
+   as `tools/tiers/cdktn/.venv/bin/cdktn` (tests/e2e/test_cdktn_cli.py runs it on an app on cdktn).
 
 With --tests, steps 2 to 7 run side by side, one job per virtualenv (the project's with the cdktf
 CLI, checkov's, each tier's with, for tier C, the cdktn CLI): each has a folder and a lock of its

@@ -1,13 +1,13 @@
 """Snapshots of the example environments' synthesized Terraform, kept in tests/snapshots.
 
 Every change to the generated Terraform then shows in the pull request's diff, line by line, and
-tests/test_snapshots.py fails until the snapshots are updated with it:
+tests/constructs/test_snapshots.py fails until the snapshots are updated with it:
 
     python3 -m pipenv run python tools/snapshots.py
 
-The ECS-native scenarios (tests/scenarios.py) need bindings of hashicorp/aws 6.x, so their
+The ECS-native scenarios (tests/support/scenarios.py) need bindings of hashicorp/aws 6.x, so their
 snapshots are kept per bindings, in tests/snapshots/native/<bindings>-<version>/, and written by
-the tier's own Python (test_native.py checks them there):
+the tier's own Python (constructs/engines/test_ecs.py checks them there):
 
     tools/tiers/cdktf-aws6/.venv/bin/python tools/snapshots.py
     tools/tiers/cdktn/.venv/bin/python tools/snapshots.py

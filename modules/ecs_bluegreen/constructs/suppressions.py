@@ -1,7 +1,7 @@
 """Accepted security-scan findings, recorded in the generated resource itself.
 
 Each suppression lands in the resource's Terraform JSON comment ("//": {"checkov": {ID: reason}}),
-so a reviewer reading cdk.tf.json or the plan sees why; the CI gate (tests/test_security.py)
+so a reviewer reading cdk.tf.json or the plan sees why; the CI gate (tests/constructs/test_security.py)
 fails on any finding that carries no such reason, and on any reason whose finding is gone.
 """
 
