@@ -1,8 +1,8 @@
 """The example app: one blue/green stack per environment, from the settings in cdktf.json.
 
-    BLUEGREEN_CONFIG=path.json      read settings from that file instead of cdktf.json's context
-    BLUEGREEN_ENVIRONMENTS=dev,prod synthesize only these environments (default: all)
-    BLUEGREEN_HCL=1                 also write each stack in HCL, to <outdir>/hcl/<stack>/main.tf
+BLUEGREEN_CONFIG=path.json      read settings from that file instead of cdktf.json's context
+BLUEGREEN_ENVIRONMENTS=dev,prod synthesize only these environments (default: all)
+BLUEGREEN_HCL=1                 also write each stack in HCL, to <outdir>/hcl/<stack>/main.tf
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from ecs_bluegreen import (
     environment_settings,
     load_config,
 )
-from ecs_bluegreen.constructs.hcl import write_hcl
 from ecs_bluegreen.constructs.cdk import App, TerraformStack
+from ecs_bluegreen.constructs.hcl import write_hcl
 
 HERE = Path(__file__).resolve().parent
 
@@ -58,8 +58,11 @@ def main(outdir: str | None = None) -> int:
     current = {stack.node.id for stack in stacks}
     for folder in sorted(Path(app.outdir, "stacks").iterdir()):
         if folder.is_dir() and folder.name not in current:
-            print(f"note: {folder} is left from an earlier synth; this app has no stack {folder.name!r} "
-                  "any more: remove the folder", file=sys.stderr)
+            print(
+                f"note: {folder} is left from an earlier synth; this app has no stack {folder.name!r} "
+                "any more: remove the folder",
+                file=sys.stderr,
+            )
     return 0
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import subprocess
 
-SCRIPT = ("import compileall, sysconfig; "
-          "compileall.compile_dir(sysconfig.get_paths()['purelib'], quiet=1, workers=0)")
+SCRIPT = "import compileall, sysconfig; compileall.compile_dir(sysconfig.get_paths()['purelib'], quiet=1, workers=0)"
 
 
 def compile_bindings(python: str, env: dict[str, str] | None = None) -> None:

@@ -41,8 +41,11 @@ def main() -> int:
 
     def phase(name: str, started: float) -> float:
         now = time.perf_counter()
-        phases[name] = {"s": round(now - started, 3), "requests": dict(counts.most_common()),
-                        "waiting_s": round(sum(waited.values()), 3)}
+        phases[name] = {
+            "s": round(now - started, 3),
+            "requests": dict(counts.most_common()),
+            "waiting_s": round(sum(waited.values()), 3),
+        }
         counts.clear()
         waited.clear()
         return now

@@ -47,8 +47,14 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, str
     """Wall seconds, peak RSS in MB of the largest process of the tree, and stdout."""
     with tempfile.TemporaryDirectory() as outdir:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=ROOT, env={**env, "CDKTF_OUTDIR": outdir},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**env, "CDKTF_OUTDIR": outdir},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         stdout, stderr = proc.communicate()
         # The children's rusage: ru_maxrss is the largest resident set among the waited-for tree.
         wall = time.perf_counter() - started
@@ -70,15 +76,26 @@ def measure(name: str, command: list[str], extra_env: dict[str, str], runs: int)
     walls, peaks, inner = [], [], []
     for _ in range(runs):
         # A fresh measuring process per run, so RUSAGE_CHILDREN holds only this run's tree.
-        probe = subprocess.run([PY, __file__, "--probe", json.dumps(command)], cwd=ROOT,
-                               env={**os.environ, **extra_env}, capture_output=True, text=True, check=True)
+        probe = subprocess.run(
+            [PY, __file__, "--probe", json.dumps(command)],
+            cwd=ROOT,
+            env={**os.environ, **extra_env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         result = json.loads(probe.stdout)
         walls.append(result["wall"])
         peaks.append(result["peak_mb"])
         if result["stdout"].startswith("{"):
             inner.append(json.loads(result["stdout"].splitlines()[-1]))
-    row = {"case": name, "runs": runs, "wall_median_s": round(statistics.median(walls), 2),
-           "wall_min_s": round(min(walls), 2), "peak_rss_median_mb": round(statistics.median(peaks))}
+    row = {
+        "case": name,
+        "runs": runs,
+        "wall_median_s": round(statistics.median(walls), 2),
+        "wall_min_s": round(min(walls), 2),
+        "peak_rss_median_mb": round(statistics.median(peaks)),
+    }
     if inner:
         row["in_process_synth_s"] = inner[len(inner) // 2]["synth_seconds"]
     return row
@@ -100,9 +117,11 @@ def main() -> int:
     rows = []
     for name, (command, extra_env) in cases().items():
         rows.append(measure(name, command, extra_env, args.runs))
-        print(f"{name:<22} {rows[-1]['wall_median_s']:>7.2f} s  {rows[-1]['peak_rss_median_mb']:>6} MB"
-              + (f"  in-process synths {rows[-1]['in_process_synth_s']}" if "in_process_synth_s" in rows[-1] else ""),
-              flush=True)
+        print(
+            f"{name:<22} {rows[-1]['wall_median_s']:>7.2f} s  {rows[-1]['peak_rss_median_mb']:>6} MB"
+            + (f"  in-process synths {rows[-1]['in_process_synth_s']}" if "in_process_synth_s" in rows[-1] else ""),
+            flush=True,
+        )
     by = {r["case"]: r for r in rows}
     # floor imports the bindings directly, as any CDKTF program does: eagerly, today's cost.
     floor = by["floor"]["wall_median_s"]
@@ -114,16 +133,29 @@ def main() -> int:
     }
     print("\nratios: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
     if args.suite:
-        for name, command in (("test-suite", [PY, "-m", "pytest", "-q"]),
-                              ("terraform-tier", [PY, "-m", "pytest", "-q", "tests/constructs/test_validate.py"])):
+        for name, command in (
+            ("test-suite", [PY, "-m", "pytest", "-q"]),
+            ("terraform-tier", [PY, "-m", "pytest", "-q", "tests/constructs/test_validate.py"]),
+        ):
             started = time.perf_counter()
             subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
             rows.append({"case": name, "runs": 1, "wall_median_s": round(time.perf_counter() - started, 1)})
             print(f"{name:<22} {rows[-1]['wall_median_s']:>7.1f} s")
-    args.out.write_text(json.dumps({
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "cases": rows, "ratios": ratios,
-    }, indent=2) + "\n")
+    args.out.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "cases": rows,
+                "ratios": ratios,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {args.out}")
     return 0
 

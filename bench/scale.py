@@ -28,21 +28,31 @@ from ecs_bluegreen.constructs.cdk import App, TerraformStack
 from ecs_bluegreen.constructs.provider import add_aws_provider
 
 # Services share one existing VPC, as teams with many services do.
-NETWORK = NetworkProps(vpc_id="vpc-0123456789abcdef0",
-                       public_subnet_ids=("subnet-0a", "subnet-0b"), private_subnet_ids=("subnet-1a", "subnet-1b"))
+NETWORK = NetworkProps(
+    vpc_id="vpc-0123456789abcdef0",
+    public_subnet_ids=("subnet-0a", "subnet-0b"),
+    private_subnet_ids=("subnet-1a", "subnet-1b"),
+)
 
 
 def _props(i: int) -> BlueGreenServiceProps:
-    return BlueGreenServiceProps(name=f"svc-{i:03d}", network=NETWORK,
-                                 service=ServiceProps(image="public.ecr.aws/nginx/nginx:1.27"))
+    return BlueGreenServiceProps(
+        name=f"svc-{i:03d}", network=NETWORK, service=ServiceProps(image="public.ecr.aws/nginx/nginx:1.27")
+    )
 
 
 def build(app: App, services: int, layout: str) -> None:
     backend = StateBackendProps(bucket="bench-state", key="bench/terraform.tfstate")
     if layout == "stacks":
         for i in range(services):
-            BlueGreenStack(app, f"svc-{i:03d}", settings=StackSettings(
-                app=_props(i), backend=StateBackendProps(bucket="bench-state", key=f"svc-{i:03d}/terraform.tfstate")))
+            BlueGreenStack(
+                app,
+                f"svc-{i:03d}",
+                settings=StackSettings(
+                    app=_props(i),
+                    backend=StateBackendProps(bucket="bench-state", key=f"svc-{i:03d}/terraform.tfstate"),
+                ),
+            )
         return
     stack = TerraformStack(app, "services")
     add_aws_provider(stack, region="ap-northeast-1", default_tags={}, endpoint=None)

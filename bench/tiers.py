@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from tiers import TIERS as TEST_TIERS, UNIT, selection  # noqa: E402  (the tiers as repo/test_tiers.py runs them)
-
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 from compiled import compile_bindings  # noqa: E402
+from tiers import TIERS as TEST_TIERS  # noqa: E402  (the tiers as repo/test_tiers.py runs them)
+from tiers import UNIT, selection  # noqa: E402
 
 TIERS = {
     "A": ROOT / ".venv",
@@ -68,22 +68,48 @@ def main() -> int:
                 synths.append(_timed([python, "main.py"], {**env, "CDKTF_OUTDIR": out}))
             floors.append(_timed([python, str(ROOT / "bench" / "floor.py")], env))
         synth, floor = statistics.median(synths), statistics.median(floors)
-        results[name] = {"main_py_synth_s": round(synth, 2), "floor_s": round(floor, 2),
-                         "synth/floor": round(synth / floor, 2)}
+        results[name] = {
+            "main_py_synth_s": round(synth, 2),
+            "floor_s": round(floor, 2),
+            "synth/floor": round(synth / floor, 2),
+        }
         line = f"{name:<14} main.py synth {synth:>6.2f} s   floor {floor:>6.2f} s   ratio {synth / floor:>5.2f}"
         # Where main.py's time goes on this tier (bench/phases.py), from one more cold run.
-        probe = subprocess.run([python, str(ROOT / "bench" / "phases.py")], cwd=ROOT, env=env, check=True,
-                               capture_output=True, text=True, timeout=600)
+        probe = subprocess.run(
+            [python, str(ROOT / "bench" / "phases.py")],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         phases = json.loads(probe.stdout.strip().splitlines()[-1])["phases"]
         results[name]["phases"] = phases
-        line += "".join(f"   {phase} {each['s']:.2f} s ({sum(each['requests'].values())} requests, "
-                        f"{each['waiting_s']:.2f} s on them)" for phase, each in phases.items())
+        line += "".join(
+            f"   {phase} {each['s']:.2f} s ({sum(each['requests'].values())} requests, "
+            f"{each['waiting_s']:.2f} s on them)"
+            for phase, each in phases.items()
+        )
         if not args.synth_only:
             with tempfile.TemporaryDirectory() as tmp:
                 tier = TEST_TIERS.get(name.split()[-1])
-                unit = _timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
-                               "-m", selection(tier) if tier else UNIT,
-                               f"--basetemp={tmp}/t"], env)
+                unit = _timed(
+                    [
+                        python,
+                        "-m",
+                        "pytest",
+                        "-q",
+                        "-p",
+                        "no:cacheprovider",
+                        "-n",
+                        "0",
+                        "-m",
+                        selection(tier) if tier else UNIT,
+                        f"--basetemp={tmp}/t",
+                    ],
+                    env,
+                )
             results[name]["unit_tier_s"] = round(unit, 1)
             line += f"   unit tier {unit:>6.1f} s"
         print(line, flush=True)

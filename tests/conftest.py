@@ -10,10 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ecs_bluegreen import BlueGreenStack, BootstrapSettings, StateBootstrapStack
-from ecs_bluegreen.constructs.bindings import PROVIDER as EAGER_PROVIDER
-from ecs_bluegreen.constructs.cdk import App
-from ecs_bluegreen.constructs.family import FAMILY
 from emulator import (
     E2E_BUCKET,
     E2E_REGION,
@@ -28,6 +24,10 @@ from terraform import Terraform, terraform_or_skip
 from tiers import TIER_A_BINDINGS, bindings, native_engine
 
 import main
+from ecs_bluegreen import BlueGreenStack, BootstrapSettings, StateBootstrapStack
+from ecs_bluegreen.constructs.bindings import PROVIDER as EAGER_PROVIDER
+from ecs_bluegreen.constructs.cdk import App
+from ecs_bluegreen.constructs.family import FAMILY
 
 ROOT = Path(main.__file__).resolve().parent
 
@@ -41,8 +41,11 @@ os.environ.setdefault("GOGC", "400")
 
 
 STACK_GROUPS = {
-    "tests/cli/test_main.py": "deploys", "tests/e2e/test_lifecycle.py": "deploys",
-    "tests/e2e/test_consumer.py": "applied", "tests/e2e/test_apply.py": "applied", "tests/review/test_review.py": "applied",
+    "tests/cli/test_main.py": "deploys",
+    "tests/e2e/test_lifecycle.py": "deploys",
+    "tests/e2e/test_consumer.py": "applied",
+    "tests/e2e/test_apply.py": "applied",
+    "tests/review/test_review.py": "applied",
 }
 """The modules on one applied stack, which one pytest-xdist worker runs together so that the stack
 is applied once: "deploys" (on `deployable`) and "applied". Every other module is a group of its
@@ -85,8 +88,10 @@ def check_stack_groups(items: list[pytest.Item], some_tests_only: bool) -> None:
         wanted = "deploys" if "deployable" in names else "applied" if "applied" in names else None
         if STACK_GROUPS.get(module) != wanted and (wanted or not some_tests_only):
             fix = f"give it the group {wanted!r}" if wanted else "leave it out"
-            raise pytest.UsageError(f"{module} uses {f'the {wanted} stack' if wanted else 'no applied stack'}: "
-                                    f"{fix} in STACK_GROUPS (tests/conftest.py)")
+            raise pytest.UsageError(
+                f"{module} uses {f'the {wanted} stack' if wanted else 'no applied stack'}: "
+                f"{fix} in STACK_GROUPS (tests/conftest.py)"
+            )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -110,8 +115,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         used = FAMILY_FREE_FIXTURES & set(getattr(item, "fixturenames", ()))
         if item.get_closest_marker("family_free") and used:
-            raise pytest.UsageError(f"{item.nodeid} is marked family_free but uses {', '.join(sorted(used))}, "
-                                    "which the bindings made: remove the marker")
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked family_free but uses {', '.join(sorted(used))}, "
+                "which the bindings made: remove the marker"
+            )
     check_stack_groups(items, some_tests_only=any("::" in arg for arg in config.args))
     rank = {name: i for i, name in enumerate(GROUPS_FIRST)}
     items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))
@@ -164,7 +171,8 @@ def _family_free_check(item: pytest.Item, phase: str):
     if item.get_closest_marker("family_free") and JsiiCalls.sent != before:
         raise AssertionError(
             f"{item.nodeid} is marked family_free, but its {phase} called the CDK bindings "
-            f"({JsiiCalls.sent - before} jsii requests): remove the marker, or the bindings from the test")
+            f"({JsiiCalls.sent - before} jsii requests): remove the marker, or the bindings from the test"
+        )
     return result
 
 
@@ -189,8 +197,11 @@ class Synthesized:
 def scenarios() -> dict[str, object]:
     """Every scenario these bindings can synthesize: the ECS-native ones (and the migration's steps
     on that engine) only where the bindings have the engine."""
-    migration = {f"migration:{step}": settings for step, settings in MIGRATION.items()
-                 if step == "codedeploy" or native_engine()}
+    migration = {
+        f"migration:{step}": settings
+        for step, settings in MIGRATION.items()
+        if step == "codedeploy" or native_engine()
+    }
     return {**SCENARIOS, **(NATIVE_SCENARIOS if native_engine() else {}), **migration}
 
 

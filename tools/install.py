@@ -44,10 +44,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 PIPENV = "2026.10.3"
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,8 +95,13 @@ def done(started: float, what: str) -> None:
 
 def run(args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
     log = getattr(JOB, "log", None)
-    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env, text=True,
-                          **({} if log is None else {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}))
+    proc = subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        **({} if log is None else {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}),
+    )
     if log is not None and proc.stdout.strip():
         log.append(proc.stdout.rstrip("\n"))
     if proc.returncode != 0:
@@ -181,8 +186,7 @@ def clear_if_stale(venv: Path, wanted: str | None) -> None:
 def pipenv_env(pipfile: Path) -> dict[str, str]:
     env = dict(os.environ)
     # The virtualenv goes next to its Pipfile, whatever virtualenv the caller has active.
-    env.update(PIPENV_PIPFILE=str(pipfile), PIPENV_VENV_IN_PROJECT="1", PIPENV_IGNORE_VIRTUALENVS="1",
-               PIPENV_YES="1")
+    env.update(PIPENV_PIPFILE=str(pipfile), PIPENV_VENV_IN_PROJECT="1", PIPENV_IGNORE_VIRTUALENVS="1", PIPENV_YES="1")
     env.pop("VIRTUAL_ENV", None)
     return env
 
@@ -194,8 +198,7 @@ def install_pipenv() -> None:
         done(started, "already installed")
         return
     in_venv = sys.prefix != sys.base_prefix
-    run([sys.executable, "-m", "pip", "install", "--quiet", *([] if in_venv else ["--user"]),
-         f"pipenv=={PIPENV}"])
+    run([sys.executable, "-m", "pip", "install", "--quiet", *([] if in_venv else ["--user"]), f"pipenv=={PIPENV}"])
     done(started, "installed")
 
 
@@ -212,8 +215,11 @@ def sync(pipfile: Path, *extra: str, optional: bool = False) -> None:
     clear_if_stale(venv, wanted)
     # pip byte-compiles every file it installs; see compile_used for what is compiled instead.
     # (PIP_COMPILE=0 is pip's --no-compile: PIP_NO_COMPILE's value reads inverted.)
-    run([sys.executable, "-m", "pipenv", "sync", *(["--python", python] if python else []), *extra],
-        env=dict(pipenv_env(pipfile), PIP_COMPILE="0"), cwd=pipfile.parent)
+    run(
+        [sys.executable, "-m", "pipenv", "sync", *(["--python", python] if python else []), *extra],
+        env=dict(pipenv_env(pipfile), PIP_COMPILE="0"),
+        cwd=pipfile.parent,
+    )
     compile_used(venv)
     done(started, "in step with the lock")
 
@@ -226,10 +232,12 @@ def compile_used(venv: Path) -> None:
     first import, as Python does.
     Files already compiled and current are left alone; a file that does not compile (one written
     for another Python) is named and left out, as pip leaves it."""
-    used = sorted(stub.stem for stub in USED.glob("*.pyi")) + ["_jsii"]
+    used = [*sorted(stub.stem for stub in USED.glob("*.pyi")), "_jsii"]
     others = rf"[/\\](?:{'|'.join(BINDINGS)})[/\\](?!(?:{'|'.join(used)})[/\\])\w+[/\\]"
-    script = ("import compileall, re, sys; "
-              "compileall.compile_dir(sys.argv[1], quiet=1, rx=re.compile(sys.argv[2]), workers=0)")
+    script = (
+        "import compileall, re, sys; "
+        "compileall.compile_dir(sys.argv[1], quiet=1, rx=re.compile(sys.argv[2]), workers=0)"
+    )
     for site in sorted(venv.glob("lib/python3*/site-packages")):
         run([venv / "bin" / "python", "-c", script, site, others])
 
@@ -242,8 +250,7 @@ def install_cli(name: str) -> None:
     """A CDK CLI from its lock, with the npm of the virtualenv whose Node runs it, linked into that
     virtualenv's bin (the wrapper in its folder puts that bin first on PATH)."""
     folder, venv = CLIS[name]
-    started = step(f"{name} CLI from {folder.relative_to(ROOT)}/package-lock.json, on "
-                   f"{venv.relative_to(ROOT)}'s Node")
+    started = step(f"{name} CLI from {folder.relative_to(ROOT)}/package-lock.json, on {venv.relative_to(ROOT)}'s Node")
     env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
     node = subprocess.run([str(venv / "bin" / "node"), "--version"], capture_output=True, text=True, env=env)
     if node.returncode != 0:
@@ -254,8 +261,11 @@ def install_cli(name: str) -> None:
     if stamp.is_file() and stamp.read_text().strip() == wanted:
         done(started, f"already installed for Node {node.stdout.strip()}")
     else:
-        run([venv / "bin" / "npm", "ci", "--no-audit", "--no-fund", "--update-notifier=false", "--loglevel=error"],
-            env=env, cwd=folder)
+        run(
+            [venv / "bin" / "npm", "ci", "--no-audit", "--no-fund", "--update-notifier=false", "--loglevel=error"],
+            env=env,
+            cwd=folder,
+        )
         stamp.write_text(wanted + "\n")
         done(started, f"installed for Node {node.stdout.strip()}")
     link = venv / "bin" / name
@@ -303,8 +313,10 @@ def main(argv: list[str]) -> int:
     if tests:
         print("==> done: run `python3 -m pipenv run pytest` to run the tests")
     else:
-        print("==> done: run `python3 -m pipenv run python main.py` to synthesize the example stacks"
-              + ("" if cli else "; `python3 tools/install.py --cli` adds the cdktf CLI, `--tests` what the tests need"))
+        print(
+            "==> done: run `python3 -m pipenv run python main.py` to synthesize the example stacks"
+            + ("" if cli else "; `python3 tools/install.py --cli` adds the cdktf CLI, `--tests` what the tests need")
+        )
     return 0
 
 

@@ -67,8 +67,9 @@ def native_stacks() -> dict[str, object]:
 
 def native_folder() -> Path:
     """Where the ECS-native snapshots of these bindings are kept."""
-    from ecs_bluegreen.constructs.family import FAMILY
     import importlib.metadata
+
+    from ecs_bluegreen.constructs.family import FAMILY
 
     dist = FAMILY.provider.replace("_", "-")
     return SNAPSHOTS / "native" / f"{dist}-{importlib.metadata.version(dist)}"

@@ -26,21 +26,48 @@ from .constructs import bindings
 
 bindings.install()
 
-_SETTINGS = ("AlarmProps", "AutoscalingProps", "BlueGreenServiceProps", "BootstrapSettings", "ContainerHealthCheckProps",
-             "ContainerProps", "CustomEndpointProps", "DeploymentProps", "ExecuteCommandProps", "HealthCheckProps",
-             "IamProps", "LoadBalancerProps", "LogProps", "MigrationProps", "NetworkProps", "NotificationProps", "PolicyStatementProps",
-             "PREDEFINED_ECS_CONFIGS", "RepositoryProps", "SecretProps", "ServiceProps", "SettingsError", "StackSettings",
-             "StateBackendProps", "StateBucketProps", "TestTrafficHookProps", "TrafficShiftProps", "bootstrap_settings",
-             "environment_settings", "from_mapping", "load_config")
+_SETTINGS = (
+    "AlarmProps",
+    "AutoscalingProps",
+    "BlueGreenServiceProps",
+    "BootstrapSettings",
+    "ContainerHealthCheckProps",
+    "ContainerProps",
+    "CustomEndpointProps",
+    "DeploymentProps",
+    "ExecuteCommandProps",
+    "HealthCheckProps",
+    "IamProps",
+    "LoadBalancerProps",
+    "LogProps",
+    "MigrationProps",
+    "NetworkProps",
+    "NotificationProps",
+    "PolicyStatementProps",
+    "PREDEFINED_ECS_CONFIGS",
+    "RepositoryProps",
+    "SecretProps",
+    "ServiceProps",
+    "SettingsError",
+    "StackSettings",
+    "StateBackendProps",
+    "StateBucketProps",
+    "TestTrafficHookProps",
+    "TrafficShiftProps",
+    "bootstrap_settings",
+    "environment_settings",
+    "from_mapping",
+    "load_config",
+)
 _EXPORTS = {
-    **{name: "settings" for name in _SETTINGS},
+    **dict.fromkeys(_SETTINGS, "settings"),
     "BlueGreenLoadBalancer": "constructs.load_balancer",
     "BlueGreenStack": "constructs.stack",
     "CodeDeployBlueGreen": "constructs.codedeploy",
     "DeploymentAlarms": "constructs.alarms",
     "DeploymentTopic": "constructs.notifications",
     "EcsBlueGreen": "constructs.blue_green",
-    "EcsNativeBlueGreen": "constructs.native",
+    "EcsNativeBlueGreen": "constructs.ecs_native",
     "FargateService": "constructs.ecs",
     "ImageRepository": "constructs.repository",
     "Network": "constructs.network",
@@ -72,9 +99,9 @@ if TYPE_CHECKING:
     from .constructs.blue_green import EcsBlueGreen
     from .constructs.codedeploy import CodeDeployBlueGreen
     from .constructs.ecs import FargateService
+    from .constructs.ecs_native import EcsNativeBlueGreen
     from .constructs.iam import ServiceRoles
     from .constructs.load_balancer import BlueGreenLoadBalancer
-    from .constructs.native import EcsNativeBlueGreen
     from .constructs.network import Network
     from .constructs.notifications import DeploymentTopic
     from .constructs.repository import ImageRepository

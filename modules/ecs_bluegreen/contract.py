@@ -14,8 +14,15 @@ Engine = Literal["codedeploy", "ecs"]
 """Who runs a blue/green deployment: a CodeDeploy deployment group, or ECS itself (ECS-native)."""
 ENGINES: tuple[Engine, ...] = get_args(Engine)
 
-DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_name", "container_port",
-                  "codedeploy_app_name", "codedeploy_group_name")
+DEPLOY_OUTPUTS = (
+    "region",
+    "cluster_name",
+    "service_name",
+    "container_name",
+    "container_port",
+    "codedeploy_app_name",
+    "codedeploy_group_name",
+)
 """What a deployment cannot do without, on the CodeDeploy engine."""
 ENGINE_OUTPUT = "engine"
 """Written by a stack on the ECS-native engine ("ecs"); a stack without it runs CodeDeploy's."""
@@ -24,13 +31,21 @@ NATIVE_DEPLOY_OUTPUTS = ("region", "cluster_name", "service_name", "container_na
 REQUIRED_OUTPUTS: dict[Engine, tuple[str, ...]] = {"codedeploy": DEPLOY_OUTPUTS, "ecs": NATIVE_DEPLOY_OUTPUTS}
 """What a deployment cannot do without, by the engine the stack's output `engine` names."""
 
-APPSPEC_OUTPUTS = ("platform_version", "task_subnet_ids", "task_security_group_ids", "assign_public_ip",
-                   "task_definition_arn", "hooks")
+APPSPEC_OUTPUTS = (
+    "platform_version",
+    "task_subnet_ids",
+    "task_security_group_ids",
+    "assign_public_ip",
+    "task_definition_arn",
+    "hooks",
+)
 """What a deployment carries when the stack has it: the settings Terraform leaves to CodeDeploy
 (written into the AppSpec), the revision Terraform registered last, which it starts from, and the
 Lambda functions of the lifecycle hooks."""
 
-HookEvent = Literal["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
+HookEvent = Literal[
+    "BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"
+]
 """The lifecycle events of an ECS deployment that run a Lambda function, in the order they happen."""
 HOOK_EVENTS: tuple[HookEvent, ...] = get_args(HookEvent)
 
@@ -48,12 +63,21 @@ ECS runs the hook at each step of a canary or linear shift, and CodeDeploy ran B
 once, before any moved, and where ECS runs it again when it rolls back); once all of it has moved
 (POST_PRODUCTION_TRAFFIC_SHIFT). The stage names are those of the ECS API's DeploymentLifecycleHook."""
 
-LAMBDA_FUNCTION = re.compile(r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
-                             r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?")
+LAMBDA_FUNCTION = re.compile(
+    r"(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}"
+    r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?"
+)
 """A Lambda function as CodeDeploy takes it: its name (with an optional version or alias), or its ARN."""
 
-TRAFFIC_OUTPUTS = ("load_balancer_dns_name", "prod_url", "test_url", "blue_target_group_name",
-                   "green_target_group_name", "prod_listener_arn", "test_listener_arn")
+TRAFFIC_OUTPUTS = (
+    "load_balancer_dns_name",
+    "prod_url",
+    "test_url",
+    "blue_target_group_name",
+    "green_target_group_name",
+    "prod_listener_arn",
+    "test_listener_arn",
+)
 """Where traffic enters, for scripts, alarms and other stacks."""
 
 NATIVE_TRAFFIC_OUTPUTS = ("prod_listener_rule_arn", "test_listener_rule_arn")

@@ -25,9 +25,22 @@ from .contract import BY_DEPLOY, BY_TERRAFORM, REGISTERED_BY, TERRAFORM_REVISION
 
 # What register_task_definition accepts back from describe_task_definition: the revision's shape.
 REGISTER_FIELDS = (
-    "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
-    "placementConstraints", "requiresCompatibilities", "cpu", "memory", "pidMode", "ipcMode",
-    "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage", "runtimePlatform",
+    "family",
+    "taskRoleArn",
+    "executionRoleArn",
+    "networkMode",
+    "containerDefinitions",
+    "volumes",
+    "placementConstraints",
+    "requiresCompatibilities",
+    "cpu",
+    "memory",
+    "pidMode",
+    "ipcMode",
+    "proxyConfiguration",
+    "inferenceAccelerators",
+    "ephemeralStorage",
+    "runtimePlatform",
     "enableFaultInjection",
 )
 _EMPTY: tuple[Any, ...] = (None, [], {}, "")
@@ -41,8 +54,13 @@ class Named(dict):  # type: ignore[type-arg]
 
 def _named(value: Any) -> Any:
     """`value` with every list of name/value (or name/valueFrom) pairs in it made Named."""
-    if isinstance(value, list) and value and all(
-            isinstance(item, Mapping) and "name" in item and ("value" in item or "valueFrom" in item) for item in value):
+    if (
+        isinstance(value, list)
+        and value
+        and all(
+            isinstance(item, Mapping) and "name" in item and ("value" in item or "valueFrom" in item) for item in value
+        )
+    ):
         return Named({item["name"]: item.get("value", item.get("valueFrom")) for item in value})
     if isinstance(value, Mapping):
         return {key: _named(item) for key, item in value.items()}
@@ -83,8 +101,9 @@ def with_image(revision: Mapping[str, Any], container_name: str, image: str) -> 
     """A copy of `revision` whose container `container_name` runs `image`."""
     container(revision, container_name)
     copy = dict(revision)
-    copy["containerDefinitions"] = [dict(c, image=image) if c["name"] == container_name else dict(c)
-                                    for c in revision["containerDefinitions"]]
+    copy["containerDefinitions"] = [
+        dict(c, image=image) if c["name"] == container_name else dict(c) for c in revision["containerDefinitions"]
+    ]
     return copy
 
 
@@ -95,8 +114,11 @@ def register_request(revision: Mapping[str, Any]) -> dict[str, Any]:
 
 def _shape(revision: Mapping[str, Any]) -> dict[str, Any]:
     """Everything a revision runs with, as nested mappings, without empty values."""
-    shape = {k: revision[k] for k in REGISTER_FIELDS
-             if k not in ("family", "containerDefinitions") and revision.get(k) not in _EMPTY}
+    shape = {
+        k: revision[k]
+        for k in REGISTER_FIELDS
+        if k not in ("family", "containerDefinitions") and revision.get(k) not in _EMPTY
+    }
     containers = {}
     for definition in revision["containerDefinitions"]:
         body = {}
@@ -164,9 +186,11 @@ def _changes(old: dict[tuple[str, ...], Any], new: dict[tuple[str, ...], Any], *
         if isinstance(before, Named) or isinstance(after, Named):
             before_map = before if isinstance(before, Named) else {}
             after_map = after if isinstance(after, Named) else {}
-            marks = ([f"+{k}" for k in sorted(after_map.keys() - before_map.keys())]
-                     + [f"~{k}" for k in sorted(before_map.keys() & after_map.keys()) if before_map[k] != after_map[k]]
-                     + [f"-{k}" for k in sorted(before_map.keys() - after_map.keys())])
+            marks = (
+                [f"+{k}" for k in sorted(after_map.keys() - before_map.keys())]
+                + [f"~{k}" for k in sorted(before_map.keys() & after_map.keys()) if before_map[k] != after_map[k]]
+                + [f"-{k}" for k in sorted(before_map.keys() - after_map.keys())]
+            )
             changes.append(Change(field, sorted(before_map), sorted(after_map), f"{shown} {' '.join(marks)}"))
         else:
             changes.append(Change(field, before, after, f"{shown} {_show(before)} → {_show(after)}"))

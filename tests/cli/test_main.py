@@ -20,17 +20,24 @@ from pathlib import Path
 
 import boto3
 import pytest
-from botocore.stub import Stubber
-from ecs_bluegreen import cli
-from ecs_bluegreen.cli.aws import Clients
-from ecs_bluegreen.cli.outputs import load_outputs as _load_outputs
 from bluegreen import run_cli
+from botocore.stub import Stubber
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
 from stubbed_aws import ARN, Aws, revision
 
-OUTPUTS = {"region": "ap-northeast-1", "cluster_name": "web-dev", "service_name": "web-dev",
-           "container_name": "nginx", "container_port": 80, "codedeploy_app_name": "web-dev",
-           "codedeploy_group_name": "web-dev"}
+from ecs_bluegreen import cli
+from ecs_bluegreen.cli.aws import Clients
+from ecs_bluegreen.cli.outputs import load_outputs as _load_outputs
+
+OUTPUTS = {
+    "region": "ap-northeast-1",
+    "cluster_name": "web-dev",
+    "service_name": "web-dev",
+    "container_name": "nginx",
+    "container_port": 80,
+    "codedeploy_app_name": "web-dev",
+    "codedeploy_group_name": "web-dev",
+}
 NEW_IMAGE = "public.ecr.aws/nginx/nginx:1.30"
 PAST_THE_TERMINATION_WAIT = 61 * 60
 
@@ -58,8 +65,11 @@ def applied(deployable):
 @pytest.fixture(scope="module")
 def emulator_env(applied):
     """The environment a user sets for an emulator: dummy keys and AWS_ENDPOINT_URL."""
-    return {**applied.env, "AWS_ENDPOINT_URL": applied.moto.url,
-            "TF_CLI_CONFIG_FILE": str(applied.terraform.cli_config)}
+    return {
+        **applied.env,
+        "AWS_ENDPOINT_URL": applied.moto.url,
+        "TF_CLI_CONFIG_FILE": str(applied.terraform.cli_config),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +78,7 @@ def stack(applied):
 
 
 # --- against the emulator, in test order: nothing running, then deployments --------------------
+
 
 @pytest.mark.e2e
 def test_rollback_with_nothing_running_says_so(emulator_env, stack):
@@ -80,7 +91,9 @@ def test_status_before_any_deployment(applied, emulator_env, stack):
     proc = run_cli("status", *stack, env=emulator_env)
     revision = applied.outputs["task_definition_arn"].rsplit("/", 1)[1]
     assert (proc.returncode, proc.stdout) == (
-        0, f"web-dev/web-dev\nTerraform's {revision} is live\nno deployments yet\n"), proc.stderr
+        0,
+        f"web-dev/web-dev\nTerraform's {revision} is live\nno deployments yet\n",
+    ), proc.stderr
 
 
 def run_to_success(applied, deployment_id: str) -> None:
@@ -112,12 +125,15 @@ def test_deploy_registers_a_revision_with_the_new_image(applied, deployed):
     (old_container,), (new_container,) = old["containerDefinitions"], new["containerDefinitions"]
     assert new_container["image"] == NEW_IMAGE
     # Everything but the image is carried over from the running revision.
-    assert {k: v for k, v in new_container.items() if k != "image"} == \
-        {k: v for k, v in old_container.items() if k != "image"}
+    assert {k: v for k, v in new_container.items() if k != "image"} == {
+        k: v for k, v in old_container.items() if k != "image"
+    }
     for key in ("cpu", "memory", "executionRoleArn", "networkMode", "requiresCompatibilities"):
         assert new[key] == old[key], key
-    tags = {t["key"]: t["value"] for t in ecs.describe_task_definition(
-        taskDefinition=deployed["taskDefinitionArn"], include=["TAGS"])["tags"]}
+    tags = {
+        t["key"]: t["value"]
+        for t in ecs.describe_task_definition(taskDefinition=deployed["taskDefinitionArn"], include=["TAGS"])["tags"]
+    }
     assert tags["bluegreen:registered-by"] == "bluegreen deploy"
     assert tags["bluegreen:terraform-revision"] == applied.outputs["task_definition_arn"] == old["taskDefinitionArn"]
 
@@ -132,16 +148,28 @@ def test_deploy_creates_a_deployment_whose_appspec_names_revision_container_and_
     # leaves to CodeDeploy reaches the new task set.
     (service,) = applied.client("ecs").describe_services(cluster="web-dev", services=["web-dev"])["services"]
     network = service["networkConfiguration"]["awsvpcConfiguration"]
-    assert spec == {"version": "0.0", "Resources": [{"TargetService": {
-        "Type": "AWS::ECS::Service",
-        "Properties": {"TaskDefinition": deployed["taskDefinitionArn"],
-                       "LoadBalancerInfo": {"ContainerName": "nginx", "ContainerPort": 80},
-                       "PlatformVersion": "1.4.0",
-                       "NetworkConfiguration": {"AwsvpcConfiguration": {
-                           "Subnets": applied.outputs["task_subnet_ids"],
-                           "SecurityGroups": applied.outputs["task_security_group_ids"],
-                           "AssignPublicIp": "DISABLED"}}},
-    }}]}
+    assert spec == {
+        "version": "0.0",
+        "Resources": [
+            {
+                "TargetService": {
+                    "Type": "AWS::ECS::Service",
+                    "Properties": {
+                        "TaskDefinition": deployed["taskDefinitionArn"],
+                        "LoadBalancerInfo": {"ContainerName": "nginx", "ContainerPort": 80},
+                        "PlatformVersion": "1.4.0",
+                        "NetworkConfiguration": {
+                            "AwsvpcConfiguration": {
+                                "Subnets": applied.outputs["task_subnet_ids"],
+                                "SecurityGroups": applied.outputs["task_security_group_ids"],
+                                "AssignPublicIp": "DISABLED",
+                            }
+                        },
+                    },
+                }
+            }
+        ],
+    }
     assert sorted(network["subnets"]) == sorted(applied.outputs["task_subnet_ids"])
     assert network["securityGroups"] == applied.outputs["task_security_group_ids"]
 
@@ -150,9 +178,18 @@ def test_deploy_creates_a_deployment_whose_appspec_names_revision_container_and_
 def test_deploy_a_given_revision_with_hooks_from_an_outputs_file(applied, deployed, emulator_env, tmp_path):
     outputs = tmp_path / "outputs.json"
     outputs.write_text(applied.tf("output", "-json").stdout)
-    proc = run_cli("deploy", "--outputs", str(outputs), "--task-definition", deployed["taskDefinitionArn"],
-                   "--hook", "AfterAllowTestTraffic=smoke-test", "--hook", "BeforeInstall=prepare",
-                   env=emulator_env)
+    proc = run_cli(
+        "deploy",
+        "--outputs",
+        str(outputs),
+        "--task-definition",
+        deployed["taskDefinitionArn"],
+        "--hook",
+        "AfterAllowTestTraffic=smoke-test",
+        "--hook",
+        "BeforeInstall=prepare",
+        env=emulator_env,
+    )
     assert proc.returncode == 0, proc.stderr
     match = re.search(r"^started (d-\w+)$", proc.stdout, re.M)
     assert match, proc.stdout
@@ -162,8 +199,10 @@ def test_deploy_a_given_revision_with_hooks_from_an_outputs_file(applied, deploy
         # The revision that runs now (the `deployed` one), started again: the escape hatch.
         given = deployed["taskDefinitionArn"]
         label = given.rsplit("/", 1)[1]
-        assert proc.stdout == (f"from {label} to {label}, as given (--task-definition)\nusing {given}\n"
-                               f"started {deployment_id}\n  hooks: BeforeInstall=prepare, AfterAllowTestTraffic=smoke-test\n")
+        assert proc.stdout == (
+            f"from {label} to {label}, as given (--task-definition)\nusing {given}\n"
+            f"started {deployment_id}\n  hooks: BeforeInstall=prepare, AfterAllowTestTraffic=smoke-test\n"
+        )
         info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
         spec = json.loads(info["revision"]["appSpecContent"]["content"])
         # In the order the events happen, whatever the order of --hook.
@@ -190,14 +229,28 @@ def test_wait_gives_up_after_the_timeout_and_says_how_to_follow(applied, deploye
     # The deployment takes a second on the emulator's clock to leave Created, then reaches its
     # 60-minute termination wait at once; 0.12 s of --timeout pass first, at one poll or two (as
     # the machine is loaded), so the status it gives up on is the last one it printed.
-    proc = run_cli("deploy", *stack, "--task-definition", deployed["taskDefinitionArn"], "--wait",
-                   "--timeout", "0.002", "--poll", "1", env=emulator_env)
+    proc = run_cli(
+        "deploy",
+        *stack,
+        "--task-definition",
+        deployed["taskDefinitionArn"],
+        "--wait",
+        "--timeout",
+        "0.002",
+        "--poll",
+        "1",
+        env=emulator_env,
+    )
     deployment_id = re.search(r"^started (d-\w+)$", proc.stdout, re.M).group(1)
     statuses = re.findall(r"^\d\d:\d\d:\d\d status (\w+)$", proc.stdout, re.M)
     assert statuses and statuses[-1] in ("Created", "InProgress"), proc.stdout
-    assert_one_line_error(proc, 3, rf"^bluegreen: error: {deployment_id} is still {statuses[-1]} after 0.002 min; "
-                                   rf"follow it with `bluegreen watch --deployment-id {deployment_id}` or stop it "
-                                   r"with `bluegreen rollback`$")
+    assert_one_line_error(
+        proc,
+        3,
+        rf"^bluegreen: error: {deployment_id} is still {statuses[-1]} after 0.002 min; "
+        rf"follow it with `bluegreen watch --deployment-id {deployment_id}` or stop it "
+        r"with `bluegreen rollback`$",
+    )
     run_to_success(applied, deployment_id)  # it went on without us
 
 
@@ -216,8 +269,9 @@ def _apply_settings(applied, service: dict, folder: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, deployed, emulator_env, stack,
-                                                                      tmp_path):
+def test_a_settings_change_reaches_production_with_the_image_that_runs(
+    applied, deployed, emulator_env, stack, tmp_path
+):
     ecs = applied.client("ecs")
 
     def describe(arn):
@@ -228,8 +282,9 @@ def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, 
     assert service["taskDefinition"] == deployed["taskDefinitionArn"]
     try:
         # Step 2: cpu 512 (with memory 1024, a pair Fargate takes) and a variable, applied by Terraform.
-        _apply_settings(applied, {"cpu": 512, "memory": 1024, "environment": {"LOG_LEVEL": "debug"}},
-                        tmp_path / "changed")
+        _apply_settings(
+            applied, {"cpu": 512, "memory": 1024, "environment": {"LOG_LEVEL": "debug"}}, tmp_path / "changed"
+        )
         terraform_arn = json.loads(applied.tf("output", "-json").stdout)["task_definition_arn"]["value"]
         assert describe(terraform_arn)["cpu"] == "512"
         status = run_cli("status", *stack, env=emulator_env)
@@ -242,7 +297,10 @@ def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, 
         running, terraform = deployed["taskDefinitionArn"].rsplit("/", 1)[1], terraform_arn.rsplit("/", 1)[1]
         assert lines[:4] == [
             f"from {running} to Terraform's {terraform} with the image that runs now, {NEW_IMAGE}",
-            "  cpu 256 → 512", "  memory 512 → 1024", "  nginx environment +LOG_LEVEL"]
+            "  cpu 256 → 512",
+            "  memory 512 → 1024",
+            "  nginx environment +LOG_LEVEL",
+        ]
         registered = re.search(r"^registered (\S+)$", proc.stdout, re.M).group(1)
         settings_revision = describe(registered)
         (container,) = settings_revision["containerDefinitions"]
@@ -259,7 +317,11 @@ def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, 
         doc = json.loads(proc.stdout)
         assert [c["summary"] for c in doc["changes"]] == [f"nginx image {NEW_IMAGE} → {THIRD_IMAGE}"]
         third = describe(doc["taskDefinitionArn"])
-        assert (third["cpu"], third["memory"], third["containerDefinitions"][0]["image"]) == ("512", "1024", THIRD_IMAGE)
+        assert (third["cpu"], third["memory"], third["containerDefinitions"][0]["image"]) == (
+            "512",
+            "1024",
+            THIRD_IMAGE,
+        )
         assert third["containerDefinitions"][0]["environment"] == [{"name": "LOG_LEVEL", "value": "debug"}]
         run_to_success(applied, doc["deploymentId"])
     finally:
@@ -269,69 +331,110 @@ def test_a_settings_change_reaches_production_with_the_image_that_runs(applied, 
 
 # --- errors, each a one-line message and a non-zero exit -----------------------------------------
 
+
 @pytest.fixture
 def outputs_file(tmp_path):
     def write(content) -> str:
         path = tmp_path / "outputs.json"
         path.write_text(content if isinstance(content, str) else json.dumps(content))
         return str(path)
+
     return write
 
 
-@pytest.mark.parametrize("args,code,pattern", [
-    (["status", "--stack-dir", "/nonexistent/stack"], 2, r"/nonexistent/stack is not a synthesized stack folder"),
-    (["status"], 2, r"say where the stack is: --stack-dir"),
-])
+@pytest.mark.parametrize(
+    "args,code,pattern",
+    [
+        (["status", "--stack-dir", "/nonexistent/stack"], 2, r"/nonexistent/stack is not a synthesized stack folder"),
+        (["status"], 2, r"say where the stack is: --stack-dir"),
+    ],
+)
 def test_bad_stack_location(args, code, pattern):
     assert_one_line_error(run_cli(*args), code, pattern)
 
 
-@pytest.mark.parametrize("content,pattern", [
-    ({}, r"has no outputs: apply the stack first"),
-    ({"region": {"value": "ap-northeast-1"}, "cluster_name": {"value": "c"}},
-     r"lacks the outputs service_name, container_name, container_port, codedeploy_app_name, codedeploy_group_name"),
-    ("{not json", r"is not JSON"),
-    ("[1, 2]", r"is not an object of outputs"),
-    # Each cause of missing outputs with its own fix.
-    ({"state_bucket_name": {"value": "b"}, "lock_table_name": {"value": "t"}},
-     r"lacks the outputs .*: this is the state bootstrap stack.*point --stack-dir at a service's stack"),
-    ({f"{p}_{k}": {"value": "x"} for p in ("api", "web") for k in ("region", "service_name", "cluster_name")},
-     r"several services.*--output-prefix api_, --output-prefix web_$"),
-    ({"vpc_id": {"value": "vpc-1"}}, r"none of a blue/green service's outputs"),
-    ({k: {"value": v} for k, v in {"cluster_name": "c", "service_name": "s", "container_name": "n",
-                                   "container_port": 80, "codedeploy_app_name": "a",
-                                   "codedeploy_group_name": "g"}.items()},
-     r"lacks the outputs region: every service stack writes region"),
-    ({"region": {"value": "ap-northeast-1"}, "cluster_name": {"value": "c"}, "service_name": {"value": "s"}},
-     r"lacks the outputs container_name, .*: apply the stack with this version of the library"),
-])
+@pytest.mark.parametrize(
+    "content,pattern",
+    [
+        ({}, r"has no outputs: apply the stack first"),
+        (
+            {"region": {"value": "ap-northeast-1"}, "cluster_name": {"value": "c"}},
+            r"lacks the outputs service_name, container_name, container_port, codedeploy_app_name, "
+            r"codedeploy_group_name",
+        ),
+        ("{not json", r"is not JSON"),
+        ("[1, 2]", r"is not an object of outputs"),
+        # Each cause of missing outputs with its own fix.
+        (
+            {"state_bucket_name": {"value": "b"}, "lock_table_name": {"value": "t"}},
+            r"lacks the outputs .*: this is the state bootstrap stack.*point --stack-dir at a service's stack",
+        ),
+        (
+            {f"{p}_{k}": {"value": "x"} for p in ("api", "web") for k in ("region", "service_name", "cluster_name")},
+            r"several services.*--output-prefix api_, --output-prefix web_$",
+        ),
+        ({"vpc_id": {"value": "vpc-1"}}, r"none of a blue/green service's outputs"),
+        (
+            {
+                k: {"value": v}
+                for k, v in {
+                    "cluster_name": "c",
+                    "service_name": "s",
+                    "container_name": "n",
+                    "container_port": 80,
+                    "codedeploy_app_name": "a",
+                    "codedeploy_group_name": "g",
+                }.items()
+            },
+            r"lacks the outputs region: every service stack writes region",
+        ),
+        (
+            {"region": {"value": "ap-northeast-1"}, "cluster_name": {"value": "c"}, "service_name": {"value": "s"}},
+            r"lacks the outputs container_name, .*: apply the stack with this version of the library",
+        ),
+    ],
+)
 def test_bad_outputs(outputs_file, content, pattern):
     """Bad saved outputs, each one line with exit 2; what is missing is told by its cause."""
     assert_one_line_error(run_cli("status", "--outputs", outputs_file(content)), 2, pattern)
 
 
 def test_output_prefix_reads_one_service_of_a_stack_with_several(outputs_file, tmp_path):
-    both = {**{f"api_{k}": {"value": v} for k, v in OUTPUTS.items()},
-            **{f"web_{k}": {"value": v.replace("web-dev", "web-x") if isinstance(v, str) else v}
-               for k, v in OUTPUTS.items()}}
+    both = {
+        **{f"api_{k}": {"value": v} for k, v in OUTPUTS.items()},
+        **{
+            f"web_{k}": {"value": v.replace("web-dev", "web-x") if isinstance(v, str) else v}
+            for k, v in OUTPUTS.items()
+        },
+    }
     path = outputs_file(both)
     assert cli_outputs(path, "web_").codedeploy_app_name == "web-x"
     assert cli_outputs(path, "api_").codedeploy_app_name == "web-dev"
-    assert_one_line_error(run_cli("status", "--outputs", path, "--output-prefix", "db_"), 2,
-                          r"has no outputs named db_\*: check --output-prefix")
+    assert_one_line_error(
+        run_cli("status", "--outputs", path, "--output-prefix", "db_"),
+        2,
+        r"has no outputs named db_\*: check --output-prefix",
+    )
 
 
 def test_missing_outputs_file():
-    assert_one_line_error(run_cli("status", "--outputs", "/nonexistent/outputs.json"), 2,
-                          r"no outputs file at /nonexistent/outputs.json")
+    assert_one_line_error(
+        run_cli("status", "--outputs", "/nonexistent/outputs.json"), 2, r"no outputs file at /nonexistent/outputs.json"
+    )
 
 
-@pytest.mark.parametrize("args,pattern", [
-    (["--image", "not an image"], r"--image: invalid value 'not an image'\. Use an image reference"),
-    (["--image", "nginx:1.28", "--hook", "BeforeDeploy=fn"], r"--hook 'BeforeDeploy=fn': use EVENT=FUNCTION"),
-    (["--image", "nginx:1.28", "--hook", "BeforeInstall=a", "--hook", "BeforeInstall=b"], r"--hook BeforeInstall is given twice"),
-    (["--task-definition", "web-dev:3"], r"--task-definition 'web-dev:3': give the full ARN"),
-])
+@pytest.mark.parametrize(
+    "args,pattern",
+    [
+        (["--image", "not an image"], r"--image: invalid value 'not an image'\. Use an image reference"),
+        (["--image", "nginx:1.28", "--hook", "BeforeDeploy=fn"], r"--hook 'BeforeDeploy=fn': use EVENT=FUNCTION"),
+        (
+            ["--image", "nginx:1.28", "--hook", "BeforeInstall=a", "--hook", "BeforeInstall=b"],
+            r"--hook BeforeInstall is given twice",
+        ),
+        (["--task-definition", "web-dev:3"], r"--task-definition 'web-dev:3': give the full ARN"),
+    ],
+)
 def test_bad_deploy_input_fails_before_any_aws_call(outputs_file, args, pattern):
     # No credentials and no endpoint: an AWS call would fail differently.
     proc = run_cli("deploy", "--outputs", outputs_file(OUTPUTS), *args, env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
@@ -339,17 +442,32 @@ def test_bad_deploy_input_fails_before_any_aws_call(outputs_file, args, pattern)
 
 
 def test_missing_credentials(outputs_file, tmp_path):
-    env = {"AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-           "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
-    unset = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE")
+    env = {
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+    unset = (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    )
     proc = run_cli("status", "--outputs", outputs_file(OUTPUTS), env=env, unset=unset)
     assert_one_line_error(proc, 2, r"no AWS credentials found: set AWS_PROFILE")
 
 
 def test_unknown_profile(outputs_file, tmp_path):
-    proc = run_cli("status", "--outputs", outputs_file(OUTPUTS),
-                   env={"AWS_PROFILE": "nobody", "AWS_CONFIG_FILE": str(tmp_path / "none")})
+    proc = run_cli(
+        "status",
+        "--outputs",
+        outputs_file(OUTPUTS),
+        env={"AWS_PROFILE": "nobody", "AWS_CONFIG_FILE": str(tmp_path / "none")},
+    )
     assert_one_line_error(proc, 2, r"The config profile \(nobody\) could not be found: check AWS_PROFILE")
 
 
@@ -371,6 +489,7 @@ def test_help_lists_the_commands_each_on_one_line_and_the_exit_codes():
 
 # --- against stubbed AWS answers (what an emulator does not give) ---------------------------------
 
+
 def _stubbed():
     kw = {"region_name": "ap-northeast-1", "aws_access_key_id": "x", "aws_secret_access_key": "x"}
     ecs, codedeploy = boto3.client("ecs", **kw), boto3.client("codedeploy", **kw)
@@ -379,55 +498,94 @@ def _stubbed():
 
 def _main(args, outputs_file, ecs, codedeploy, sleep=lambda s: None):
     out, err = io.StringIO(), io.StringIO()
-    code = cli.main([*args, "--outputs", outputs_file(OUTPUTS)], clients=lambda o: Clients(ecs, codedeploy),
-                    out=out, err=err, sleep=sleep)
+    code = cli.main(
+        [*args, "--outputs", outputs_file(OUTPUTS)],
+        clients=lambda o: Clients(ecs, codedeploy),
+        out=out,
+        err=err,
+        sleep=sleep,
+    )
     return code, out.getvalue(), err.getvalue()
 
 
 def _still_running(stub, deployment_id: str) -> None:
     """What `rollback` reads first: the deployment, not ended yet (Created: no targets to read), and
     its group."""
-    stub.add_response("get_deployment", {"deploymentInfo": {
-        "deploymentId": deployment_id, "status": "Created", "createTime": datetime.datetime(2026, 11, 26)}},
-        {"deploymentId": deployment_id})
-    stub.add_response("get_deployment_group", {"deploymentGroupInfo": {"deploymentGroupName": "web-dev"}},
-                      {"applicationName": "web-dev", "deploymentGroupName": "web-dev"})
+    stub.add_response(
+        "get_deployment",
+        {
+            "deploymentInfo": {
+                "deploymentId": deployment_id,
+                "status": "Created",
+                "createTime": datetime.datetime(2026, 11, 26),
+            }
+        },
+        {"deploymentId": deployment_id},
+    )
+    stub.add_response(
+        "get_deployment_group",
+        {"deploymentGroupInfo": {"deploymentGroupName": "web-dev"}},
+        {"applicationName": "web-dev", "deploymentGroupName": "web-dev"},
+    )
 
 
 def test_aws_refusal_is_one_line_with_exit_1(outputs_file):
     # The deployment ended between our read and the stop: AWS's refusal, on one line.
     ecs, codedeploy, _, stub = _stubbed()
     _still_running(stub, "d-OLD")
-    stub.add_client_error("stop_deployment", service_error_code="DeploymentAlreadyCompletedException",
-                          service_message="The deployment d-OLD\nis already completed.", http_status_code=400,
-                          expected_params={"deploymentId": "d-OLD", "autoRollbackEnabled": True})
+    stub.add_client_error(
+        "stop_deployment",
+        service_error_code="DeploymentAlreadyCompletedException",
+        service_message="The deployment d-OLD\nis already completed.",
+        http_status_code=400,
+        expected_params={"deploymentId": "d-OLD", "autoRollbackEnabled": True},
+    )
     with stub:
         code, _, err = _main(["rollback", "--deployment-id", "d-OLD"], outputs_file, ecs, codedeploy)
     stub.assert_no_pending_responses()
     assert code == 1
-    assert err == ("bluegreen: error: StopDeployment refused: DeploymentAlreadyCompletedException: "
-                   "The deployment d-OLD is already completed.\n")
+    assert err == (
+        "bluegreen: error: StopDeployment refused: DeploymentAlreadyCompletedException: "
+        "The deployment d-OLD is already completed.\n"
+    )
 
 
-MOTO_500 = ("<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server "
-            "Error</h1>\n<p>The server encountered an internal error and was unable to complete your request. "
-            "Either the server is overloaded or there is an error in the application.</p>\n")
+MOTO_500 = (
+    "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server "
+    "Error</h1>\n<p>The server encountered an internal error and was unable to complete your request. "
+    "Either the server is overloaded or there is an error in the application.</p>\n"
+)
 
 
-@pytest.mark.parametrize("status,page,content_type,expected", [
-    (500, MOTO_500, "text/html; charset=utf-8",
-     "HTTP 500 Internal Server Error: The server encountered an internal error and was unable to complete "
-     "your request (an HTML page, not an AWS API answer)"),
-    (502, "<html><head><title>Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>", "",
-     "HTTP 502 Bad Gateway (an HTML page, not an AWS API answer)"),
-])
+@pytest.mark.parametrize(
+    "status,page,content_type,expected",
+    [
+        (
+            500,
+            MOTO_500,
+            "text/html; charset=utf-8",
+            "HTTP 500 Internal Server Error: The server encountered an internal error and was unable to complete "
+            "your request (an HTML page, not an AWS API answer)",
+        ),
+        (
+            502,
+            "<html><head><title>Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
+            "",
+            "HTTP 502 Bad Gateway (an HTML page, not an AWS API answer)",
+        ),
+    ],
+)
 def test_an_html_error_page_is_one_readable_line(outputs_file, status, page, content_type, expected):
     # An endpoint that is not AWS (a proxy, an emulator without the call) answers with a page.
     ecs, codedeploy, _, stub = _stubbed()
     _still_running(stub, "d-OLD")
-    stub.add_client_error("stop_deployment", service_error_code=str(status), service_message=page,
-                          http_status_code=status,
-                          response_meta={"HTTPHeaders": {"content-type": content_type}} if content_type else None)
+    stub.add_client_error(
+        "stop_deployment",
+        service_error_code=str(status),
+        service_message=page,
+        http_status_code=status,
+        response_meta={"HTTPHeaders": {"content-type": content_type}} if content_type else None,
+    )
     with stub:
         code, _, err = _main(["rollback", "--deployment-id", "d-OLD"], outputs_file, ecs, codedeploy)
     assert (code, err) == (1, f"bluegreen: error: StopDeployment refused: {expected}\n")
@@ -440,11 +598,22 @@ def test_interrupting_wait_leaves_the_deployment_running_and_says_how_to_resume(
     aws.describe(revision(6))
     aws.describe(revision(7, image="nginx:1.28"))
     aws.create(7, "bluegreen: web-dev:7 with nginx:1.28")
-    aws.codedeploy_stub.add_response("get_deployment", {"deploymentInfo": {
-        "deploymentId": "d-NEW", "status": "Created", "createTime": datetime.datetime(2026, 11, 26)}},
-        {"deploymentId": "d-NEW"})
-    aws.codedeploy_stub.add_response("get_deployment_group", {"deploymentGroupInfo": {}},
-                                     {"applicationName": "web-dev", "deploymentGroupName": "web-dev"})
+    aws.codedeploy_stub.add_response(
+        "get_deployment",
+        {
+            "deploymentInfo": {
+                "deploymentId": "d-NEW",
+                "status": "Created",
+                "createTime": datetime.datetime(2026, 11, 26),
+            }
+        },
+        {"deploymentId": "d-NEW"},
+    )
+    aws.codedeploy_stub.add_response(
+        "get_deployment_group",
+        {"deploymentGroupInfo": {}},
+        {"applicationName": "web-dev", "deploymentGroupName": "web-dev"},
+    )
 
     def interrupt(seconds):
         raise KeyboardInterrupt
@@ -452,5 +621,7 @@ def test_interrupting_wait_leaves_the_deployment_running_and_says_how_to_resume(
     # Aws.run asserts no call is left over, and none more was sent: no stop_deployment.
     code, _, err = aws.run("deploy", "--task-definition", ARN.format(7), "--wait", tmp_path=tmp_path, sleep=interrupt)
     assert code == 130
-    assert err == ("bluegreen: error: interrupted; d-NEW goes on without us. Resume with `bluegreen watch "
-                   "--deployment-id d-NEW`, or roll it back with `bluegreen rollback --deployment-id d-NEW`\n")
+    assert err == (
+        "bluegreen: error: interrupted; d-NEW goes on without us. Resume with `bluegreen watch "
+        "--deployment-id d-NEW`, or roll it back with `bluegreen rollback --deployment-id d-NEW`\n"
+    )

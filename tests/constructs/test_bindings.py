@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from ecs_bluegreen.constructs.family import FAMILY
 
 import main
+from ecs_bluegreen.constructs.family import FAMILY
 
 ROOT = Path(main.__file__).resolve().parent
 
@@ -32,8 +32,11 @@ def test_eager_import_synthesizes_the_same_bytes(synthesized, tmp_path):
     # It imports all 2,000 submodules, which install.py does not byte-compile (compile_used): let
     # Python keep what it compiles, as it does by default, so that no run but a fresh install's
     # first compiles them all again (this machine's PYTHONDONTWRITEBYTECODE would, on every run).
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-           "BLUEGREEN_EAGER_PROVIDER_IMPORT": "1", "CDKTF_OUTDIR": str(tmp_path)}
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "BLUEGREEN_EAGER_PROVIDER_IMPORT": "1",
+        "CDKTF_OUTDIR": str(tmp_path),
+    }
     subprocess.run([sys.executable, main.__file__], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     for stack in ("web-state", "web-dev", "web-prod"):
         eager = (tmp_path / "stacks" / stack / "cdk.tf.json").read_text()
@@ -42,6 +45,7 @@ def test_eager_import_synthesizes_the_same_bytes(synthesized, tmp_path):
 
 
 # --- noise: what a run prints that nobody can act on -----------------------------------------------
+
 
 def test_node_is_the_bundled_one_and_quiet_whatever_path_says(tmp_path):
     from ecs_bluegreen.constructs.bindings import QUIET, bundled_node, configure
@@ -64,10 +68,15 @@ def test_main_py_without_the_virtualenv_on_path_prints_only_its_own_lines(tmp_pa
 
     root = ROOT
     (tmp_path / "stacks" / "web-old").mkdir(parents=True)  # a stack folder an earlier synth left
-    env = {"HOME": os.environ.get("HOME", "/tmp"), "PATH": "/usr/bin:/bin", "CDKTF_OUTDIR": str(tmp_path),
-           "BLUEGREEN_ENVIRONMENTS": "dev"}
+    env = {
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "PATH": "/usr/bin:/bin",
+        "CDKTF_OUTDIR": str(tmp_path),
+        "BLUEGREEN_ENVIRONMENTS": "dev",
+    }
     proc = subprocess.run([sys.executable, "main.py"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.splitlines() == [
         f"note: {tmp_path}/stacks/web-old is left from an earlier synth; this app has no stack 'web-old' any "
-        "more: remove the folder"]
+        "more: remove the folder"
+    ]

@@ -7,6 +7,7 @@ import importlib.util
 from types import SimpleNamespace
 
 import pytest
+
 from ecs_bluegreen.constructs.cdk import App, TerraformStack
 from ecs_bluegreen.constructs.family import ENV, FAMILIES, FAMILY, FamilyError, check_app, select
 
@@ -45,9 +46,12 @@ def test_the_environment_variable_needs_its_family_installed():
 def test_a_construct_in_an_app_of_the_other_family_is_refused_with_the_fix():
     other_app = type("App", (), {"__module__": OTHER})()
     scope = SimpleNamespace(node=SimpleNamespace(root=other_app))
-    with pytest.raises(FamilyError, match=rf"EcsBlueGreen 'web': the app is built on {OTHER}, but ecs_bluegreen "
-                                          rf"loaded {FAMILY.name}. Import {OTHER} before ecs_bluegreen, or set "
-                                          rf"{ENV}={OTHER}"):
+    with pytest.raises(
+        FamilyError,
+        match=rf"EcsBlueGreen 'web': the app is built on {OTHER}, but ecs_bluegreen "
+        rf"loaded {FAMILY.name}. Import {OTHER} before ecs_bluegreen, or set "
+        rf"{ENV}={OTHER}",
+    ):
         check_app(scope, "EcsBlueGreen 'web'")
 
 

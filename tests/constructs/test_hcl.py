@@ -10,8 +10,10 @@ from ecs_bluegreen.constructs.hcl import _escape_template
 
 def test_quotes_are_escaped_outside_interpolations_only():
     body = '[{"group": "${aws_cloudwatch_log_group.logs.name}", "x": "a\\\\b", "pct": "%{x}"}]'
-    assert _escape_template(body) == ('[{\\"group\\": \\"${aws_cloudwatch_log_group.logs.name}\\", '
-                                      '\\"x\\": \\"a\\\\\\\\b\\", \\"pct\\": \\"%%{x}\\"}]')
+    assert _escape_template(body) == (
+        '[{\\"group\\": \\"${aws_cloudwatch_log_group.logs.name}\\", '
+        '\\"x\\": \\"a\\\\\\\\b\\", \\"pct\\": \\"%%{x}\\"}]'
+    )
     assert _escape_template('${jsonencode({"a" = 1})}') == '${jsonencode({"a" = 1})}'
 
 
@@ -27,8 +29,12 @@ def test_the_hcl_of_every_example_stack_passes_validate_and_matches_the_json(ter
         hcl = (folder / "main.tf").read_text()
         doc = json.loads((tmp_path / "stacks" / folder.name / "cdk.tf.json").read_text())
         declared = sorted(re.findall(r'^(resource|data) "([\w-]+)" "([\w-]+)"', hcl, re.M))
-        expected = sorted((block, kind, name) for block in ("resource", "data")
-                          for kind, bodies in doc.get(block, {}).items() for name in bodies)
+        expected = sorted(
+            (block, kind, name)
+            for block in ("resource", "data")
+            for kind, bodies in doc.get(block, {}).items()
+            for name in bodies
+        )
         assert declared == expected, folder.name
     # All of them in one Terraform process, from a root beside them, where their paths lead too.
     found = terraform.validate_together({f.name: f for f in folders}, tmp_path / "hcl" / "every-stack")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from tiers import bindings
+
 from ecs_bluegreen.constructs.aws.ecs_service import EcsServiceConfig
 from ecs_bluegreen.constructs.aws.lb_listener import LbListenerConfig
 from ecs_bluegreen.constructs.aws.lb_listener_rule import LbListenerRuleConfig
@@ -18,7 +20,6 @@ from ecs_bluegreen.constructs.ownership import (
     listener_rule_ignore_changes,
     service_ignore_changes,
 )
-from tiers import bindings
 
 OWNED = {
     "aws_ecs_service": (EcsServiceConfig, service_ignore_changes(autoscaling=True)),

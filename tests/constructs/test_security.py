@@ -15,18 +15,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from terraform import unavailable
 from paths import ROOT
-
+from terraform import unavailable
 
 
 def _checkov() -> str:
-    for candidate in (os.environ.get("CHECKOV_BIN"), str(ROOT / "tools" / "checkov" / ".venv" / "bin" / "checkov"),
-                      shutil.which("checkov")):
+    for candidate in (
+        os.environ.get("CHECKOV_BIN"),
+        str(ROOT / "tools" / "checkov" / ".venv" / "bin" / "checkov"),
+        shutil.which("checkov"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
-    unavailable("checkov not found: run `python3 tools/install.py --tests` (it goes into tools/checkov/.venv), "
-                "or set CHECKOV_BIN")
+    unavailable(
+        "checkov not found: run `python3 tools/install.py --tests` (it goes into tools/checkov/.venv), "
+        "or set CHECKOV_BIN"
+    )
 
 
 def _elements(doc):
@@ -42,12 +46,17 @@ def _elements(doc):
 @pytest.fixture(scope="module")
 def scan(synthesized, tmp_path_factory):
     files = {str(s.workdir / "cdk.tf.json"): name for name, s in synthesized.items()}
-    args = [_checkov(), "--framework", "terraform_json", "--skip-download",
-            "-o", "json"]
+    args = [_checkov(), "--framework", "terraform_json", "--skip-download", "-o", "json"]
     for path in files:
         args += ["-f", path]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "BC_SKIP_MAPPING": "TRUE"}, cwd=tmp_path_factory.mktemp("checkov"))
+    proc = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+        cwd=tmp_path_factory.mktemp("checkov"),
+    )
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     report = json.loads(proc.stdout)
     reports = report if isinstance(report, list) else [report]

@@ -7,10 +7,11 @@ import json
 import re
 from pathlib import Path
 
+from scenarios import SCENARIOS
+
 from ecs_bluegreen import BlueGreenStack
 from ecs_bluegreen.constructs.cdk import App
 from ecs_bluegreen.constructs.provider import add_aws_provider
-from scenarios import SCENARIOS
 
 # Changing this list is a breaking change for every user: it needs a `moved` block or a
 # migration note, never a silent edit.
@@ -107,17 +108,21 @@ def test_two_services_in_one_stack_keep_distinct_readable_addresses(tmp_path):
     stack = ReadableStack(app, "two")
     add_aws_provider(stack, region="ap-northeast-1", default_tags={}, endpoint=None)
     for service in ("api", "web"):
-        EcsBlueGreen(stack, service, props=BlueGreenServiceProps(name=f"shop-{service}",
-                                                                  service=ServiceProps(image="nginx:1.27")))
+        EcsBlueGreen(
+            stack,
+            service,
+            props=BlueGreenServiceProps(name=f"shop-{service}", service=ServiceProps(image="nginx:1.27")),
+        )
     app.synth()
     found = _addresses(json.loads((tmp_path / "stacks" / "two" / "cdk.tf.json").read_text()))
-    expected = [address.replace(".blue-green_", f".{service}_") for address in DEFAULT_ADDRESSES
-                for service in ("api", "web")]
+    expected = [
+        address.replace(".blue-green_", f".{service}_") for address in DEFAULT_ADDRESSES for service in ("api", "web")
+    ]
     assert found == sorted(expected)
 
 
 def test_ids_that_would_share_an_address_keep_distinct_ones():
-    """"a b" and "a-b" both read as "a-b": the later one gets a hash of its path appended."""
+    """ "a b" and "a-b" both read as "a-b": the later one gets a hash of its path appended."""
     from ecs_bluegreen import ReadableStack
     from ecs_bluegreen.constructs.aws.data_aws_region import DataAwsRegion
 
@@ -148,11 +153,14 @@ def test_a_renamed_service_moves_every_resource_with_move_from(tmp_path, terrafo
     app = App(outdir=str(tmp_path))
     stack = ReadableStack(app, "renamed")
     add_aws_provider(stack, region="ap-northeast-1", default_tags={}, endpoint=None)
-    service = EcsBlueGreen(stack, "api", props=BlueGreenServiceProps(name="web", service=ServiceProps(image="nginx:1.27")))
+    service = EcsBlueGreen(
+        stack, "api", props=BlueGreenServiceProps(name="web", service=ServiceProps(image="nginx:1.27"))
+    )
     assert move_from(service, "blue-green") == len([a for a in DEFAULT_ADDRESSES if not a.startswith("data.")])
     app.synth()
     doc = json.loads((tmp_path / "stacks" / "renamed" / "cdk.tf.json").read_text())
     assert sorted(m["from"] for m in doc["moved"]) == [a for a in DEFAULT_ADDRESSES if not a.startswith("data.")]
-    assert {m["to"] for m in doc["moved"]} == {a.replace(".blue-green_", ".api_") for a in DEFAULT_ADDRESSES
-                                                if not a.startswith("data.")}
+    assert {m["to"] for m in doc["moved"]} == {
+        a.replace(".blue-green_", ".api_") for a in DEFAULT_ADDRESSES if not a.startswith("data.")
+    }
     assert terraform.validate(tmp_path / "stacks" / "renamed")["valid"]

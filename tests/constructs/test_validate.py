@@ -3,7 +3,8 @@ them in one Terraform process (each a child module of one root), which loads the
 
 The ECS-native stacks are the exception, and the only one: they need hashicorp/aws 6.4.0 or later,
 of which no binary can be had here (tier A's provider is 5.100.0), so tiers B and C prove them by
-jsii, checkov and byte-identical synths instead (constructs/engines/test_ecs.py, constructs/engines/test_migration.py)."""
+jsii, checkov and byte-identical synths instead (constructs/engines/test_ecs.py and
+test_migration.py)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,9 @@ def test_a_child_modules_diagnostics_reach_its_stack(synthesized, terraform, tmp
     doc = json.loads((synthesized["main:web-dev"].workdir / "cdk.tf.json").read_text())
     next(iter(doc["resource"]["aws_ecs_cluster"].values()))["no_such_argument"] = True
     (broken / "cdk.tf.json").write_text(json.dumps(doc))
-    found = terraform.validate_together({"broken": broken, "state": synthesized["main:web-state"].workdir},
-                                        tmp_path / "validate")
+    found = terraform.validate_together(
+        {"broken": broken, "state": synthesized["main:web-state"].workdir}, tmp_path / "validate"
+    )
     assert [d["summary"] for d in found["broken"]] == ["Extraneous JSON object property"], found
     assert found["state"] == [] and found.get(None, []) == [], found
 

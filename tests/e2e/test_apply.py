@@ -17,10 +17,14 @@ pytestmark = pytest.mark.e2e
 
 LOCK_KEY = f"{STATE_KEY}.tflock"
 
+
 def _listeners(applied):
     elb = applied.client("elbv2")
     (lb,) = elb.describe_load_balancers(Names=["web-dev-alb"])["LoadBalancers"]
-    return lb, {l["Port"]: l for l in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]}
+    return lb, {
+        listener["Port"]: listener
+        for listener in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+    }
 
 
 def _target_groups(applied):
@@ -51,8 +55,7 @@ def test_target_groups_are_ip_http_with_health_check_root(applied, name):
 def test_codedeploy_role_has_the_ecs_policy(applied):
     iam = applied.client("iam")
     role = iam.get_role(RoleName="web-dev-codedeploy")["Role"]
-    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
-        "Service": "codedeploy.amazonaws.com"}
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "codedeploy.amazonaws.com"}
     attached = iam.list_attached_role_policies(RoleName="web-dev-codedeploy")["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"]
 
@@ -73,33 +76,41 @@ def test_cluster_and_service_with_code_deploy_controller(applied):
 
 def test_deployment_group_is_blue_green_with_the_source_setup_behaviour(applied):
     group = applied.client("codedeploy").get_deployment_group(
-        applicationName="web-dev", deploymentGroupName="web-dev")["deploymentGroupInfo"]
+        applicationName="web-dev", deploymentGroupName="web-dev"
+    )["deploymentGroupInfo"]
     assert group["deploymentStyle"] == {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"}
     assert group["deploymentConfigName"] == "CodeDeployDefault.ECSAllAtOnce"
     assert group["ecsServices"] == [{"serviceName": "web-dev", "clusterName": "web-dev"}]
     blue_green = group["blueGreenDeploymentConfiguration"]
     assert blue_green["terminateBlueInstancesOnDeploymentSuccess"] == {
-        "action": "TERMINATE", "terminationWaitTimeInMinutes": 60}
+        "action": "TERMINATE",
+        "terminationWaitTimeInMinutes": 60,
+    }
     assert blue_green["deploymentReadyOption"] == {"actionOnTimeout": "CONTINUE_DEPLOYMENT"}
     rollback = group["autoRollbackConfiguration"]
     assert rollback["enabled"] is True
-    assert sorted(rollback["events"]) == ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM",
-                                          "DEPLOYMENT_STOP_ON_REQUEST"]
+    assert sorted(rollback["events"]) == [
+        "DEPLOYMENT_FAILURE",
+        "DEPLOYMENT_STOP_ON_ALARM",
+        "DEPLOYMENT_STOP_ON_REQUEST",
+    ]
     (pair,) = group["loadBalancerInfo"]["targetGroupPairInfoList"]
     assert [g["name"] for g in pair["targetGroups"]] == ["web-dev-blue", "web-dev-green"]
     assert pair["prodTrafficRoute"]["listenerArns"] == [applied.outputs["prod_listener_arn"]]
     assert pair["testTrafficRoute"]["listenerArns"] == [applied.outputs["test_listener_arn"]]
 
 
-ALARMS = sorted(f"web-dev-{color}-{kind}" for color in ("blue", "green")
-                for kind in ("5xx", "p99-latency", "unhealthy-hosts"))
+ALARMS = sorted(
+    f"web-dev-{color}-{kind}" for color in ("blue", "green") for kind in ("5xx", "p99-latency", "unhealthy-hosts")
+)
 
 
 def test_alarms_exist_and_are_the_deployment_groups(applied):
     alarms = applied.client("cloudwatch").describe_alarms(AlarmNamePrefix="web-dev-")["MetricAlarms"]
     assert sorted(a["AlarmName"] for a in alarms) == ALARMS
     group = applied.client("codedeploy").get_deployment_group(
-        applicationName="web-dev", deploymentGroupName="web-dev")["deploymentGroupInfo"]
+        applicationName="web-dev", deploymentGroupName="web-dev"
+    )["deploymentGroupInfo"]
     assert group["alarmConfiguration"]["enabled"] is True
     assert sorted(a["name"] for a in group["alarmConfiguration"]["alarms"]) == ALARMS
     p99 = next(a for a in alarms if a["AlarmName"] == "web-dev-green-p99-latency")
@@ -110,11 +121,16 @@ def test_deployment_events_go_to_the_topic(applied):
     topics = [t["TopicArn"] for t in applied.client("sns").list_topics()["Topics"]]
     (topic,) = [t for t in topics if t.endswith(":web-dev-deployments")]
     group = applied.client("codedeploy").get_deployment_group(
-        applicationName="web-dev", deploymentGroupName="web-dev")["deploymentGroupInfo"]
+        applicationName="web-dev", deploymentGroupName="web-dev"
+    )["deploymentGroupInfo"]
     (trigger,) = group["triggerConfigurations"]
     assert trigger["triggerTargetArn"] == topic
-    assert sorted(trigger["triggerEvents"]) == ["DeploymentFailure", "DeploymentRollback", "DeploymentStop",
-                                                "DeploymentSuccess"]
+    assert sorted(trigger["triggerEvents"]) == [
+        "DeploymentFailure",
+        "DeploymentRollback",
+        "DeploymentStop",
+        "DeploymentSuccess",
+    ]
 
 
 def test_state_is_in_the_bucket_and_no_lock_is_left(applied):
@@ -133,8 +149,12 @@ def test_a_second_run_cannot_take_the_lock_while_one_holds_it(applied):
     # An apply that plans a change holds the lock while it waits at its prompt.
     holder = subprocess.Popen(
         [applied.terraform.binary, "apply", "-no-color", f"-replace=aws_cloudwatch_log_group.{logs}"],
-        cwd=applied.workdir, env=applied.terraform.env({**applied.env, "TF_INPUT": "1"}),
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=applied.workdir,
+        env=applied.terraform.env({**applied.env, "TF_INPUT": "1"}),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         seen = ""
@@ -159,38 +179,58 @@ def test_terraform_leaves_a_cut_over_alone(applied):
     groups = _target_groups(applied)
     blue, green = groups["web-dev-blue"]["TargetGroupArn"], groups["web-dev-green"]["TargetGroupArn"]
     listeners = [applied.outputs["prod_listener_arn"], applied.outputs["test_listener_arn"]]
-    applied_actions = {found["ListenerArn"]: found["DefaultActions"]
-                       for found in elb.describe_listeners(ListenerArns=listeners)["Listeners"]}
+    applied_actions = {
+        found["ListenerArn"]: found["DefaultActions"]
+        for found in elb.describe_listeners(ListenerArns=listeners)["Listeners"]
+    }
     (service,) = ecs.describe_services(cluster="web-dev", services=["web-dev"])["services"]
     try:
         # What CodeDeploy leaves after shifting traffic: production on green, through the weighted
         # forward it uses while shifting, and the test listener on blue.
-        elb.modify_listener(ListenerArn=applied.outputs["prod_listener_arn"], DefaultActions=[{
-            "Type": "forward",
-            "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": blue, "Weight": 0},
-                                               {"TargetGroupArn": green, "Weight": 100}]},
-        }])
-        elb.modify_listener(ListenerArn=applied.outputs["test_listener_arn"],
-                            DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}])
+        elb.modify_listener(
+            ListenerArn=applied.outputs["prod_listener_arn"],
+            DefaultActions=[
+                {
+                    "Type": "forward",
+                    "ForwardConfig": {
+                        "TargetGroups": [
+                            {"TargetGroupArn": blue, "Weight": 0},
+                            {"TargetGroupArn": green, "Weight": 100},
+                        ]
+                    },
+                }
+            ],
+        )
+        elb.modify_listener(
+            ListenerArn=applied.outputs["test_listener_arn"],
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}],
+        )
         # A new revision with a new image, as a deployment registers it, now run by the service.
         current = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
         (container,) = current["containerDefinitions"]
         revision = ecs.register_task_definition(
-            family=current["family"], requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
-            cpu=current["cpu"], memory=current["memory"], executionRoleArn=current["executionRoleArn"],
+            family=current["family"],
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu=current["cpu"],
+            memory=current["memory"],
+            executionRoleArn=current["executionRoleArn"],
             containerDefinitions=[{**container, "image": "public.ecr.aws/nginx/nginx:1.28"}],
         )["taskDefinition"]
         assert revision["revision"] > current["revision"]
         ecs.update_service(cluster="web-dev", service="web-dev", taskDefinition=revision["taskDefinitionArn"])
 
         plan = applied.tf("plan", "-input=false", "-detailed-exitcode", check=False)
-        changes = plan.stdout[plan.stdout.find("Terraform used"):]
+        changes = plan.stdout[plan.stdout.find("Terraform used") :]
         assert plan.returncode == 0, f"Terraform wants to undo the cut-over:\n{changes[-6000:]}\n{plan.stderr}"
         assert "No changes." in plan.stdout
         (action,) = elb.describe_listeners(ListenerArns=[applied.outputs["prod_listener_arn"]])["Listeners"][0][
-            "DefaultActions"]
+            "DefaultActions"
+        ]
         assert {g["TargetGroupArn"]: g["Weight"] for g in action["ForwardConfig"]["TargetGroups"]} == {
-            blue: 0, green: 100}
+            blue: 0,
+            green: 100,
+        }
     finally:
         # The stack is shared: the listeners and the service as Terraform applied them, for the
         # tests after this one (cli/test_main.py's status reads "Terraform's revision is live").

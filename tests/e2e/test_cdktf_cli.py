@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from terraform import unavailable
 from paths import ROOT
+from terraform import unavailable
 
 pytestmark = pytest.mark.toolchain
 
@@ -28,10 +28,14 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 def _plain_env() -> dict[str, str]:
     """The environment of a shell that has not activated the virtualenv (pytest runs inside it)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("VIRTUAL_ENV", "PIPENV_ACTIVE", "PYTHONHOME", "NODE_OPTIONS", "CHECKPOINT_DISABLE")}
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                  if p and Path(p).resolve() != VENV_BIN.resolve())
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "PIPENV_ACTIVE", "PYTHONHOME", "NODE_OPTIONS", "CHECKPOINT_DISABLE")
+    }
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p).resolve() != VENV_BIN.resolve()
+    )
     # Terraform warns of a CLI config file that TF_CLI_CONFIG_FILE names but that does not exist (as on
     # the machines that run CI); a user's shell has none, and the CLI would show it as an [ERROR].
     env.pop("TF_CLI_CONFIG_FILE", None)
@@ -55,8 +59,14 @@ def runs(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess[str], 
     for way, (env, cdktf) in ways.items():
         for command in ("synth", "list"):
             out = tmp_path_factory.mktemp(f"{way}-{command}")
-            proc = subprocess.Popen([*cdktf, command, "--output", str(out)], cwd=ROOT, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            proc = subprocess.Popen(
+                [*cdktf, command, "--output", str(out)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
             started[f"{way}-{command}"] = (proc, out)
     result = {}
     for name, (proc, out) in started.items():

@@ -14,8 +14,8 @@ import subprocess
 
 import pytest
 from emulator import E2E_REGION, e2e_config, tolerate_emulator_gaps
-from terraform import unavailable
 from paths import ROOT
+from terraform import unavailable
 
 pytestmark = pytest.mark.toolchain
 
@@ -36,17 +36,31 @@ def project(moto, terraform, tmp_path_factory) -> dict:
     config["defaults"]["backend"]["bucket"] = BUCKET
     config["environments"] = {"dev": config["environments"]["dev"]}
     (folder / "settings.json").write_text(json.dumps(config))
-    (folder / "cdktf.json").write_text(json.dumps({
-        "language": "python", "app": f"{TIER_C / 'python'} {ROOT / 'tests' / 'cdktn_app.py'}",
-        "sendCrashReports": "false", "terraformProviders": [], "terraformModules": []}))
+    (folder / "cdktf.json").write_text(
+        json.dumps(
+            {
+                "language": "python",
+                "app": f"{TIER_C / 'python'} {ROOT / 'tests' / 'cdktn_app.py'}",
+                "sendCrashReports": "false",
+                "terraformProviders": [],
+                "terraformModules": [],
+            }
+        )
+    )
     env = {k: v for k, v in terraform.env(moto.env).items() if k not in ("VIRTUAL_ENV", "PIPENV_ACTIVE", "PYTHONPATH")}
     env.update(BLUEGREEN_CONFIG=str(folder / "settings.json"), BLUEGREEN_ENVIRONMENTS="dev")
     return {"folder": folder, "env": env, "moto": moto}
 
 
 def cdktn(project: dict, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([str(TIER_C / "cdktn"), *args, "--output", "out"], cwd=project["folder"],
-                          env=project["env"], capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [str(TIER_C / "cdktn"), *args, "--output", "out"],
+        cwd=project["folder"],
+        env=project["env"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return subprocess.CompletedProcess(proc.args, proc.returncode, ANSI.sub("", proc.stdout + proc.stderr))
 
 
@@ -60,7 +74,8 @@ def deployed(project, synthesized_by_cdktn) -> subprocess.CompletedProcess[str]:
     assert synthesized_by_cdktn.returncode == 0, synthesized_by_cdktn.stdout[-3000:]
     tolerate_emulator_gaps(project["folder"] / "out" / "stacks" / "tn-dev" / "cdk.tf.json")
     project["moto"].client("s3", E2E_REGION).create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": E2E_REGION})
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": E2E_REGION}
+    )
     # Offline, `terraform providers lock` cannot reach the registry for the other platforms' checksums:
     # --skip-provider-lock leaves the lock to `terraform init`, which reads the mirror.
     return cdktn(project, "deploy", "tn-dev", "--auto-approve", "--skip-synth", "--skip-provider-lock")

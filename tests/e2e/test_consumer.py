@@ -23,9 +23,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from ecs_bluegreen.contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, TRAFFIC_OUTPUTS
 from emulator import E2E_BUCKET, E2E_REGION, E2E_STATE_KEY
 from paths import ROOT, SUPPORT
+
+from ecs_bluegreen.contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, TRAFFIC_OUTPUTS
 
 pytestmark = pytest.mark.toolchain
 
@@ -37,8 +38,9 @@ BUILD = "import sys, hatchling.build as b; print(b.build_wheel(sys.argv[1])); pr
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", BUILD, str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     wheel, sdist = proc.stdout.split()
     return {"wheel": out / wheel, "sdist": out / sdist}
@@ -51,16 +53,28 @@ def test_the_wheel_holds_the_package_its_entry_point_and_ranges(dist):
         metadata = wheel.read(info).decode()
         entry_points = wheel.read(info.replace("METADATA", "entry_points.txt")).decode()
     assert {n.split("/")[0] for n in names} == {"ecs_bluegreen", "ecs_bluegreen-0.1.0.dist-info"}
-    for part in ("settings/kinds.py", "constructs/ecs.py", "constructs/stack.py", "constructs/bindings.py",
-                 "constructs/aws/__init__.py", "cli/__main__.py", "contract.py",
-                 "settings.schema.json", "hooks/smoke_test.py"):  # the built-in hook's code
+    for part in (
+        "settings/kinds.py",
+        "constructs/ecs.py",
+        "constructs/stack.py",
+        "constructs/bindings.py",
+        "constructs/aws/__init__.py",
+        "cli/__main__.py",
+        "contract.py",
+        "settings.schema.json",
+        "hooks/smoke_test.py",
+    ):  # the built-in hook's code
         assert f"ecs_bluegreen/{part}" in names
     assert "bluegreen = ecs_bluegreen.cli:main" in entry_points
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
     assert requires == [
-        "boto3<2,>=1.34", "constructs<11,>=10.4.2", "rich<16,>=13.7",
-        "cdktf-cdktf-provider-aws<22,>=20; extra == 'cdktf'", "cdktf<0.22,>=0.21; extra == 'cdktf'",
-        "cdktn-provider-aws<26,>=25; extra == 'cdktn'", "cdktn<0.25,>=0.24; extra == 'cdktn'",
+        "boto3<2,>=1.34",
+        "constructs<11,>=10.4.2",
+        "rich<16,>=13.7",
+        "cdktf-cdktf-provider-aws<22,>=20; extra == 'cdktf'",
+        "cdktf<0.22,>=0.21; extra == 'cdktf'",
+        "cdktn-provider-aws<26,>=25; extra == 'cdktn'",
+        "cdktn<0.25,>=0.24; extra == 'cdktn'",
     ]
     assert "Requires-Python: >=3.10" in metadata
 
@@ -70,8 +84,9 @@ def test_the_sdist_builds_the_same_wheel(dist, tmp_path):
         sdist.extractall(tmp_path, filter="data")
     (source,) = tmp_path.iterdir()
     out = tmp_path / "rebuilt"
-    proc = subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=source, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", BUILD, str(out)], cwd=source, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     with zipfile.ZipFile(dist["wheel"]) as first, zipfile.ZipFile(out / proc.stdout.split()[0]) as second:
         assert sorted(first.namelist()) == sorted(second.namelist())
@@ -81,7 +96,11 @@ def _dependencies_without_us(folder: Path) -> Path:
     """This virtualenv's packages, linked one by one, all but our own editable install."""
     folder.mkdir()
     for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
-        if not entry.name.lower().replace("-", "_").startswith(("ecs_bluegreen", "_editable_impl_ecs", "__editable__")):
+        if (
+            not entry.name.lower()
+            .replace("-", "_")
+            .startswith(("ecs_bluegreen", "_editable_impl_ecs", "__editable__"))
+        ):
             (folder / entry.name).symlink_to(entry)
     return folder
 
@@ -93,16 +112,30 @@ def consumer(dist, tmp_path_factory) -> dict:
     venv = base / "venv"
     subprocess.run([Path(sys.base_prefix, "bin", "python3"), "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # A plain path line: the folder joins sys.path, but no .pth file inside it runs.
     Path(site, "dependencies.pth").write_text(f"{_dependencies_without_us(base / 'dependencies')}\n")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PIP_FIND_LINKS")}
-    install = subprocess.run([python, "-m", "pip", "install", "--no-index", "--disable-pip-version-check",
-                              f"{dist['wheel']}[cdktf]"], capture_output=True, text=True, env=env, timeout=300)
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--no-index", "--disable-pip-version-check", f"{dist['wheel']}[cdktf]"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
-    listed = subprocess.run([python, "-m", "pip", "list", "--disable-pip-version-check"],
-                            capture_output=True, text=True, env=env, timeout=120).stdout
+    listed = subprocess.run(
+        [python, "-m", "pip", "list", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
     project = base / "project"
     shutil.copytree(CONSUMER, project)
     return {"python": python, "site": Path(site), "project": project, "env": env, "pip_list": listed}
@@ -110,8 +143,9 @@ def consumer(dist, tmp_path_factory) -> dict:
 
 def _synth(consumer: dict, outdir: Path, extra_env: dict[str, str] | None = None) -> dict:
     env = {**consumer["env"], "CDKTF_OUTDIR": str(outdir), **(extra_env or {})}
-    proc = subprocess.run([consumer["python"], "main.py"], cwd=consumer["project"], env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [consumer["python"], "main.py"], cwd=consumer["project"], env=env, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -120,7 +154,9 @@ def _synth(consumer: dict, outdir: Path, extra_env: dict[str, str] | None = None
 def synthesized(consumer, tmp_path_factory) -> dict:
     outdir = tmp_path_factory.mktemp("consumer-out")
     origins = _synth(consumer, outdir)
-    stacks = {name: json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text()) for name in ("shop", "shop-edge")}
+    stacks = {
+        name: json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text()) for name in ("shop", "shop-edge")
+    }
     return {"origins": origins, "stacks": stacks, "outdir": outdir}
 
 
@@ -191,4 +227,6 @@ def test_a_stack_built_on_the_outputs_of_web_dev_applies_on_the_emulator(consume
     assert parameter["Value"] == outputs["prod_url"]
     (alarm,) = applied.client("cloudwatch").describe_alarms(AlarmNames=["reader-web-dev-cpu-high"])["MetricAlarms"]
     assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {
-        "ClusterName": outputs["cluster_name"], "ServiceName": outputs["service_name"]}
+        "ClusterName": outputs["cluster_name"],
+        "ServiceName": outputs["service_name"],
+    }

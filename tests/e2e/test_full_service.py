@@ -10,8 +10,8 @@ import time
 import zipfile
 
 import pytest
-from emulator import E2E_REGION, FULL_BUCKET, FULL_HOOK, Applied, full_config, synth_example, tolerate_emulator_gaps
 from bluegreen import run_cli
+from emulator import E2E_REGION, FULL_BUCKET, FULL_HOOK, Applied, full_config, synth_example, tolerate_emulator_gaps
 
 pytestmark = pytest.mark.e2e
 
@@ -29,16 +29,29 @@ def _zip(source: str) -> bytes:
 def full(moto, terraform, tmp_path_factory) -> Applied:
     client = lambda service: moto.client(service, E2E_REGION)  # noqa: E731
     secret = client("secretsmanager").create_secret(
-        Name="full/db", SecretString=json.dumps({"username": "app", "password": "s3cret"}))["ARN"]
+        Name="full/db", SecretString=json.dumps({"username": "app", "password": "s3cret"})
+    )["ARN"]
     parameter = client("ssm").put_parameter(Name="/full/api-key", Value="k", Type="SecureString")
     parameter_arn = f"arn:aws:ssm:{E2E_REGION}:123456789012:parameter/full/api-key"
     assert parameter["Version"] == 1
-    role = client("iam").create_role(RoleName="full-hook", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    role = client("iam").create_role(
+        RoleName="full-hook",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
     client("lambda").create_function(
-        FunctionName=FULL_HOOK, Runtime="python3.12", Role=role, Handler="index.handler",
-        Code={"ZipFile": _zip("def handler(event, context):\n    return None\n")})
+        FunctionName=FULL_HOOK,
+        Runtime="python3.12",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": _zip("def handler(event, context):\n    return None\n")},
+    )
 
     config = full_config(moto, secret_arn=secret, parameter_arn=parameter_arn)
     workdir = synth_example(config, tmp_path_factory.mktemp("e2e-full")) / "full-dev"
@@ -65,7 +78,9 @@ def test_the_task_definition_carries_the_secrets_the_sidecar_and_the_health_chec
     assert list(containers) == ["nginx", "agent"]
     app, agent = containers["nginx"], containers["agent"]
     assert sorted((s["name"], s["valueFrom"]) for s in app["secrets"]) == [
-        ("API_KEY", full.parameter_arn), ("DB_PASSWORD", f"{full.secret_arn}:password::")]
+        ("API_KEY", full.parameter_arn),
+        ("DB_PASSWORD", f"{full.secret_arn}:password::"),
+    ]
     assert app["dependsOn"] == [{"containerName": "agent", "condition": "HEALTHY"}]
     assert app["healthCheck"]["command"] == ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]
     assert app["healthCheck"]["startPeriod"] == 20
@@ -75,26 +90,35 @@ def test_the_task_definition_carries_the_secrets_the_sidecar_and_the_health_chec
 
 
 def test_the_execution_role_reads_exactly_the_secret_and_the_parameter(full):
-    policy = full.client("iam").get_role_policy(RoleName="full-dev-task-execution",
-                                                PolicyName="execution-secrets")["PolicyDocument"]
+    policy = full.client("iam").get_role_policy(RoleName="full-dev-task-execution", PolicyName="execution-secrets")[
+        "PolicyDocument"
+    ]
     policy = json.loads(policy) if isinstance(policy, str) else policy
     assert {s["Action"]: s["Resource"] for s in policy["Statement"]} == {
-        "secretsmanager:GetSecretValue": [full.secret_arn], "ssm:GetParameters": [full.parameter_arn]}
+        "secretsmanager:GetSecretValue": [full.secret_arn],
+        "ssm:GetParameters": [full.parameter_arn],
+    }
 
 
 def test_the_task_role_has_its_statement_and_codedeploy_may_invoke_the_hook(full):
     iam = full.client("iam")
     task = iam.get_role_policy(RoleName="full-dev-task", PolicyName="task-statements")["PolicyDocument"]
     task = json.loads(task) if isinstance(task, str) else task
-    assert task["Statement"] == [{"Effect": "Allow", "Action": ["sqs:SendMessage"],
-                                  "Resource": ["arn:aws:sqs:ap-northeast-1:123456789012:full-jobs"]}]
+    assert task["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage"],
+            "Resource": ["arn:aws:sqs:ap-northeast-1:123456789012:full-jobs"],
+        }
+    ]
     hooks = iam.get_role_policy(RoleName="full-dev-codedeploy", PolicyName="codedeploy-hooks")["PolicyDocument"]
     hooks = json.loads(hooks) if isinstance(hooks, str) else hooks
     functions = full.client("lambda")
     users = functions.get_function(FunctionName=FULL_HOOK)["Configuration"]["FunctionArn"]
     created = functions.get_function(FunctionName="full-dev-test-traffic")["Configuration"]["FunctionArn"]
-    assert hooks["Statement"] == [{"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction",
-                                   "Resource": [created, users]}]
+    assert hooks["Statement"] == [
+        {"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [created, users]}
+    ]
     assert full.outputs["hooks"] == {"AfterAllowTestTraffic": "full-dev-test-traffic", "BeforeAllowTraffic": FULL_HOOK}
 
 
@@ -126,7 +150,7 @@ def test_a_second_plan_has_nothing_to_change(full):
     """The container definitions, the grants and the repository read back as written: no plan
     that changes them on every run."""
     plan = full.tf("plan", "-input=false", "-detailed-exitcode", check=False)
-    assert plan.returncode == 0, plan.stdout[plan.stdout.find("Terraform used"):][-6000:] + plan.stderr
+    assert plan.returncode == 0, plan.stdout[plan.stdout.find("Terraform used") :][-6000:] + plan.stderr
 
 
 def test_the_plan_review_knows_the_new_pieces(full, tmp_path_factory):
@@ -138,8 +162,13 @@ def test_the_plan_review_knows_the_new_pieces(full, tmp_path_factory):
     from ecs_bluegreen.review import FindingClass, load_plan, review
     from ecs_bluegreen.review.formats import as_markdown
 
-    DESTROYS, HEALTH, INTERRUPTS, NEXT_DEPLOY, REACH = (FindingClass.DESTROYS, FindingClass.HEALTH, FindingClass.INTERRUPTS,
-                                                        FindingClass.NEXT_DEPLOY, FindingClass.REACH)
+    DESTROYS, HEALTH, INTERRUPTS, NEXT_DEPLOY, REACH = (
+        FindingClass.DESTROYS,
+        FindingClass.HEALTH,
+        FindingClass.INTERRUPTS,
+        FindingClass.NEXT_DEPLOY,
+        FindingClass.REACH,
+    )
     from helpers import with_setting
 
     session = full.client("secretsmanager").create_secret(Name="full/session", SecretString="k")["ARN"]
@@ -159,8 +188,9 @@ def test_the_plan_review_knows_the_new_pieces(full, tmp_path_factory):
     (images,) = found[DESTROYS]["aws_ecr_repository.blue-green_repository_repository"]
     assert images == "replaced, because name cannot change in place"
     (secrets,) = found[REACH]["aws_iam_role_policy.blue-green_iam_execution-secrets"]
-    assert secrets.startswith("permissions of role full-dev-task-execution widened: adds Allow "
-                              "secretsmanager:GetSecretValue on " + session), secrets
+    assert secrets.startswith(
+        "permissions of role full-dev-task-execution widened: adds Allow secretsmanager:GetSecretValue on " + session
+    ), secrets
     lb = "aws_lb.blue-green_load-balancer_lb"
     assert lb in found[INTERRUPTS]
     assert found[REACH][lb] == ["internal true → false: the load balancer is internet-facing"]
@@ -183,8 +213,9 @@ def test_a_deployment_changes_the_app_image_only(full, deployed):
     before = _containers(full, full.outputs["task_definition_arn"])
     after = _containers(full, deployed["taskDefinitionArn"])
     assert after["nginx"]["image"] == NEW_IMAGE
-    assert {k: v for k, v in after["nginx"].items() if k != "image"} == \
-        {k: v for k, v in before["nginx"].items() if k != "image"}
+    assert {k: v for k, v in after["nginx"].items() if k != "image"} == {
+        k: v for k, v in before["nginx"].items() if k != "image"
+    }
     assert after["agent"] == before["agent"]  # the sidecar, its secret and its health check
 
 

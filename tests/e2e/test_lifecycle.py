@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 
 import pytest
-from ecs_bluegreen import cli
 from emulator import e2e_config, synth_example, tolerate_emulator_gaps
+
+from ecs_bluegreen import cli
 
 pytestmark = pytest.mark.e2e
 
@@ -81,8 +82,12 @@ class Operator:
         self.applied = applied
         self.moto = applied.moto
         self.tmp = tmp_path_factory
-        self.env = {**os.environ, **applied.env, "AWS_ENDPOINT_URL": applied.moto.url,
-                    "TF_CLI_CONFIG_FILE": str(applied.terraform.cli_config)}
+        self.env = {
+            **os.environ,
+            **applied.env,
+            "AWS_ENDPOINT_URL": applied.moto.url,
+            "TF_CLI_CONFIG_FILE": str(applied.terraform.cli_config),
+        }
         self.stack = ["--stack-dir", str(applied.workdir)]
         self.codedeploy, self.elbv2, self.ecs = (applied.client(s) for s in ("codedeploy", "elbv2", "ecs"))
         self.settings: dict = {}
@@ -90,13 +95,27 @@ class Operator:
     # --- the command ----------------------------------------------------------------------------
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "ecs_bluegreen.cli", *args, *self.stack], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "ecs_bluegreen.cli", *args, *self.stack],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     def start(self, *args: str) -> Background:
         """The command in the background (its output a pipe: no terminal)."""
-        return Background(subprocess.Popen([sys.executable, "-m", "ecs_bluegreen.cli", *args, *self.stack], cwd=ROOT,
-                                           env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        return Background(
+            subprocess.Popen(
+                [sys.executable, "-m", "ecs_bluegreen.cli", *args, *self.stack],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
 
     def deploy(self) -> str:
         """`bluegreen deploy` of a new image, without waiting; the deployment's id."""
@@ -112,15 +131,15 @@ class Operator:
     def weights(self, listener: str) -> dict[str, int]:
         """The share of each target group (by name) in the "prod" or "test" listener's forward."""
         (found,) = self.elbv2.describe_listeners(ListenerArns=[self.applied.outputs[f"{listener}_listener_arn"]])[
-            "Listeners"]
+            "Listeners"
+        ]
         (action,) = found["DefaultActions"]
         if "ForwardConfig" in action and action["ForwardConfig"].get("TargetGroups"):
             groups = {g["TargetGroupArn"]: g.get("Weight", 1) for g in action["ForwardConfig"]["TargetGroups"]}
         else:
             groups = {action["TargetGroupArn"]: 1}
         total = sum(groups.values())
-        return {arn.split(":targetgroup/")[1].split("/")[0]: round(100 * w / total) for arn, w in groups.items()
-                if w}
+        return {arn.split(":targetgroup/")[1].split("/")[0]: round(100 * w / total) for arn, w in groups.items() if w}
 
     def task_sets(self) -> list[dict]:
         (service,) = self.ecs.describe_services(cluster="web-dev", services=["web-dev"])["services"]
@@ -151,8 +170,10 @@ class Operator:
 
     def running(self) -> list[str]:
         return self.codedeploy.list_deployments(
-            applicationName="web-dev", deploymentGroupName="web-dev",
-            includeOnlyStatuses=["Created", "Queued", "InProgress", "Baking", "Ready"])["deployments"]
+            applicationName="web-dev",
+            deploymentGroupName="web-dev",
+            includeOnlyStatuses=["Created", "Queued", "InProgress", "Baking", "Ready"],
+        )["deployments"]
 
     # --- Terraform ---------------------------------------------------------------------------------
 
@@ -228,9 +249,12 @@ def test_by_default_traffic_moves_at_once_and_the_original_goes_after_60_minutes
     assert new != old and op.weights("prod") == {new: 100} and op.weights("test") == {new: 100}
     sets = {t["status"]: t for t in op.task_sets()}
     assert set(sets) == {"PRIMARY", "ACTIVE"}  # the original is kept for rollback
-    assert re.fullmatch(r"termination wait until \d\d:\d\d:\d\d UTC \((?:59m \d\ds|1h 00m) left\): the original task "
-                        r"set is kept for rollback; `bluegreen finish` ends it now, `bluegreen rollback` returns "
-                        r"traffic to it", waiting.printed(r"^termination wait"))
+    assert re.fullmatch(
+        r"termination wait until \d\d:\d\d:\d\d UTC \((?:59m \d\ds|1h 00m) left\): the original task "
+        r"set is kept for rollback; `bluegreen finish` ends it now, `bluegreen rollback` returns "
+        r"traffic to it",
+        waiting.printed(r"^termination wait"),
+    )
     op.moto.advance(59 * 60)
     assert op.info(deployment_id)["status"] == "InProgress"
     op.moto.advance(61)
@@ -262,9 +286,13 @@ def test_finish_ends_the_termination_wait_at_once(idle):
     assert (info["completeTime"] - info["createTime"]).total_seconds() < 10 * 60
     (task_set,) = op.task_sets()
     assert task_set["status"] == "PRIMARY" and task_set["taskDefinition"] == op.service_revision()
-    one_line_error(op.run("finish", "--deployment-id", deployment_id),
-                   rf"^bluegreen: error: {deployment_id} ended Succeeded already: nothing to finish$")
-    one_line_error(op.run("rollback", "--deployment-id", deployment_id), r"ended Succeeded already: nothing to roll back")
+    one_line_error(
+        op.run("finish", "--deployment-id", deployment_id),
+        rf"^bluegreen: error: {deployment_id} ended Succeeded already: nothing to finish$",
+    )
+    one_line_error(
+        op.run("rollback", "--deployment-id", deployment_id), r"ended Succeeded already: nothing to roll back"
+    )
     one_line_error(op.run("finish"), r"no deployment is running in web-dev/web-dev: nothing to finish$")
     op.assert_plan_is_clean()
 
@@ -277,10 +305,13 @@ def test_a_second_deploy_in_the_termination_wait_is_refused_with_the_way_out(idl
     op.until("the termination wait", lambda: op.in_termination_wait(first))
     image = next(IMAGES)
     refused = op.run("deploy", "--image", image)
-    one_line_error(refused, rf"^bluegreen: error: {first} is in its termination wait until \d\d:\d\d:\d\d UTC "
-                            r"\(production is on the new task set; the original is kept for rollback\); one "
-                            r"deployment of web-dev runs at a time: `bluegreen finish` ends it now, or `bluegreen "
-                            r"watch` follows it to its end$")
+    one_line_error(
+        refused,
+        rf"^bluegreen: error: {first} is in its termination wait until \d\d:\d\d:\d\d UTC "
+        r"\(production is on the new task set; the original is kept for rollback\); one "
+        r"deployment of web-dev runs at a time: `bluegreen finish` ends it now, or `bluegreen "
+        r"watch` follows it to its end$",
+    )
     assert refused.stdout == ""  # refused before anything was planned or registered
     assert op.run("finish").returncode == 0
     proc = op.run("deploy", "--image", image, "--json")
@@ -304,14 +335,18 @@ def test_a_hook_that_fails_rolls_the_deployment_back(idle):
     # watch has found the deployment before the hook fails it: on a loaded machine its start could
     # otherwise come after the rollback, with nothing left to watch.
     watching.printed(rf"^watching {deployment_id}: ")
-    (hook,) = op.until("the hook is invoked", lambda: [h for h in op.moto.hooks() if h["deploymentId"] == deployment_id])
+    (hook,) = op.until(
+        "the hook is invoked", lambda: [h for h in op.moto.hooks() if h["deploymentId"] == deployment_id]
+    )
     assert (hook["lifecycleEventName"], hook["functionName"]) == ("AfterAllowTestTraffic", "smoke-test")
     # The new task set is on the test listener, production still on the original: what the hook tests.
     new = next(name for name in op.weights("test"))
     assert new != old and op.weights("prod") == {old: 100}
     op.codedeploy.put_lifecycle_event_hook_execution_status(
-        deploymentId=deployment_id, lifecycleEventHookExecutionId=hook["lifecycleEventHookExecutionId"],
-        status="Failed")
+        deploymentId=deployment_id,
+        lifecycleEventHookExecutionId=hook["lifecycleEventHookExecutionId"],
+        status="Failed",
+    )
     out, err = watching.communicate(timeout=30)
     info = op.info(deployment_id)
     assert (info["status"], info["errorInformation"]["code"]) == ("Failed", "HOOK_EXECUTION_FAILURE")
@@ -321,7 +356,8 @@ def test_a_hook_that_fails_rolls_the_deployment_back(idle):
     (task_set,) = op.task_sets()
     assert task_set["status"] == "PRIMARY"
     assert watching.returncode == 1
-    assert err == f"bluegreen: error: {deployment_id} failed: {info['errorInformation']['message']}; rolled back by {rollback}\n"
+    reason = info["errorInformation"]["message"]
+    assert err == f"bluegreen: error: {deployment_id} failed: {reason}; rolled back by {rollback}\n"
     assert "lifecycle AfterAllowTestTraffic: Failed (hook smoke-test)" in plain(out)
     op.assert_plan_is_clean()
 
@@ -331,7 +367,8 @@ def test_an_alarm_in_alarm_rolls_the_deployment_back(idle):
     termination wait: the deployment stops, and traffic returns to the original task set."""
     op = idle
     group = op.codedeploy.get_deployment_group(applicationName="web-dev", deploymentGroupName="web-dev")[
-        "deploymentGroupInfo"]
+        "deploymentGroupInfo"
+    ]
     alarm = group["alarmConfiguration"]["alarms"][0]["name"]
     old = op.serving()
     deployment_id = op.deploy()
@@ -367,8 +404,10 @@ def test_watch_follows_a_deployment_another_process_started(idle):
     assert lines[0].startswith(f"watching {deployment_id}: bluegreen: web-dev:")
     statuses = [line for line in lines if line.startswith("status ")]
     # From where the emulator has got to when watch first looks (it may not have started it yet).
-    assert statuses in (["status Created", "status InProgress", "status Succeeded"],
-                        ["status InProgress", "status Succeeded"]), statuses
+    assert statuses in (
+        ["status Created", "status InProgress", "status Succeeded"],
+        ["status InProgress", "status Succeeded"],
+    ), statuses
     assert lines[-2:] == ["status Succeeded", f"{deployment_id} succeeded"]
     op.assert_plan_is_clean()
 
@@ -377,9 +416,14 @@ def _on_a_terminal(op, *args: str, until) -> str:
     """Run the command on a pseudo-terminal, calling `until()` between reads until the command ends;
     everything it drew."""
     controller, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "ecs_bluegreen.cli", *args, *op.stack], cwd=ROOT,
-                            env={**op.env, "TERM": "xterm-256color", "COLUMNS": "120"},
-                            stdin=terminal, stdout=terminal, stderr=terminal)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ecs_bluegreen.cli", *args, *op.stack],
+        cwd=ROOT,
+        env={**op.env, "TERM": "xterm-256color", "COLUMNS": "120"},
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+    )
     os.close(terminal)
     drawn = b""
     deadline = time.monotonic() + 60
@@ -419,17 +463,37 @@ def test_the_live_view_on_a_terminal_and_as_plain_lines(idle):
     assert "\x1b[" in drawn  # drawn with the terminal's codes...
     assert re.search(r"\x1b\[\d*A", drawn) or "\x1b[2K" in drawn  # ...and redrawn in place (cursor up, erase)
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn)
-    for part in (deployment_id, "Lifecycle", "✔ BeforeInstall", "Traffic", "production :80", "test", "Task sets",
-                 "Alarms", "termination wait until", "bluegreen finish", f"{deployment_id} succeeded"):
+    for part in (
+        deployment_id,
+        "Lifecycle",
+        "✔ BeforeInstall",
+        "Traffic",
+        "production :80",
+        "test",
+        "Task sets",
+        "Alarms",
+        "termination wait until",
+        "bluegreen finish",
+        f"{deployment_id} succeeded",
+    ):
         assert part in text, (part, text[-3000:])
     # The same deployment, ended, through a pipe: its last state as lines, no codes.
     piped = op.run("watch", "--deployment-id", deployment_id)
     assert piped.returncode == 0 and "\x1b" not in piped.stdout
     lines = plain(piped.stdout)
     assert [line.split(":")[0] for line in lines if line.startswith("lifecycle ")] == [
-        f"lifecycle {event}" for event in ("BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic",
-                                           "AfterAllowTestTraffic", "BeforeAllowTraffic", "AllowTraffic",
-                                           "AfterAllowTraffic")]
+        f"lifecycle {event}"
+        for event in (
+            "BeforeInstall",
+            "Install",
+            "AfterInstall",
+            "AllowTestTraffic",
+            "AfterAllowTestTraffic",
+            "BeforeAllowTraffic",
+            "AllowTraffic",
+            "AfterAllowTraffic",
+        )
+    ]
     assert lines[-2:] == ["status Succeeded", f"{deployment_id} succeeded"]
     (alarms,) = [line for line in lines if line.startswith("alarms ")]
     assert all(alarm.endswith(" OK") for alarm in alarms.removeprefix("alarms ").split(", ")), alarms
@@ -448,15 +512,23 @@ def test_with_an_approval_wait_production_moves_only_when_approved(idle):
     (new,) = op.weights("test")
     assert new != old and op.weights("prod") == {old: 100}
     op.moto.advance(20 * 60)  # within the 30 minutes
-    one_line_error(op.run("finish"), rf"traffic has not moved yet: {deployment_id} waits for approval until "
-                                     r"\d\d:\d\d:\d\d UTC\. Approve it with `bluegreen approve`")
+    one_line_error(
+        op.run("finish"),
+        rf"traffic has not moved yet: {deployment_id} waits for approval until "
+        r"\d\d:\d\d:\d\d UTC\. Approve it with `bluegreen approve`",
+    )
     proc = op.run("approve")
     assert (proc.returncode, proc.stdout) == (
-        0, f"approved {deployment_id}: production traffic moves to the new task set\n"), proc.stderr
+        0,
+        f"approved {deployment_id}: production traffic moves to the new task set\n",
+    ), proc.stderr
     op.until("the termination wait", lambda: op.in_termination_wait(deployment_id))
     assert op.weights("prod") == {new: 100}
-    one_line_error(op.run("approve"), rf"nothing waits for approval: {deployment_id} is in its termination wait .*"
-                                      r"`bluegreen finish` ends the termination wait now$")
+    one_line_error(
+        op.run("approve"),
+        rf"nothing waits for approval: {deployment_id} is in its termination wait .*"
+        r"`bluegreen finish` ends the termination wait now$",
+    )
     assert op.run("finish").returncode == 0
     assert op.info(deployment_id)["status"] == "Succeeded"
     # Not approved within the 30 minutes: STOP_DEPLOYMENT stops it, and production never moved.
@@ -497,11 +569,13 @@ def test_rollback_during_a_canary_puts_the_weights_back(idle):
     (task_set,) = op.task_sets()
     assert task_set["status"] == "PRIMARY"
     assert waiting.returncode == 1
-    assert err == (f"bluegreen: error: {deployment_id} stopped: The deployment was stopped by a user.; rolled back "
-                   f"by {rollback}\n")
+    assert err == (
+        f"bluegreen: error: {deployment_id} stopped: The deployment was stopped by a user.; rolled back "
+        f"by {rollback}\n"
+    )
     lines = plain(out)
     canary = lines.index(traffic("production :80", {old: 90, new: 10}))
-    back = [line for line in lines[canary + 1:] if line.startswith("traffic production :80 ")]
+    back = [line for line in lines[canary + 1 :] if line.startswith("traffic production :80 ")]
     assert back and f" {old} 100%" in back[-1], lines  # back, as the rollback left it
     assert lines[-1] == "status Stopped"
     op.assert_plan_is_clean()

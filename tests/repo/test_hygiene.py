@@ -13,11 +13,10 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
-from terraform import unavailable
 from paths import ROOT
+from terraform import unavailable
 
 pytestmark = pytest.mark.toolchain
-
 
 
 def _git(repo: Path, *args: str) -> str:

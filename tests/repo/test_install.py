@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from ecs_bluegreen.constructs.family import FAMILY
 from paths import ROOT
 
-pytestmark = pytest.mark.toolchain
+from ecs_bluegreen.constructs.family import FAMILY
 
+pytestmark = pytest.mark.toolchain
 
 
 def _install():

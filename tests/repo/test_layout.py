@@ -92,8 +92,10 @@ def test_the_map_names_every_file_of_the_tests_and_no_other(layout):
 def test_the_map_is_read_as_written():
     """The reader of the map itself: indented files under their folder, several on a line, a
     description carried over to the next line passed over."""
-    text = "\n## Layout\n```\npkg/  the root\n  a.py, b.py  two\n  sub/\n    c.py   one\n  d.py\n" \
-           "                 carried over\n```\n## Next\n"
+    text = (
+        "\n## Layout\n```\npkg/  the root\n  a.py, b.py  two\n  sub/\n    c.py   one\n  d.py\n"
+        "                 carried over\n```\n## Next\n"
+    )
     assert mapped(text) == {"pkg/": {"a.py", "b.py", "sub/", "sub/c.py", "d.py"}}
 
 
@@ -104,14 +106,15 @@ def imports() -> dict[str, set[str]]:
         parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
         package = parts[-1] == "__init__"
         name = ".".join(parts[:-1] if package else parts)
-        modules[name] = (path, (parts[:-1] if package else parts[:-1]))
+        modules[name] = (path, parts[:-1])  # the package a relative import starts from
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, (path, base) in modules.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             targets: list[str] = []
             if isinstance(node, ast.ImportFrom):
-                where = ".".join((base[:len(base) - node.level + 1] if node.level else []) +
-                                 ([node.module] if node.module else []))
+                where = ".".join(
+                    (base[: len(base) - node.level + 1] if node.level else []) + ([node.module] if node.module else [])
+                )
                 targets = [f"{where}.{a.name}" if f"{where}.{a.name}" in modules else where for a in node.names]
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -174,6 +177,10 @@ def test_the_parts_keep_apart():
     found = []
     for module, targets in sorted(imports().items()):
         barred = [b for part, bars in PARTS_APART.items() if within(module, part) for b in bars]
-        found += [f"{module} imports {target}" for target in sorted(targets) if any(within(target, b) for b in barred)
-                  and not (module in MAY_IMPORT_THE_REVIEW and within(target, "ecs_bluegreen.review"))]
+        found += [
+            f"{module} imports {target}"
+            for target in sorted(targets)
+            if any(within(target, b) for b in barred)
+            and not (module in MAY_IMPORT_THE_REVIEW and within(target, "ecs_bluegreen.review"))
+        ]
     assert found == []

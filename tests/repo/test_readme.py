@@ -8,16 +8,38 @@ import re
 import subprocess
 import sys
 
-import ecs_bluegreen as lib
 import pytest
 from paths import ROOT
 
+import ecs_bluegreen as lib
+
 README = (ROOT / "README.md").read_text()
-PROPS = [lib.BlueGreenServiceProps, lib.RepositoryProps, lib.ServiceProps, lib.ExecuteCommandProps, lib.SecretProps,
-         lib.ContainerProps, lib.ContainerHealthCheckProps, lib.LogProps, lib.PolicyStatementProps, lib.AutoscalingProps,
-         lib.NetworkProps, lib.LoadBalancerProps, lib.HealthCheckProps, lib.IamProps, lib.DeploymentProps,
-         lib.TestTrafficHookProps, lib.TrafficShiftProps, lib.AlarmProps, lib.NotificationProps, lib.StateBackendProps,
-         lib.StackSettings, lib.CustomEndpointProps, lib.BootstrapSettings, lib.StateBucketProps]
+PROPS = [
+    lib.BlueGreenServiceProps,
+    lib.RepositoryProps,
+    lib.ServiceProps,
+    lib.ExecuteCommandProps,
+    lib.SecretProps,
+    lib.ContainerProps,
+    lib.ContainerHealthCheckProps,
+    lib.LogProps,
+    lib.PolicyStatementProps,
+    lib.AutoscalingProps,
+    lib.NetworkProps,
+    lib.LoadBalancerProps,
+    lib.HealthCheckProps,
+    lib.IamProps,
+    lib.DeploymentProps,
+    lib.TestTrafficHookProps,
+    lib.TrafficShiftProps,
+    lib.AlarmProps,
+    lib.NotificationProps,
+    lib.StateBackendProps,
+    lib.StackSettings,
+    lib.CustomEndpointProps,
+    lib.BootstrapSettings,
+    lib.StateBucketProps,
+]
 # Runs each block in a namespace of its own, as a reader pastes it; the one-value snippets of
 # "Common overrides" get the library's names, as that section says.
 RUN_BLOCKS = """
@@ -53,8 +75,13 @@ def test_ci_runs_the_readme_commands():
 
 def test_the_first_screen_says_what_it_is_how_to_install_it_and_shows_an_example():
     first_screen = "\n".join(README.splitlines()[:55])
-    for part in ("**What it is.**", "pip install 'ecs-bluegreen[cdktf]'", "```python", "app.synth()",
-                 "python3 -m pipenv run pytest"):
+    for part in (
+        "**What it is.**",
+        "pip install 'ecs-bluegreen[cdktf]'",
+        "```python",
+        "app.synth()",
+        "python3 -m pipenv run pytest",
+    ):
         assert part in first_screen, part
 
 
@@ -65,7 +92,13 @@ def test_every_python_block_runs_as_written(tmp_path):
 
     blocks = re.findall(r"```python\n(.*?)```", README, re.S)
     assert len(blocks) > 10
-    proc = subprocess.run([sys.executable, "-c", RUN_BLOCKS], input=json.dumps(blocks), cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_BLOCKS],
+        input=json.dumps(blocks),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "cdktf.out" / "stacks" / "shop" / "cdk.tf.json").is_file()

@@ -18,7 +18,10 @@ RUFF = Path(sys.executable).parent / "ruff"
 
 @pytest.mark.parametrize("command", [["format", "--check"], ["check"]], ids=["format", "lint"])
 def test_ruff_passes(command):
-    proc = subprocess.run([str(RUFF), *command, "--no-cache", "."], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, f"`ruff {' '.join(command)}` (fix with `ruff format` and `ruff check --fix`):\n" \
-                                 f"{proc.stdout[-6000:]}{proc.stderr[-2000:]}"
+    proc = subprocess.run(
+        [str(RUFF), *command, "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, (
+        f"`ruff {' '.join(command)}` (fix with `ruff format` and `ruff check --fix`):\n"
+        f"{proc.stdout[-6000:]}{proc.stderr[-2000:]}"
+    )

@@ -22,15 +22,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from paths import ROOT, SUPPORT
 from terraform import unavailable
 from tiers import TIER_A_BINDINGS, TIERS, bindings, selection
-from paths import ROOT, SUPPORT
 
 pytestmark = pytest.mark.toolchain
 
-PROBE = ("import json, sys; from ecs_bluegreen.constructs.family import FAMILY; from tiers import bindings; "
-         "print(json.dumps({'family': FAMILY.name, 'bindings': bindings(), "
-         "'python': '%d.%d' % sys.version_info[:2]}))")
+PROBE = (
+    "import json, sys; from ecs_bluegreen.constructs.family import FAMILY; from tiers import bindings; "
+    "print(json.dumps({'family': FAMILY.name, 'bindings': bindings(), "
+    "'python': '%d.%d' % sys.version_info[:2]}))"
+)
 EXPECTED = {
     "cdktf-aws6": {"family": "cdktf", "bindings": ["cdktf-cdktf-provider-aws", "21.22.1"]},
     "cdktn": {"family": "cdktn", "bindings": ["cdktn-provider-aws", "25.8.1"]},
@@ -54,20 +56,41 @@ def runs(tmp_path_factory) -> dict[str, tuple[dict, subprocess.CompletedProcess[
     started = {}
     for name, venv in venvs.items():
         python = str(venv / "bin" / "python")
-        probe = subprocess.run([python, "-c", PROBE], cwd=SUPPORT, env=_env(venv),
-                               capture_output=True, text=True, timeout=120)
+        probe = subprocess.run(
+            [python, "-c", PROBE], cwd=SUPPORT, env=_env(venv), capture_output=True, text=True, timeout=120
+        )
         assert probe.returncode == 0, f"{name}: {probe.stderr[-2000:]}"
         basetemp = tmp_path_factory.mktemp(name)
         proc = subprocess.Popen(
-            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-m", selection(TIERS[name]),
-             f"--basetemp={basetemp / 'tmp'}", f"--junitxml={basetemp / 'junit.xml'}"],
-            cwd=ROOT, env=_env(venv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [
+                python,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-n",
+                "0",
+                "-m",
+                selection(TIERS[name]),
+                f"--basetemp={basetemp / 'tmp'}",
+                f"--junitxml={basetemp / 'junit.xml'}",
+            ],
+            cwd=ROOT,
+            env=_env(venv),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         started[name] = (json.loads(probe.stdout), proc, basetemp / "junit.xml")
     results = {}
     for name, (identity, proc, junit) in started.items():
         output, _ = proc.communicate(timeout=1800)
-        results[name] = (identity, subprocess.CompletedProcess(proc.args, proc.returncode, output),
-                         _passed(junit) if junit.exists() else set())
+        results[name] = (
+            identity,
+            subprocess.CompletedProcess(proc.args, proc.returncode, output),
+            _passed(junit) if junit.exists() else set(),
+        )
     return results
 
 
@@ -107,12 +130,18 @@ def test_tier_a_has_the_bindings_the_python_tiers_share():
 def test_each_tier_leaves_out_only_what_it_cannot_change(runs, tier):
     """One test of each kind a tier may leave out: it ran where it can differ, and only there."""
     _, _, passed = runs[tier]
-    kinds = {"family_free": "settings/test_validation::test_error_message_has_field_value_and_fix",
-             "snapshots": "constructs/test_snapshots::test_each_example_stack_matches_its_snapshot",
-             "eager": "constructs/test_bindings::test_eager_import_synthesizes_the_same_bytes"}
+    kinds = {
+        "family_free": "settings/test_validation::test_error_message_has_field_value_and_fix",
+        "snapshots": "constructs/test_snapshots::test_each_example_stack_matches_its_snapshot",
+        "eager": "constructs/test_bindings::test_eager_import_synthesizes_the_same_bytes",
+    }
     ran = {kind for kind, test in kinds.items() if test in passed}
-    expected = {"cdktf-aws6": {"eager"}, "cdktn": set(), "py310": {"family_free", "snapshots"},
-                "py313": {"family_free", "snapshots"}}
+    expected = {
+        "cdktf-aws6": {"eager"},
+        "cdktn": set(),
+        "py310": {"family_free", "snapshots"},
+        "py313": {"family_free", "snapshots"},
+    }
     assert ran == expected[tier], tier
 
 
@@ -125,12 +154,16 @@ def test_each_tier_runs_the_engine_tests_its_bindings_allow(runs, tier):
     """ECS-native blue/green is proved on B and C only: there its tests, and the migration's, must
     have run and passed (conftest.py selects them by marker); elsewhere, the refusals."""
     _, _, passed = runs[tier]
-    native = {"constructs/engines/test_ecs::test_the_traffic_settings_map_to_the_strategy_steps_and_bake_time",
-              "constructs/engines/test_ecs::test_hooks_run_at_the_stages_of_their_events_with_a_role_that_may_invoke_"
-              "exactly_them",
-              "constructs/engines/test_migration::test_no_kept_resource_changes_an_argument_that_could_replace_it",
-              "constructs/engines/test_migration::test_step_2_removes_codedeploy_and_nothing_else"}
-    refusals = {"constructs/engines/test_ecs::test_bindings_without_the_engine_refuse_it_on_one_line",
-                "constructs/engines/test_migration::test_bindings_without_the_engine_refuse_step_1_before_any_resource"}
+    native = {
+        "constructs/engines/test_ecs::test_the_traffic_settings_map_to_the_strategy_steps_and_bake_time",
+        "constructs/engines/test_ecs::test_hooks_run_at_the_stages_of_their_events_with_a_role_that_may_invoke_"
+        "exactly_them",
+        "constructs/engines/test_migration::test_no_kept_resource_changes_an_argument_that_could_replace_it",
+        "constructs/engines/test_migration::test_step_2_removes_codedeploy_and_nothing_else",
+    }
+    refusals = {
+        "constructs/engines/test_ecs::test_bindings_without_the_engine_refuse_it_on_one_line",
+        "constructs/engines/test_migration::test_bindings_without_the_engine_refuse_step_1_before_any_resource",
+    }
     ran, refused = native & passed, refusals & passed
     assert (ran, refused) == ((native, set()) if tier in NATIVE_TIERS else (set(), refusals)), tier

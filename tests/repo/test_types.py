@@ -14,7 +14,7 @@ import pytest
 from paths import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
-import generated  # noqa: E402  (tools/generated.py)
+import generated
 
 pytestmark = pytest.mark.toolchain  # one check of the code, with tier A's mypy and bindings
 
@@ -39,8 +39,14 @@ def _provider_stubs(into: Path) -> Path:
 def test_the_package_type_checks_strictly(tmp_path):
     stubs = _provider_stubs(tmp_path / "stubs")
     mypy = Path(sys.executable).parent / "mypy"
-    proc = subprocess.run([str(mypy), "--cache-dir", str(tmp_path / "cache")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "MYPYPATH": str(stubs)})
+    proc = subprocess.run(
+        [str(mypy), "--cache-dir", str(tmp_path / "cache")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "MYPYPATH": str(stubs)},
+    )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
     assert "Success: no issues found" in proc.stdout
 

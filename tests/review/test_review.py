@@ -4,20 +4,26 @@ timeline, from synthesized stacks, for the predefined configs, custom shifts and
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from typing import Any
 
 import pytest
+from emulator import e2e_config, synth_example, tolerate_emulator_gaps
+from helpers import with_setting
+
 from ecs_bluegreen import cli
+from ecs_bluegreen.contract import APPSPEC_OUTPUTS, PREDEFINED_SHIFTS
 from ecs_bluegreen.review import FindingClass, PlanError, load_plan, review
 from ecs_bluegreen.review.timeline import rollout_timeline, timeline_of
 
-DESTROYS, INTERRUPTS, NEXT_DEPLOY, REACH = (FindingClass.DESTROYS, FindingClass.INTERRUPTS, FindingClass.NEXT_DEPLOY,
-                                           FindingClass.REACH)
-from ecs_bluegreen.contract import APPSPEC_OUTPUTS, PREDEFINED_SHIFTS
-from emulator import e2e_config, synth_example, tolerate_emulator_gaps
-from helpers import with_setting
+DESTROYS, INTERRUPTS, NEXT_DEPLOY, REACH = (
+    FindingClass.DESTROYS,
+    FindingClass.INTERRUPTS,
+    FindingClass.NEXT_DEPLOY,
+    FindingClass.REACH,
+)
 
 SERVICE = "aws_ecs_service.blue-green_ecs_service"
 
@@ -51,8 +57,12 @@ CASES = {
     "target group replaced": {f"{DEV}.service.container_port": 8080},
     "wider ingress": {f"{DEV}.load_balancer.prod_ingress_cidrs": ["10.0.0.0/8"]},
     "test listener opened": {f"{DEV}.load_balancer.test_ingress_cidrs": ["10.0.0.0/8"]},
-    "new alarm": {f"{DEV}.deployment": {"alarms": {"p99_latency_seconds": 2.0, "http_5xx_rate_percent": 5.0},
-                                        "notifications": {}}},
+    "new alarm": {
+        f"{DEV}.deployment": {
+            "alarms": {"p99_latency_seconds": 2.0, "http_5xx_rate_percent": 5.0},
+            "notifications": {},
+        }
+    },
     "platform version": {f"{DEV}.service.platform_version": "LATEST"},
     "image": {"defaults.app.service.image": "public.ecr.aws/nginx/nginx:1.28"},
     "trust added": {f"{DEV}.deployment.test_traffic_hook": {"path": "/"}},
@@ -90,8 +100,10 @@ def test_a_wider_ingress_changes_who_can_reach_what(plan_of):
     (finding,) = result.of_class(REACH)
     assert finding.what == "tcp/80 10.0.0.0/16 → 10.0.0.0/8: wider"
     assert finding.why == "16,711,680 more addresses can reach it."
-    assert finding.address == ("aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_16 → "
-                               "aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_8")
+    assert finding.address == (
+        "aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_16 → "
+        "aws_vpc_security_group_ingress_rule.blue-green_load-balancer_prod-ingress-10-0-0-0_8"
+    )
 
 
 @pytest.mark.e2e
@@ -109,13 +121,18 @@ def test_a_new_role_says_who_may_assume_it_and_its_policies_what_they_allow(plan
     result = _review(plan_of, "trust added")
     reach = {f.address: f.what for f in result.of_class(REACH)}
     role = "aws_iam_role.blue-green_test-traffic-hook_role"
-    assert reach[role] == ("trust created (who may assume the role): Allow sts:AssumeRole by service "
-                           "lambda.amazonaws.com")
+    assert reach[role] == (
+        "trust created (who may assume the role): Allow sts:AssumeRole by service lambda.amazonaws.com"
+    )
     (report,) = [what for address, what in reach.items() if address.endswith("_report")]
-    assert report.startswith("permissions of role web-dev-test-hook created: Allow "
-                             "codedeploy:PutLifecycleEventHookExecutionStatus on arn:aws:codedeploy:"), report
-    assert "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole attached to role " \
+    assert report.startswith(
+        "permissions of role web-dev-test-hook created: Allow "
+        "codedeploy:PutLifecycleEventHookExecutionStatus on arn:aws:codedeploy:"
+    ), report
+    assert (
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole attached to role "
         "web-dev-test-hook" in reach.values()
+    )
     assert not result.blocking(set())
 
 
@@ -134,16 +151,22 @@ def test_a_replaced_log_group_destroys_its_logs_and_is_never_safe_in_place(plan_
     # What follows a renamed role and group is told as such, not as an unknown.
     assert reach["aws_iam_role_policy_attachment.blue-green_iam_execution-policy"] == (
         "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy attached again to role "
-        "web-dev2-task-execution (was web-dev-task-execution)")
+        "web-dev2-task-execution (was web-dev-task-execution)"
+    )
     assert reach["aws_vpc_security_group_ingress_rule.blue-green_ecs_from-lb"].endswith(
-        " → tcp/80 a group this plan creates")
+        " → tcp/80 a group this plan creates"
+    )
     planned = plan_of("renamed", CASES["renamed"])["plan"]["resource_changes"]
     assert replaced == {c["address"] for c in planned if "delete" in c["change"]["actions"]}
     # The service is created anew with its new groups: the AppSpec outputs that change with them
     # reach it at apply, as the task definition does, so neither waits for the next deploy.
     outputs = plan_of("renamed", CASES["renamed"])["plan"]["output_changes"]
-    assert any(name.endswith(key) and change["actions"] == ["update"]
-               for name, change in outputs.items() for key in APPSPEC_OUTPUTS if key != "task_definition_arn")
+    assert any(
+        name.endswith(key) and change["actions"] == ["update"]
+        for name, change in outputs.items()
+        for key in APPSPEC_OUTPUTS
+        if key != "task_definition_arn"
+    )
     assert not result.of_class(NEXT_DEPLOY)
 
 
@@ -154,16 +177,26 @@ def test_a_third_zone_only_adds_subnets(plan_of):
     public subnet to the load balancer in place: each zone's subnets have fixed slots
     (constructs/network.py), so none is renumbered or replaced."""
     plan = plan_of("third zone", CASES["third zone"])["plan"]
-    changed = {c["address"]: c["change"]["actions"] for c in plan["resource_changes"]
-               if c["change"]["actions"] != ["no-op"] and c.get("mode", "managed") == "managed"}
-    created = {f"{kind}.blue-green_network_{tier}-2{suffix}": ["create"]
-               for tier in ("public", "private") for kind, suffix in (("aws_subnet", ""),
-                                                                       ("aws_route_table_association", "-rt"))}
+    changed = {
+        c["address"]: c["change"]["actions"]
+        for c in plan["resource_changes"]
+        if c["change"]["actions"] != ["no-op"] and c.get("mode", "managed") == "managed"
+    }
+    created = {
+        f"{kind}.blue-green_network_{tier}-2{suffix}": ["create"]
+        for tier in ("public", "private")
+        for kind, suffix in (("aws_subnet", ""), ("aws_route_table_association", "-rt"))
+    }
     assert changed == {**created, "aws_lb.blue-green_load-balancer_lb": ["update"]}
-    created = {c["address"]: c["change"]["after"]["cidr_block"] for c in plan["resource_changes"]
-               if c["type"] == "aws_subnet" and c["change"]["actions"] == ["create"]}
-    assert created == {"aws_subnet.blue-green_network_public-2": "10.0.32.0/20",
-                       "aws_subnet.blue-green_network_private-2": "10.0.96.0/20"}
+    created = {
+        c["address"]: c["change"]["after"]["cidr_block"]
+        for c in plan["resource_changes"]
+        if c["type"] == "aws_subnet" and c["change"]["actions"] == ["create"]
+    }
+    assert created == {
+        "aws_subnet.blue-green_network_public-2": "10.0.32.0/20",
+        "aws_subnet.blue-green_network_private-2": "10.0.96.0/20",
+    }
     (lb,) = [c["change"] for c in plan["resource_changes"] if c["address"] == "aws_lb.blue-green_load-balancer_lb"]
     assert len(lb["before"]["subnets"]) == 2 and lb["after_unknown"]["subnets"]  # the third is known at apply
     assert not review(plan).blocking(set())
@@ -174,8 +207,10 @@ def test_a_new_alarm_is_safe_in_place(plan_of):
     result = _review(plan_of, "new alarm")
     assert not result.findings
     # The load balancer's 5xx rate, and the deployment group's alarm list that now names it.
-    assert result.counts == {"aws_cloudwatch_metric_alarm": {"created": 1},
-                             "aws_codedeploy_deployment_group": {"updated in place": 1}}
+    assert result.counts == {
+        "aws_cloudwatch_metric_alarm": {"created": 1},
+        "aws_codedeploy_deployment_group": {"updated in place": 1},
+    }
 
 
 @pytest.mark.e2e
@@ -207,8 +242,9 @@ def test_the_three_formats_and_the_exit_code(plan_of, case):
         assert cli.main(["review", "--plan", str(plan["file"]), "--format", fmt], out=out, err=io.StringIO()) == code
         outputs[fmt] = out.getvalue()
     data = json.loads(outputs["json"])
-    assert [(f["klass"], f["address"]) for f in data["findings"]] == [(f.klass.number, f.address)
-                                                                      for f in result.findings]
+    assert [(f["klass"], f["address"]) for f in data["findings"]] == [
+        (f.klass.number, f.address) for f in result.findings
+    ]
     assert data["in_place"] == result.counts and data["notes"] == list(result.notes)
     assert bool(data["blocking"]) == (code == 4)
     assert outputs["markdown"].startswith("### Blue/green plan review")
@@ -234,6 +270,7 @@ def test_review_runs_the_plan_itself_in_a_stack_folder(plan_of, applied, monkeyp
 
 # --- the rollout timeline, from synthesized stacks -----------------------------------------------
 
+
 def _resources(doc: dict) -> dict[str, dict]:
     return {f"{kind}.{name}": body for kind, bodies in doc["resource"].items() for name, body in bodies.items()}
 
@@ -241,10 +278,12 @@ def _resources(doc: dict) -> dict[str, dict]:
 def _timeline(doc: dict):
     """The timeline of a BlueGreenStack's service, from its parts at their addresses."""
     found = _resources(doc)
-    return timeline_of(group=found["aws_codedeploy_deployment_group.blue-green_codedeploy_group"],
-                       target_group=found["aws_lb_target_group.blue-green_load-balancer_blue"],
-                       service=found["aws_ecs_service.blue-green_ecs_service"],
-                       config=found.get("aws_codedeploy_deployment_config.blue-green_codedeploy_config"))
+    return timeline_of(
+        group=found["aws_codedeploy_deployment_group.blue-green_codedeploy_group"],
+        target_group=found["aws_lb_target_group.blue-green_load-balancer_blue"],
+        service=found["aws_ecs_service.blue-green_ecs_service"],
+        config=found.get("aws_codedeploy_deployment_config.blue-green_codedeploy_config"),
+    )
 
 
 def _configuration(doc: dict) -> dict:
@@ -256,9 +295,17 @@ def _configuration(doc: dict) -> dict:
         references = re.findall(r"\$\{([\w-]+\.[\w-]+)\.[\w-]+\}", json.dumps(body["value"]))
         outputs[name] = {"expression": {"references": references}}
     config = doc["resource"].get("aws_codedeploy_deployment_config", {})
-    resources = [{"address": "aws_codedeploy_deployment_group.blue-green_codedeploy_group",
-                  "type": "aws_codedeploy_deployment_group", "expressions": {"deployment_config_name": {
-                      "references": [f"aws_codedeploy_deployment_config.{name}" for name in config]}}}]
+    resources = [
+        {
+            "address": "aws_codedeploy_deployment_group.blue-green_codedeploy_group",
+            "type": "aws_codedeploy_deployment_group",
+            "expressions": {
+                "deployment_config_name": {
+                    "references": [f"aws_codedeploy_deployment_config.{name}" for name in config]
+                }
+            },
+        }
+    ]
     return {"root_module": {"outputs": outputs, "resources": resources}}
 
 
@@ -273,40 +320,50 @@ def test_the_timeline_of_the_defaults(synthesized):
     assert lines["old task set gone"].startswith("≥ 62 min")
 
 
-@pytest.mark.parametrize("name,traffic,minutes", [
-    ("CodeDeployDefault.ECSAllAtOnce", "all at once", 0),
-    ("CodeDeployDefault.ECSCanary10Percent5Minutes", "10% first, the other 90% after 5 min", 5),
-    ("CodeDeployDefault.ECSCanary10Percent15Minutes", "10% first, the other 90% after 15 min", 15),
-    ("CodeDeployDefault.ECSLinear10PercentEvery1Minutes", "10% every 1 min: 10 steps, 100% after 9 min", 9),
-    ("CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "10% every 3 min: 10 steps, 100% after 27 min", 27),
-])
+@pytest.mark.parametrize(
+    "name,traffic,minutes",
+    [
+        ("CodeDeployDefault.ECSAllAtOnce", "all at once", 0),
+        ("CodeDeployDefault.ECSCanary10Percent5Minutes", "10% first, the other 90% after 5 min", 5),
+        ("CodeDeployDefault.ECSCanary10Percent15Minutes", "10% first, the other 90% after 15 min", 15),
+        ("CodeDeployDefault.ECSLinear10PercentEvery1Minutes", "10% every 1 min: 10 steps, 100% after 9 min", 9),
+        ("CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "10% every 3 min: 10 steps, 100% after 27 min", 27),
+    ],
+)
 def test_the_timeline_of_each_predefined_config(name, traffic, minutes):
     assert set(PREDEFINED_SHIFTS) >= {name}
     timeline = timeline_of(group={"deployment_config_name": name, "blue_green_deployment_config": {}})
     assert timeline.lines()["traffic shift"] == traffic and timeline.shift_minutes == minutes
 
 
-@pytest.mark.parametrize("scenario,traffic", [
-    ("canary-alarms", "20% first, the other 80% after 10 min"),
-    ("linear-requests", "25% every 2 min: 4 steps, 100% after 6 min"),
-])
+@pytest.mark.parametrize(
+    "scenario,traffic",
+    [
+        ("canary-alarms", "20% first, the other 80% after 10 min"),
+        ("linear-requests", "25% every 2 min: 4 steps, 100% after 6 min"),
+    ],
+)
 def test_the_timeline_of_a_custom_shift(synthesized, scenario, traffic):
     assert _timeline(synthesized[scenario].doc).lines()["traffic shift"] == traffic
 
 
 def test_the_timeline_of_an_approval_wait(synthesized):
     lines = _timeline(synthesized["approval"].doc).lines()
-    assert lines["approval"] == ("waits up to 30 min for `aws deploy continue-deployment`, then stops and rolls "
-                                 "back")
+    assert lines["approval"] == ("waits up to 30 min for `aws deploy continue-deployment`, then stops and rolls back")
     assert lines["traffic shift"] == "10% first, the other 90% after 5 min"
     assert lines["rollback window"].startswith("5 min after traffic has moved")
 
 
 def test_a_file_that_is_no_plan_is_one_line(tmp_path):
-    for text, pattern in [("nope", "is not JSON"), ('{"values": {}}', "is not a Terraform plan"),
-                          ('{"format_version": "1.2", "resource_changes": {}}', "resource_changes is an object, not an array"),
-                          ('{"format_version": "1.2", "resource_changes": [{"address": "a", "type": "t"}]}',
-                           '(resource_changes[0] has no "change")')]:
+    for text, pattern in [
+        ("nope", "is not JSON"),
+        ('{"values": {}}', "is not a Terraform plan"),
+        ('{"format_version": "1.2", "resource_changes": {}}', "resource_changes is an object, not an array"),
+        (
+            '{"format_version": "1.2", "resource_changes": [{"address": "a", "type": "t"}]}',
+            '(resource_changes[0] has no "change")',
+        ),
+    ]:
         path = tmp_path / "plan.json"
         path.write_text(text)
         err = io.StringIO()
@@ -318,10 +375,19 @@ def test_a_file_that_is_no_plan_is_one_line(tmp_path):
 
 def test_the_timeline_shows_before_and_after_where_the_plan_changes_it(synthesized):
     before, after = _resources(synthesized["defaults"].doc), _resources(synthesized["approval"].doc)
-    plan = {"format_version": "1.2", "configuration": _configuration(synthesized["approval"].doc), "resource_changes": [
-        {"address": address, "type": address.split(".")[0], "mode": "managed",
-         "change": {"actions": ["update"], "before": before[address], "after": after[address]}}
-        for address in sorted(set(before) & set(after))]}
+    plan = {
+        "format_version": "1.2",
+        "configuration": _configuration(synthesized["approval"].doc),
+        "resource_changes": [
+            {
+                "address": address,
+                "type": address.split(".")[0],
+                "mode": "managed",
+                "change": {"actions": ["update"], "before": before[address], "after": after[address]},
+            }
+            for address in sorted(set(before) & set(after))
+        ],
+    }
     (entry,) = rollout_timeline(plan)
     lines = {line["step"]: line for line in entry["lines"]}
     assert lines["approval"]["before"] == "none: traffic moves once the new tasks are healthy"
@@ -370,15 +436,16 @@ def check_any_mutation_is_refused_on_one_line_or_reviewed(seed: dict, tmp_path) 
     refused = []
 
     @settings(max_examples=400, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.tuples(st.sampled_from(places), st.sampled_from((None, *range(len(_KINDS))))),
-                    min_size=1, max_size=3))
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(places), st.sampled_from((None, *range(len(_KINDS))))), min_size=1, max_size=3
+        )
+    )
     def check(mutations):
         document = seed
         for path, how in mutations:
-            try:
+            with contextlib.suppress(KeyError, IndexError, TypeError):  # an earlier mutation removed the place
                 document = _mutated(document, path, how)
-            except (KeyError, IndexError, TypeError):  # an earlier mutation removed the place
-                pass
         path = tmp_path / "plan.json"
         path.write_text(json.dumps(document))
         for fmt in ("text", "markdown", "json"):
@@ -386,8 +453,9 @@ def check_any_mutation_is_refused_on_one_line_or_reviewed(seed: dict, tmp_path) 
             code = cli.main(["review", "--plan", str(path), "--format", fmt], out=io.StringIO(), err=err)
             assert code in (0, 2, 4), err.getvalue()
             if code == 2:
-                assert len(err.getvalue().splitlines()) == 1 and "is not a Terraform plan" in err.getvalue(), \
+                assert len(err.getvalue().splitlines()) == 1 and "is not a Terraform plan" in err.getvalue(), (
                     err.getvalue()
+                )
                 refused.append(err.getvalue())
                 break
 

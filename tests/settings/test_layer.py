@@ -12,27 +12,36 @@ from pathlib import Path
 from typing import Annotated, ClassVar
 
 import pytest
+from paths import ROOT
+
 from ecs_bluegreen.settings import SettingsError, check_value
 from ecs_bluegreen.settings.kinds import Props, PropsKind, read, settings_of
 from ecs_bluegreen.settings.rules import Range
-from paths import ROOT
 
 BINDINGS = ("jsii", "cdktf", "cdktn", "constructs", "cdktf_cdktf_provider_aws", "cdktn_provider_aws")
 
 
 def _run(code: str, **env: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
-                          env={"PATH": "/usr/bin:/bin", **env})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+    )
     return json.loads(proc.stdout)
 
 
 def test_reading_a_settings_file_loads_no_binding_and_leaves_node_alone():
-    found = _run("import json, os, sys; from pathlib import Path; import ecs_bluegreen.settings as s; "
-                 f"c = s.load_config(Path({str(ROOT / 'cdktf.json')!r})); s.environment_settings(c); "
-                 "s.bootstrap_settings(c); "
-                 f"print(json.dumps({{'loaded': [m for m in sys.modules if m.split('.')[0] in {BINDINGS!r}], "
-                 "'env': {k: os.environ.get(k) for k in ('NODE_OPTIONS', 'JSII_NODE')}}))",
-                 NODE_OPTIONS="--max-old-space-size=100")
+    found = _run(
+        "import json, os, sys; from pathlib import Path; import ecs_bluegreen.settings as s; "
+        f"c = s.load_config(Path({str(ROOT / 'cdktf.json')!r})); s.environment_settings(c); "
+        "s.bootstrap_settings(c); "
+        f"print(json.dumps({{'loaded': [m for m in sys.modules if m.split('.')[0] in {BINDINGS!r}], "
+        "'env': {k: os.environ.get(k) for k in ('NODE_OPTIONS', 'JSII_NODE')}}))",
+        NODE_OPTIONS="--max-old-space-size=100",
+    )
     assert found == {"loaded": [], "env": {"NODE_OPTIONS": "--max-old-space-size=100", "JSII_NODE": None}}
 
 
@@ -48,9 +57,13 @@ def test_jsii_alone_gets_our_node_and_its_quiet_flag():
         "child = dict(e.split('=', 1) for e in open(f'/proc/{node.pid}/environ').read().split('\\0') if '=' in e); "
         "print(json.dumps({'mine': os.environ.get('NODE_OPTIONS'), 'jsii': child.get('NODE_OPTIONS'), "
         "'exe': os.path.realpath(f'/proc/{node.pid}/exe') == os.path.realpath(str(bundled_node()))}))",
-        NODE_OPTIONS="--max-old-space-size=1000")
-    assert found == {"mine": "--max-old-space-size=1000", "jsii": "--disable-warning=DEP0044 --max-old-space-size=1000",
-                     "exe": True}
+        NODE_OPTIONS="--max-old-space-size=1000",
+    )
+    assert found == {
+        "mine": "--max-old-space-size=1000",
+        "jsii": "--disable-warning=DEP0044 --max-old-space-size=1000",
+        "exe": True,
+    }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,13 +81,19 @@ def test_one_declared_field_gives_the_check_the_json_path_the_schema_and_the_ref
         _Scratch(max_tasks=11)
     with pytest.raises(SettingsError, match=r"^bluegreen\.defaults\.scratch\.max_tasks: invalid value 0\. "):
         read(_Scratch, {"max_tasks": 0}, "bluegreen.defaults.scratch")
-    with pytest.raises(SettingsError, match=r"^bluegreen\.x\.max_tasks: invalid value '5'\. Expected a whole number\.$"):
+    with pytest.raises(
+        SettingsError, match=r"^bluegreen\.x\.max_tasks: invalid value '5'\. Expected a whole number\.$"
+    ):
         read(_Scratch, {"max_tasks": "5"}, "bluegreen.x")
     defs: dict = {}
     PropsKind(cls=_Scratch).schema(defs)
     assert defs["_Scratch"]["properties"]["max_tasks"] == {
-        "type": "integer", "minimum": 1, "maximum": 10, "default": 5,
-        "description": "Most tasks a deployment may add, 1 to 10. Default: 5."}
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10,
+        "default": 5,
+        "description": "Most tasks a deployment may add, 1 to 10. Default: 5.",
+    }
     (setting,) = settings_of(_Scratch)
     assert (setting.kind.python(), setting.python_default(), setting.kind.allowed()) == ("int", "5", "from 1 to 10")
 
@@ -84,8 +103,11 @@ def test_rules_on_an_optional_hold_wherever_it_stands():
     from ecs_bluegreen.settings.rules import Pattern
 
     optional = Annotated[str | None, Pattern("b+", "Use b.")]
-    for hint, value, at in ((optional, "a", "x"), (tuple[optional, ...], ("b", "a"), r"x\[1\]"),
-                            (dict[str, optional], {"k": "a"}, r"x\.k")):
+    for hint, value, at in (
+        (optional, "a", "x"),
+        (tuple[optional, ...], ("b", "a"), r"x\[1\]"),
+        (dict[str, optional], {"k": "a"}, r"x\.k"),
+    ):
         with pytest.raises(SettingsError, match=rf"^{at}: invalid value 'a'\. Use b\.$"):
             check_value("x", value, hint)
         assert check_value("x", None, optional) is None
@@ -112,9 +134,12 @@ def test_bluegreen_check_reads_the_settings_as_main_py_does(tmp_path):
     bad.write_text(json.dumps(config))
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["check", str(bad)], out=out, err=err) == 2
-    assert (out.getvalue(), err.getvalue()) == ("", "bluegreen: error: bluegreen.environments.prod.app.service.cpu: "
-                                                    "invalid value 300. Fargate offers these CPU units: 256, 512, 1024, "
-                                                    "2048, 4096, 8192, 16384.\n")
+    assert (out.getvalue(), err.getvalue()) == (
+        "",
+        "bluegreen: error: bluegreen.environments.prod.app.service.cpu: "
+        "invalid value 300. Fargate offers these CPU units: 256, 512, 1024, "
+        "2048, 4096, 8192, 16384.\n",
+    )
     out = io.StringIO()
     assert cli.main(["check", str(ROOT / "cdktf.json"), "--json"], out=out, err=io.StringIO()) == 0
     assert json.loads(out.getvalue())["stacks"] == ["web-state", "web-dev", "web-prod"]

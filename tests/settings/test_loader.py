@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from ecs_bluegreen import SettingsError, environment_settings, load_config
 from helpers import resource
 
 import main
+from ecs_bluegreen import SettingsError, environment_settings, load_config
 
 CONFIG = {
     "project": "shop",
@@ -45,22 +45,38 @@ def test_selecting_environments():
     assert list(environment_settings(CONFIG, ["prod"])) == ["prod"]
 
 
-@pytest.mark.parametrize("config,selected,pattern", [
-    ({**CONFIG, "environments": {"dev": {"app": {"servce": {}}}}}, None,
-     r"bluegreen\.environments\.dev\.app\.servce: .*Unknown setting\. Valid keys here: name, service"),
-    ({**CONFIG, "environments": {"dev": {"app": {"service": {"cpu": "256"}}}}}, None,
-     r"^bluegreen\.environments\.dev\.app\.service\.cpu: invalid value '256'\. Expected a whole number\.$"),
-    ({**CONFIG, "defaults": {"backend": {"bucket": "shop-state"}}}, None,
-     r"^bluegreen\.defaults\.app\.service: not set\. This setting is required: the container and the Fargate service\. "
-     r"Set it here for every environment, or in bluegreen\.environments\.dev\.app\.service for .dev. alone\.$"),
-    (CONFIG, ["staging"], r"BLUEGREEN_ENVIRONMENTS: invalid value 'staging'\. .*dev, prod"),
-    ({**CONFIG, "environments": {}}, None, r"bluegreen\.environments: .*at least one environment"),
-    ({**CONFIG, "environments": {"Dev": {}}}, None, r"bluegreen\.environments\.Dev: .*lowercase"),
-    ({**CONFIG, "project": "My Shop"}, None, r"bluegreen\.project: .*'My Shop'"),
-    ({**CONFIG, "extra": 1}, None, r"bluegreen\.extra: .*Unknown setting"),
-    ({**CONFIG, "environments": {"dev": {"app": {"load_balancer": "alb"}}}}, None,
-     r"bluegreen\.environments\.dev\.app\.load_balancer: .*Expected an object"),
-])
+@pytest.mark.parametrize(
+    "config,selected,pattern",
+    [
+        (
+            {**CONFIG, "environments": {"dev": {"app": {"servce": {}}}}},
+            None,
+            r"bluegreen\.environments\.dev\.app\.servce: .*Unknown setting\. Valid keys here: name, service",
+        ),
+        (
+            {**CONFIG, "environments": {"dev": {"app": {"service": {"cpu": "256"}}}}},
+            None,
+            r"^bluegreen\.environments\.dev\.app\.service\.cpu: invalid value '256'\. Expected a whole number\.$",
+        ),
+        (
+            {**CONFIG, "defaults": {"backend": {"bucket": "shop-state"}}},
+            None,
+            r"^bluegreen\.defaults\.app\.service: not set\. "
+            r"This setting is required: the container and the Fargate service\. "
+            r"Set it here for every environment, or in bluegreen\.environments\.dev\.app\.service for .dev. alone\.$",
+        ),
+        (CONFIG, ["staging"], r"BLUEGREEN_ENVIRONMENTS: invalid value 'staging'\. .*dev, prod"),
+        ({**CONFIG, "environments": {}}, None, r"bluegreen\.environments: .*at least one environment"),
+        ({**CONFIG, "environments": {"Dev": {}}}, None, r"bluegreen\.environments\.Dev: .*lowercase"),
+        ({**CONFIG, "project": "My Shop"}, None, r"bluegreen\.project: .*'My Shop'"),
+        ({**CONFIG, "extra": 1}, None, r"bluegreen\.extra: .*Unknown setting"),
+        (
+            {**CONFIG, "environments": {"dev": {"app": {"load_balancer": "alb"}}}},
+            None,
+            r"bluegreen\.environments\.dev\.app\.load_balancer: .*Expected an object",
+        ),
+    ],
+)
 def test_bad_config_names_the_json_path(config, selected, pattern):
     with pytest.raises(SettingsError, match=pattern):
         environment_settings(config, selected)
@@ -117,11 +133,14 @@ def test_main_synthesizes_the_selected_environment(tmp_path, monkeypatch, capsys
     assert not (tmp_path / "out" / "stacks" / "shop-dev").exists()
 
 
-@pytest.mark.parametrize("secret_in,variable_in,named", [
-    ("defaults", "environments.dev", "bluegreen.environments.dev.app.service.environment.DB"),
-    ("environments.dev", "defaults", "bluegreen.environments.dev.app.service.secrets.DB"),
-    ("defaults", "defaults", "bluegreen.defaults.app.service.secrets.DB"),
-])
+@pytest.mark.parametrize(
+    "secret_in,variable_in,named",
+    [
+        ("defaults", "environments.dev", "bluegreen.environments.dev.app.service.environment.DB"),
+        ("environments.dev", "defaults", "bluegreen.environments.dev.app.service.secrets.DB"),
+        ("defaults", "defaults", "bluegreen.defaults.app.service.secrets.DB"),
+    ],
+)
 def test_a_variable_both_plain_and_secret_is_named_where_the_clash_was_made(secret_in, variable_in, named):
     """What no other test proves: an error about two settings (SettingsError.instead) is named at the
     one the environment wrote, not at the defaults' it met, which the user did not touch."""

@@ -8,12 +8,12 @@ import copy
 import json
 
 import pytest
-from ecs_bluegreen.settings.schema import PUBLISHED
 from full_settings import FULL
 from paths import ROOT
 
-pytestmark = pytest.mark.toolchain  # the schema is one file for every tier; jsonschema is a dev tool of tier A
+from ecs_bluegreen.settings.schema import PUBLISHED
 
+pytestmark = pytest.mark.toolchain  # the schema is one file for every tier; jsonschema is a dev tool of tier A
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +33,21 @@ def test_a_file_of_every_setting_is_valid(validator):
     assert list(validator.iter_errors(FULL)) == []
 
 
-@pytest.mark.parametrize("where,key,value,message", [
-    (["environments", "dev", "app"], "servce", {}, "'servce' was unexpected"),
-    (["defaults", "app", "service"], "cpu", "256", "'256' is not of type 'integer'"),
-    (["defaults", "app", "load_balancer"], "type", "classic", "'classic' is not one of"),
-    (["defaults"], "region", "ap-northeast-1\n", "does not match"),
-    # The rules that are data are in the schema too: a value of the right kind out of its range.
-    (["defaults", "app", "service"], "cpu", 300, "300 is not one of [256, 512"),
-    (["defaults", "app", "service"], "platform_version", "9.9", "'9.9' is not one of ['LATEST', '1.4.0']"),
-    (["defaults", "app", "service"], "desired_count", 5001, "5001 is greater than the maximum of 5000"),
-    (["defaults", "app", "load_balancer"], "test_port", 0, "0 is less than the minimum of 1"),
-    (["defaults", "app", "service"], "image", "Nginx:latest", "does not match"),
-])
+@pytest.mark.parametrize(
+    "where,key,value,message",
+    [
+        (["environments", "dev", "app"], "servce", {}, "'servce' was unexpected"),
+        (["defaults", "app", "service"], "cpu", "256", "'256' is not of type 'integer'"),
+        (["defaults", "app", "load_balancer"], "type", "classic", "'classic' is not one of"),
+        (["defaults"], "region", "ap-northeast-1\n", "does not match"),
+        # The rules that are data are in the schema too: a value of the right kind out of its range.
+        (["defaults", "app", "service"], "cpu", 300, "300 is not one of [256, 512"),
+        (["defaults", "app", "service"], "platform_version", "9.9", "'9.9' is not one of ['LATEST', '1.4.0']"),
+        (["defaults", "app", "service"], "desired_count", 5001, "5001 is greater than the maximum of 5000"),
+        (["defaults", "app", "load_balancer"], "test_port", 0, "0 is less than the minimum of 1"),
+        (["defaults", "app", "service"], "image", "Nginx:latest", "does not match"),
+    ],
+)
 def test_a_typo_or_a_wrong_kind_is_flagged(validator, where, key, value, message):
     config = copy.deepcopy(FULL)
     target = config

@@ -13,8 +13,16 @@ WORKDIR = Path(cli.__file__).resolve().parent.parent
 """Where it runs: the package's folder, so that nothing of this checkout's top is read by accident."""
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """`bluegreen ARGS`, with the environment plus `env`, less `unset`; its output and exit code."""
     full_env = {k: v for k, v in os.environ.items() if k not in unset}
-    return subprocess.run([sys.executable, "-m", "ecs_bluegreen.cli", *args], cwd=WORKDIR,
-                          env={**full_env, **(env or {})}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ecs_bluegreen.cli", *args],
+        cwd=WORKDIR,
+        env={**full_env, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -5,16 +5,16 @@ Tier C's bindings pin 6.69.1, and no 6.x binary can be had on these machines; th
 arguments both versions have (the CodeDeploy engine), so the mirror's 5.100.0 plans and applies
 them. The pin is this test app's, not the library's."""
 
-import ecs_bluegreen  # noqa: F401  first: the bindings then load only what the stacks use
-
 import os
 import sys
 from pathlib import Path
 
+import ecs_bluegreen  # noqa: F401  first: the bindings then load only what the stacks use
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # main.py of this checkout
 
-import main  # noqa: E402
-from ecs_bluegreen.constructs.cdk import App  # noqa: E402
+import main
+from ecs_bluegreen.constructs.cdk import App
 
 app = App()
 selected = [e for e in os.environ.get("BLUEGREEN_ENVIRONMENTS", "").split(",") if e]

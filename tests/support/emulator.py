@@ -11,12 +11,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ecs_bluegreen import load_config
-from ecs_bluegreen.constructs.cdk import App
 from helpers import resource, resources
 from terraform import unavailable
 
 import main
+from ecs_bluegreen import load_config
+from ecs_bluegreen.constructs.cdk import App
 
 E2E_REGION = "ap-northeast-1"
 E2E_BUCKET = "e2e-tfstate"
@@ -53,7 +53,9 @@ class MotoServer:
         self._log = log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", "0", "--port-file", str(port_file)],
-            stdout=self._log, stderr=subprocess.STDOUT, env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
             start_new_session=True,
         )
         self.port = self._wait_ready(port_file, timeout=60)
@@ -97,8 +99,9 @@ class MotoServer:
 
     def _api(self, name: str, body: dict | None = None) -> dict:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.url}/moto-api/codedeploy-ecs/{name}", data=data,
-                                         method="GET" if data is None else "POST")
+        request = urllib.request.Request(
+            f"{self.url}/moto-api/codedeploy-ecs/{name}", data=data, method="GET" if data is None else "POST"
+        )
         with urllib.request.urlopen(request, timeout=10) as answer:
             return dict(json.loads(answer.read()))
 
@@ -106,7 +109,9 @@ class MotoServer:
         import boto3
 
         return boto3.client(
-            service, endpoint_url=self.url, region_name=region,
+            service,
+            endpoint_url=self.url,
+            region_name=region,
             aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=CREDENTIALS["AWS_SESSION_TOKEN"],
@@ -187,7 +192,9 @@ def e2e_config(moto: MotoServer) -> dict:
     applied by e2e/test_lifecycle.py when it needs one."""
     config = example_config(moto, E2E_BUCKET)
     config["environments"]["dev"]["app"]["deployment"] = {
-        "alarms": {"p99_latency_seconds": 2.0, "http_5xx_rate_percent": None}, "notifications": {}}
+        "alarms": {"p99_latency_seconds": 2.0, "http_5xx_rate_percent": None},
+        "notifications": {},
+    }
     # A production listener open to a private range, so that the plan review's tests can widen it.
     config["environments"]["dev"]["app"]["load_balancer"] = {"prod_ingress_cidrs": ["10.0.0.0/16"]}
     return config
@@ -204,24 +211,46 @@ def full_config(moto: MotoServer, *, secret_arn: str, parameter_arn: str) -> dic
     creates, an ECR repository, and an internal load balancer."""
     config = example_config(moto, FULL_BUCKET)
     config["project"] = "full"
-    config["environments"] = {"dev": {"app": {
-        "service": {
-            "desired_count": 1,
-            "secrets": {"DB_PASSWORD": {"arn": secret_arn, "json_key": "password"},
-                        "API_KEY": {"arn": parameter_arn}},
-            "health_check": {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
-                             "start_period_seconds": 20},
-            "depends_on": {"agent": "HEALTHY"},
-            "sidecars": [{"name": "agent", "image": "public.ecr.aws/datadog/agent:7", "ports": [8126],
-                          "environment": {"DD_APM_ENABLED": "true"}, "secrets": {"DD_API_KEY": {"arn": parameter_arn}},
-                          "health_check": {"command": ["CMD", "agent", "health"], "retries": 5}}],
-        },
-        "iam": {"create_task_role": True, "task_role_statements": [
-            {"actions": ["sqs:SendMessage"], "resources": ["arn:aws:sqs:ap-northeast-1:123456789012:full-jobs"]}]},
-        "deployment": {"hooks": {"BeforeAllowTraffic": FULL_HOOK}, "test_traffic_hook": {"path": "/"}},
-        "repository": {"keep_images": 10},
-        "load_balancer": {"internal": True},
-    }}}
+    config["environments"] = {
+        "dev": {
+            "app": {
+                "service": {
+                    "desired_count": 1,
+                    "secrets": {
+                        "DB_PASSWORD": {"arn": secret_arn, "json_key": "password"},
+                        "API_KEY": {"arn": parameter_arn},
+                    },
+                    "health_check": {
+                        "command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+                        "start_period_seconds": 20,
+                    },
+                    "depends_on": {"agent": "HEALTHY"},
+                    "sidecars": [
+                        {
+                            "name": "agent",
+                            "image": "public.ecr.aws/datadog/agent:7",
+                            "ports": [8126],
+                            "environment": {"DD_APM_ENABLED": "true"},
+                            "secrets": {"DD_API_KEY": {"arn": parameter_arn}},
+                            "health_check": {"command": ["CMD", "agent", "health"], "retries": 5},
+                        }
+                    ],
+                },
+                "iam": {
+                    "create_task_role": True,
+                    "task_role_statements": [
+                        {
+                            "actions": ["sqs:SendMessage"],
+                            "resources": ["arn:aws:sqs:ap-northeast-1:123456789012:full-jobs"],
+                        }
+                    ],
+                },
+                "deployment": {"hooks": {"BeforeAllowTraffic": FULL_HOOK}, "test_traffic_hook": {"path": "/"}},
+                "repository": {"keep_images": 10},
+                "load_balancer": {"internal": True},
+            }
+        }
+    }
     return config
 
 

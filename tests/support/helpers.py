@@ -34,11 +34,11 @@ def resources(doc: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
 
 def resource(doc: dict[str, Any], type_: str, path_suffix: str) -> dict[str, Any]:
     """The one resource of `type_` whose construct path ends with `path_suffix`."""
-    matches = [body for path, body in resources(doc, type_).items()
-               if path == path_suffix or path.endswith("/" + path_suffix)]
+    matches = [
+        body for path, body in resources(doc, type_).items() if path == path_suffix or path.endswith("/" + path_suffix)
+    ]
     assert len(matches) == 1, (
-        f"expected one {type_} at */{path_suffix}, found {len(matches)} among "
-        f"{sorted(resources(doc, type_))}"
+        f"expected one {type_} at */{path_suffix}, found {len(matches)} among {sorted(resources(doc, type_))}"
     )
     return matches[0]
 
@@ -64,6 +64,12 @@ def assert_subset(actual: Any, expected: Any, where: str = "") -> None:
         assert actual == expected, f"{where}: expected {expected!r}, got {actual!r}"
 
 
-WRONG_KINDS = [("a string", "x"), ("a number", 7), ("a list", ["x"]), ("an object", {"x": 1}), ("a boolean", True),
-               ("null", None)]
+WRONG_KINDS = [
+    ("a string", "x"),
+    ("a number", 7),
+    ("a list", ["x"]),
+    ("an object", {"x": 1}),
+    ("a boolean", True),
+    ("null", None),
+]
 """A value of each JSON kind, for the tests that put the wrong one where a setting or an output goes."""

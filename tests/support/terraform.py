@@ -23,8 +23,12 @@ PROVIDER_VERSION = "5.100.0"  # what cdktf-cdktf-provider-aws 20.1.0 pins in the
 def _candidates() -> list[Path]:
     home = Path.home()
     data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    roots = [home / ".terraform.d" / "plugins", data_home / "terraform" / "plugins",
-             Path("/usr/local/share/terraform/plugins"), Path("/usr/share/terraform/plugins")]
+    roots = [
+        home / ".terraform.d" / "plugins",
+        data_home / "terraform" / "plugins",
+        Path("/usr/local/share/terraform/plugins"),
+        Path("/usr/share/terraform/plugins"),
+    ]
     for base in (Path("/opt"), Path("/usr/local"), Path("/srv")):
         if base.is_dir():
             roots.extend(sorted(p for p in base.iterdir() if p.is_dir()))
@@ -57,8 +61,8 @@ class Terraform:
         self.cli_config.write_text(
             "provider_installation {\n"
             f"  filesystem_mirror {{\n    path    = {json.dumps(str(mirror))}\n"
-            f"    include = [\"{PROVIDER}\"]\n  }}\n"
-            f"  direct {{\n    exclude = [\"{PROVIDER}\"]\n  }}\n"
+            f'    include = ["{PROVIDER}"]\n  }}\n'
+            f'  direct {{\n    exclude = ["{PROVIDER}"]\n  }}\n'
             "}\n"
         )
         self.plugin_cache = config_dir / "plugin-cache"
@@ -66,22 +70,29 @@ class Terraform:
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "TF_CLI_CONFIG_FILE": str(self.cli_config),
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-            # Link the 700 MB provider binary from one cache instead of copying it per stack.
-            "TF_PLUGIN_CACHE_DIR": str(self.plugin_cache),
-        })
+        env.update(
+            {
+                "TF_CLI_CONFIG_FILE": str(self.cli_config),
+                "TF_IN_AUTOMATION": "1",
+                "TF_INPUT": "0",
+                "CHECKPOINT_DISABLE": "1",
+                # Link the 700 MB provider binary from one cache instead of copying it per stack.
+                "TF_PLUGIN_CACHE_DIR": str(self.plugin_cache),
+            }
+        )
         env.update(extra or {})
         return env
 
-    def run(self, workdir: Path, *args: str, env: dict[str, str] | None = None,
-            timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, workdir: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
-            [self.binary, *args, "-no-color"], cwd=workdir, env=self.env(env),
-            capture_output=True, text=True, timeout=timeout,
+            [self.binary, *args, "-no-color"],
+            cwd=workdir,
+            env=self.env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if check and proc.returncode != 0:
             raise AssertionError(
@@ -124,10 +135,19 @@ class Terraform:
         found: dict[str | None, list[dict]] = {name: [] for name in workdirs}
         for diagnostic in result["diagnostics"]:
             path = diagnostic.get("range", {}).get("filename", "")
-            module = next((m for m, spec in modules.items() if path.startswith(spec["source"].removeprefix("./") + "/")
-                           or path.startswith(spec["source"] + "/")), None)
-            if module is not None and diagnostic["severity"] == "warning" \
-                    and diagnostic["summary"] == "Backend configuration ignored":
+            module = next(
+                (
+                    m
+                    for m, spec in modules.items()
+                    if path.startswith((spec["source"].removeprefix("./") + "/", spec["source"] + "/"))
+                ),
+                None,
+            )
+            if (
+                module is not None
+                and diagnostic["severity"] == "warning"
+                and diagnostic["summary"] == "Backend configuration ignored"
+            ):
                 continue
             found.setdefault(names.get(module) if module else None, []).append(diagnostic)
         return found

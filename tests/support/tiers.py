@@ -41,8 +41,12 @@ TIER_A_BINDINGS = ("cdktf-cdktf-provider-aws", "20.1.0")
 
 
 TIERS = {
-    "cdktf-aws6": Tier("cdktf-aws6", "B: cdktf 0.21.0 with bindings 21.22.1 (hashicorp/aws 6.25.0)", "3.11", "bindings"),
-    "cdktn": Tier("cdktn", "C: cdktn 0.24.0 with cdktn-provider-aws 25.8.1 (hashicorp/aws 6.69.1)", "3.11", "bindings"),
+    "cdktf-aws6": Tier(
+        "cdktf-aws6", "B: cdktf 0.21.0 with bindings 21.22.1 (hashicorp/aws 6.25.0)", "3.11", "bindings"
+    ),
+    "cdktn": Tier(
+        "cdktn", "C: cdktn 0.24.0 with cdktn-provider-aws 25.8.1 (hashicorp/aws 6.69.1)", "3.11", "bindings"
+    ),
     "py310": Tier("py310", "A on Python 3.10", "3.10", "python"),
     "py313": Tier("py313", "A on Python 3.13", "3.13", "python"),
 }
@@ -65,12 +69,15 @@ def native_engine() -> bool:
     """Whether these bindings have ECS-native blue/green with its canary and linear steps
     (hashicorp/aws 6.21.0 on: tiers B and C), as the library itself decides it."""
     from ecs_bluegreen import DeploymentProps, TrafficShiftProps
-    from ecs_bluegreen.constructs.native import native_bindings
+    from ecs_bluegreen.constructs.ecs_native import native_bindings
     from ecs_bluegreen.settings import SettingsError
 
     try:
-        native_bindings(DeploymentProps(engine="ecs", traffic_shift=TrafficShiftProps(
-            type="linear", percentage=10, interval_minutes=1)))
+        native_bindings(
+            DeploymentProps(
+                engine="ecs", traffic_shift=TrafficShiftProps(type="linear", percentage=10, interval_minutes=1)
+            )
+        )
     except SettingsError:
         return False
     return True

@@ -20,11 +20,13 @@ def appspec(task_definition_arn: str, outputs: StackOutputs, hooks: Mapping[str,
     if outputs.platform_version is not None:
         properties["PlatformVersion"] = outputs.platform_version
     if outputs.task_subnet_ids is not None and outputs.task_security_group_ids is not None:
-        properties["NetworkConfiguration"] = {"AwsvpcConfiguration": {
-            "Subnets": list(outputs.task_subnet_ids),
-            "SecurityGroups": list(outputs.task_security_group_ids),
-            "AssignPublicIp": "ENABLED" if outputs.assign_public_ip else "DISABLED",
-        }}
+        properties["NetworkConfiguration"] = {
+            "AwsvpcConfiguration": {
+                "Subnets": list(outputs.task_subnet_ids),
+                "SecurityGroups": list(outputs.task_security_group_ids),
+                "AssignPublicIp": "ENABLED" if outputs.assign_public_ip else "DISABLED",
+            }
+        }
     spec: dict[str, Any] = {
         "version": "0.0",
         "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": properties}}],
@@ -48,12 +50,15 @@ def parse_hooks(values: list[str]) -> dict[str, str]:
     for value in values:
         event, sep, function = value.partition("=")
         if not sep or event not in HOOK_EVENTS or not function:
-            raise CommandError(f"--hook {value!r}: use EVENT=FUNCTION with EVENT one of {', '.join(HOOK_EVENTS)}",
-                               Exit.BAD_INPUT)
+            raise CommandError(
+                f"--hook {value!r}: use EVENT=FUNCTION with EVENT one of {', '.join(HOOK_EVENTS)}", Exit.BAD_INPUT
+            )
         if not LAMBDA_FUNCTION.fullmatch(function):
-            raise CommandError(f"--hook {value!r}: {function!r} is no Lambda function name: use up to 64 letters, "
-                               "digits, '-' and '_' (optionally ':version' or ':alias'), or the function's ARN",
-                               Exit.BAD_INPUT)
+            raise CommandError(
+                f"--hook {value!r}: {function!r} is no Lambda function name: use up to 64 letters, "
+                "digits, '-' and '_' (optionally ':version' or ':alias'), or the function's ARN",
+                Exit.BAD_INPUT,
+            )
         if event in hooks:
             raise CommandError(f"--hook {event} is given twice", Exit.BAD_INPUT)
         hooks[event] = function

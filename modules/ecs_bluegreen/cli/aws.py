@@ -34,8 +34,10 @@ def boto_clients(outputs: StackOutputs) -> Clients:
     try:
         return Clients(*(session.client(name, config=config) for name in ("ecs", "codedeploy", "elbv2", "cloudwatch")))
     except ValueError as err:  # botocore's words for an endpoint URL it cannot use
-        raise CommandError(f"{err}: set AWS_ENDPOINT_URL to a URL such as http://127.0.0.1:4566, or unset it for "
-                           "AWS itself", Exit.BAD_INPUT) from None
+        raise CommandError(
+            f"{err}: set AWS_ENDPOINT_URL to a URL such as http://127.0.0.1:4566, or unset it for AWS itself",
+            Exit.BAD_INPUT,
+        ) from None
 
 
 def as_command_error(error: Exception) -> CommandError | None:
@@ -43,8 +45,9 @@ def as_command_error(error: Exception) -> CommandError | None:
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
     if isinstance(error, NoCredentialsError):
-        return CommandError("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
-                            "AWS_SECRET_ACCESS_KEY", Exit.BAD_INPUT)
+        return CommandError(
+            "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", Exit.BAD_INPUT
+        )
     if isinstance(error, ProfileNotFound):
         return CommandError(f"{error}: check AWS_PROFILE", Exit.BAD_INPUT)
     if isinstance(error, ClientError):
@@ -75,7 +78,7 @@ class _PageText(HTMLParser):
 
 def one_line(text: str, limit: int = 240) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def refusal(response: dict[str, Any]) -> str:

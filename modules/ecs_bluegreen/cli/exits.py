@@ -26,8 +26,8 @@ class Exit(IntEnum):
 _MEANINGS = {
     Exit.OK: "done",
     Exit.FAILED: "the deployment failed, was stopped or rolled back; the deployment is not where the command "
-                 "applies (nothing running, nothing waiting, already ended, another in the way); AWS refused a call; "
-                 "`terraform plan` failed",
+    "applies (nothing running, nothing waiting, already ended, another in the way); AWS refused a call; "
+    "`terraform plan` failed",
     Exit.BAD_INPUT: "bad input: arguments, stack folder, outputs, image, credentials, plan or settings",
     Exit.TIMED_OUT: "--timeout passed with the deployment still running (deploy --wait, watch)",
     Exit.INTERRUPTS: "the reviewed plan interrupts traffic or deployments, or destroys data (a change not --allow'ed)",

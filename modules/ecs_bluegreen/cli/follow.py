@@ -11,8 +11,15 @@ if TYPE_CHECKING:
     from .engines import Engine
 
 
-def follow(engine: Engine, deployment_id: str, *, poll_seconds: float, timeout_seconds: float,
-           sleep: Callable[[float], None], clock: Callable[[], float]) -> Iterator[Event]:
+def follow(
+    engine: Engine,
+    deployment_id: str,
+    *,
+    poll_seconds: float,
+    timeout_seconds: float,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> Iterator[Event]:
     """A snapshot of the deployment at every poll, until it ends (the last event is Ended) or the
     timeout passes (Ended with timed_out)."""
     deadline = clock() + timeout_seconds

@@ -16,8 +16,13 @@ from .events import Ended, Event, Progressed
 from .render import TextRenderer, clock_time, wait_text
 from .snapshot import Ending, Snapshot
 
-ICONS = {"Succeeded": ("✔", "green"), "InProgress": ("◌", "yellow"), "Failed": ("✖", "red"),
-         "Skipped": ("–", "dim"), "Pending": ("·", "dim")}
+ICONS = {
+    "Succeeded": ("✔", "green"),
+    "InProgress": ("◌", "yellow"),
+    "Failed": ("✖", "red"),
+    "Skipped": ("–", "dim"),
+    "Pending": ("·", "dim"),
+}
 ENDING_STYLE = {Ending.SUCCEEDED: "bold green", Ending.FAILED: "bold red"}
 ALARM_STYLE = {"OK": "green", "ALARM": "bold red", "INSUFFICIENT_DATA": "yellow", "MISSING": "red"}
 
@@ -31,8 +36,11 @@ def status_style(snapshot: Snapshot) -> str:
 
 def view(snapshot: Snapshot) -> Tree:
     """The deployment as one tree: lifecycle, traffic, task sets, the wait, the alarms."""
-    root = Tree(Text.assemble((snapshot.deployment_id, "bold"), f"  {snapshot.group}  ",
-                              (snapshot.status, status_style(snapshot))))
+    root = Tree(
+        Text.assemble(
+            (snapshot.deployment_id, "bold"), f"  {snapshot.group}  ", (snapshot.status, status_style(snapshot))
+        )
+    )
     if snapshot.steps:
         steps = root.add(Text("Lifecycle", style="bold"))
         for step in snapshot.steps:
@@ -57,8 +65,12 @@ def view(snapshot: Snapshot) -> Tree:
     if snapshot.task_sets:
         sets = root.add(Text("Task sets", style="bold"))
         for task_set in snapshot.task_sets:
-            sets.add(Text(f"{task_set.label:<6} {task_set.status:<8} {task_set.target_group:<24} "
-                          f"{task_set.running}/{task_set.desired} running  {task_set.weight:g}%"))
+            sets.add(
+                Text(
+                    f"{task_set.label:<6} {task_set.status:<8} {task_set.target_group:<24} "
+                    f"{task_set.running}/{task_set.desired} running  {task_set.weight:g}%"
+                )
+            )
     if snapshot.wait is not None:
         root.add(Text(wait_text(snapshot.wait), style="cyan"))
     if snapshot.alarms:
@@ -87,8 +99,9 @@ class LiveRenderer(TextRenderer):
             if self.live is None:
                 self.live = Live(console=self.console, auto_refresh=False, transient=False)
                 self.live.start()
-            self.live.update(Group(view(event.snapshot), Text(f"as of {clock_time(event.snapshot.at)}",
-                                                              style="dim")), refresh=True)
+            self.live.update(
+                Group(view(event.snapshot), Text(f"as of {clock_time(event.snapshot.at)}", style="dim")), refresh=True
+            )
             return
         if isinstance(event, Ended):
             self.halt()

@@ -33,10 +33,16 @@ from .render import JsonRenderer, TextRenderer
 
 
 def parser() -> argparse.ArgumentParser:
-    codes = "\n".join(textwrap.fill(code.meaning, 79, initial_indent=f"  {code.value:<4} ", subsequent_indent=" " * 7)
-                      for code in Exit)
-    top = argparse.ArgumentParser(prog=PROG, description=(__doc__ or "").split("\n\n")[0],
-                                  epilog=f"exit codes:\n{codes}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    codes = "\n".join(
+        textwrap.fill(code.meaning, 79, initial_indent=f"  {code.value:<4} ", subsequent_indent=" " * 7)
+        for code in Exit
+    )
+    top = argparse.ArgumentParser(
+        prog=PROG,
+        description=(__doc__ or "").split("\n\n")[0],
+        epilog=f"exit codes:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = stack_options()
     for command in COMMANDS:
@@ -44,12 +50,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None, *, clients: ClientFactory = boto_clients, out: TextIO | None = None,
-         err: TextIO | None = None, sleep: Callable[[float], None] = time.sleep) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    clients: ClientFactory = boto_clients,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     args = parser().parse_args(argv)
-    command = next(c for c in COMMANDS if c.NAME == args.command)
+    command = next(c for c in COMMANDS if args.command == c.NAME)
     report = _renderer(out, err, json=getattr(args, "json", False))
     try:
         outcome: Outcome = command.run(args, Context(out, err, report, clients, sleep))

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from ..contract import APPSPEC_OUTPUTS, DEPLOY_OUTPUTS, ENGINE_OUTPUT, NATIVE_DEPLOY_OUTPUTS, REQUIRED_OUTPUTS, Engine, HookEvent
+from ..contract import (
+    APPSPEC_OUTPUTS,
+    DEPLOY_OUTPUTS,
+    ENGINE_OUTPUT,
+    NATIVE_DEPLOY_OUTPUTS,
+    REQUIRED_OUTPUTS,
+    Engine,
+    HookEvent,
+)
 from ..settings import SettingsError, check_value
 from ..settings.deployment import LAMBDA
 from ..settings.rules import PORT, Arn, Region
@@ -44,28 +52,39 @@ class StackOutputs:
             raise CommandError(f"{source} has no outputs: apply the stack first", Exit.BAD_INPUT)
         if prefix:
             # A stack with several services names each one's outputs `<prefix><name>`.
-            values = {k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)}
+            values = {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
             if not values:
                 raise CommandError(f"{source} has no outputs named {prefix}*: check --output-prefix", Exit.BAD_INPUT)
         hints = typing.get_type_hints(cls, include_extras=True)
         # A stack on the ECS-native engine says so (output engine); one without the output runs CodeDeploy.
         try:
-            engine = check_value(f"output {prefix}{ENGINE_OUTPUT}", values.get(ENGINE_OUTPUT, "codedeploy"),
-                                 hints[ENGINE_OUTPUT], from_json=True)
+            engine = check_value(
+                f"output {prefix}{ENGINE_OUTPUT}",
+                values.get(ENGINE_OUTPUT, "codedeploy"),
+                hints[ENGINE_OUTPUT],
+                from_json=True,
+            )
         except SettingsError as err:
-            raise CommandError(f"{source}: {err}; apply the stack again with this version of the library",
-                               Exit.BAD_INPUT) from None
+            raise CommandError(
+                f"{source}: {err}; apply the stack again with this version of the library", Exit.BAD_INPUT
+            ) from None
         required = REQUIRED_OUTPUTS[engine]
         missing = [k for k in required if k not in values]
         if missing:
-            raise CommandError(f"{source} lacks the outputs {', '.join(missing)}: {_why_missing(values, missing, prefix)}",
-                               Exit.BAD_INPUT)
+            raise CommandError(
+                f"{source} lacks the outputs {', '.join(missing)}: {_why_missing(values, missing, prefix)}",
+                Exit.BAD_INPUT,
+            )
         try:
-            checked = {key: check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
-                       for key in dict.fromkeys(required + DEPLOY_OUTPUTS + APPSPEC_OUTPUTS) if key in values}
+            checked = {
+                key: check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
+                for key in dict.fromkeys(required + DEPLOY_OUTPUTS + APPSPEC_OUTPUTS)
+                if key in values
+            }
         except SettingsError as err:
-            raise CommandError(f"{source}: {err}; apply the stack again, or fix the saved outputs",
-                               Exit.BAD_INPUT) from None
+            raise CommandError(
+                f"{source}: {err}; apply the stack again, or fix the saved outputs", Exit.BAD_INPUT
+            ) from None
         return cls(**checked)
 
 
@@ -79,18 +98,24 @@ def _why_missing(values: Mapping[str, Any], missing: list[str], prefix: str) -> 
     outputs, a saved file without the region, or a stack applied with an older version."""
     service = DEPLOY_OUTPUTS[2]  # service_name: every service stack writes it, under its prefix
     if set(values) & set(STATE_OUTPUTS) and service not in values:
-        return ("this is the state bootstrap stack, which holds the state bucket: point --stack-dir at a service's "
-                "stack (cdktf.out/stacks/<project>-<env>)")
-    prefixes = sorted(k[:-len(service)] for k in values if k.endswith(service) and k != service)
+        return (
+            "this is the state bootstrap stack, which holds the state bucket: point --stack-dir at a service's "
+            "stack (cdktf.out/stacks/<project>-<env>)"
+        )
+    prefixes = sorted(k[: -len(service)] for k in values if k.endswith(service) and k != service)
     if prefixes and service not in values:
         shown = ", ".join(f"--output-prefix {prefix}{p}" for p in prefixes)
         return f"the stack writes the outputs of several services, each under its prefix: choose one with {shown}"
     if not set(values) & set(DEPLOY_OUTPUTS + NATIVE_DEPLOY_OUTPUTS):
-        return ("the stack has none of a blue/green service's outputs: point at the stack whose app calls "
-                "service_outputs (BlueGreenStack does)")
+        return (
+            "the stack has none of a blue/green service's outputs: point at the stack whose app calls "
+            "service_outputs (BlueGreenStack does)"
+        )
     if missing == ["region"]:
-        return ("every service stack writes region (the provider's region, or service_outputs(region=...)): add it "
-                "to the saved outputs file, or read the outputs again with `terraform output -json`")
+        return (
+            "every service stack writes region (the provider's region, or service_outputs(region=...)): add it "
+            "to the saved outputs file, or read the outputs again with `terraform output -json`"
+        )
     return "apply the stack with this version of the library, which writes them"
 
 
@@ -100,8 +125,11 @@ def load_outputs(*, stack_dir: Path | None, outputs_file: Path | None, prefix: s
     if outputs_file is not None:
         return StackOutputs.from_mapping(_read_file(outputs_file), str(outputs_file), prefix)
     if stack_dir is None:
-        raise CommandError("say where the stack is: --stack-dir cdktf.out/stacks/<stack> or --outputs <file from "
-                           "`terraform output -json`>", Exit.BAD_INPUT)
+        raise CommandError(
+            "say where the stack is: --stack-dir cdktf.out/stacks/<stack> or --outputs <file from "
+            "`terraform output -json`>",
+            Exit.BAD_INPUT,
+        )
     return StackOutputs.from_mapping(json.loads(outputs_of(stack_dir) or "{}"), str(stack_dir), prefix)
 
 
@@ -111,8 +139,11 @@ def _read_file(path: Path) -> Mapping[str, Any]:
     except FileNotFoundError:
         raise CommandError(f"no outputs file at {path}", Exit.BAD_INPUT) from None
     except IsADirectoryError:
-        raise CommandError(f"{path} is a folder: pass the file `terraform output -json` wrote, or the stack's "
-                           "folder with --stack-dir", Exit.BAD_INPUT) from None
+        raise CommandError(
+            f"{path} is a folder: pass the file `terraform output -json` wrote, or the stack's "
+            "folder with --stack-dir",
+            Exit.BAD_INPUT,
+        ) from None
     except (PermissionError, UnicodeDecodeError) as err:
         raise CommandError(f"{path} cannot be read ({err}): pass a UTF-8 JSON file", Exit.BAD_INPUT) from None
     except json.JSONDecodeError as err:

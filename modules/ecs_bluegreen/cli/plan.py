@@ -75,19 +75,32 @@ def plan_deployment(service: LiveService, *, image: str | None, task_definition:
             register = {**register_request(target), "tags": deploy_tags(terraform)}
     changes = diff(running["taskDefinition"], target, skip_image_of=name)
     if target_image != running_image:
-        changes.insert(0, Change(f"{name}.image", running_image, target_image,
-                                 f"{name} image {running_image} → {target_image}"))
+        changes.insert(
+            0, Change(f"{name}.image", running_image, target_image, f"{name} image {running_image} → {target_image}")
+        )
     drift, origin = _drift(service, running)
-    return DeployPlan(container_name=name, running_arn=running_arn, terraform_arn=terraform_arn, image=target_image,
-                      image_given=image is not None, deploy_arn=deploy_arn, register=register, changes=changes,
-                      drift=drift, origin=origin, terraform_image=terraform_image)
+    return DeployPlan(
+        container_name=name,
+        running_arn=running_arn,
+        terraform_arn=terraform_arn,
+        image=target_image,
+        image_given=image is not None,
+        deploy_arn=deploy_arn,
+        register=register,
+        changes=changes,
+        drift=drift,
+        origin=origin,
+        terraform_image=terraform_image,
+    )
 
 
 def _terraform_arn(service: LiveService) -> str:
     if not service.outputs.task_definition_arn:
-        raise CommandError("the stack's outputs lack task_definition_arn, the revision Terraform registered last: "
-                           "apply the stack with this version of the library, or pass --task-definition ARN",
-                           Exit.BAD_INPUT)
+        raise CommandError(
+            "the stack's outputs lack task_definition_arn, the revision Terraform registered last: "
+            "apply the stack with this version of the library, or pass --task-definition ARN",
+            Exit.BAD_INPUT,
+        )
     return service.outputs.task_definition_arn
 
 
@@ -123,7 +136,13 @@ def terraform_status(service: LiveService) -> dict[str, Any] | None:
     running = service.describe(running_arn)
     terraform = service.describe(outputs.task_definition_arn)
     image_of(terraform, outputs.container_name)  # Terraform's revision has the app container
-    expected = with_image(terraform["taskDefinition"], outputs.container_name, image_of(running, outputs.container_name))
+    expected = with_image(
+        terraform["taskDefinition"], outputs.container_name, image_of(running, outputs.container_name)
+    )
     pending = diff(running["taskDefinition"], expected, skip_image_of=outputs.container_name)
-    return {"terraformTaskDefinitionArn": outputs.task_definition_arn, "runningTaskDefinitionArn": running_arn,
-            "live": not pending, "pending": [c.as_json() for c in pending]}
+    return {
+        "terraformTaskDefinitionArn": outputs.task_definition_arn,
+        "runningTaskDefinitionArn": running_arn,
+        "live": not pending,
+        "pending": [c.as_json() for c in pending],
+    }

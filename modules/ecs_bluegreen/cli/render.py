@@ -9,6 +9,7 @@ import json
 import time
 from typing import Any, TextIO
 
+from ..revisions import label
 from .events import (
     Continued,
     Ended,
@@ -21,7 +22,6 @@ from .events import (
     Stopped,
     Watching,
 )
-from ..revisions import label
 from .exits import PROG
 from .plan import DeployPlan
 from .snapshot import Route, Snapshot, Step, Wait
@@ -33,8 +33,10 @@ def headline(plan: DeployPlan) -> str:
         return f"from {running} to {label(plan.deploy_arn or '')}, as given (--task-definition)"
     source = f"Terraform's {label(plan.terraform_arn)}"
     if plan.nothing_to_deploy:
-        return (f"nothing to deploy: {running} has the settings of {source} and image {plan.image} already; to "
-                f"start it again, pass --task-definition {plan.running_arn}")
+        return (
+            f"nothing to deploy: {running} has the settings of {source} and image {plan.image} already; to "
+            f"start it again, pass --task-definition {plan.running_arn}"
+        )
     which = "image" if plan.image_given else "the image that runs now,"
     return f"from {running} to {source} with {which} {plan.image}"
 
@@ -45,28 +47,40 @@ def warnings(plan: DeployPlan) -> list[str]:
         return []
     if plan.drift:
         what = "the given revision" if plan.terraform_arn is None else "Terraform's settings"
-        return [f"{running} has changes that neither Terraform nor a deployment made (by hand?): "
-                f"{'; '.join(c.summary for c in plan.drift)}. This deployment drops those not in {what}; to keep "
-                "them, put them in the settings"]
+        return [
+            f"{running} has changes that neither Terraform nor a deployment made (by hand?): "
+            f"{'; '.join(c.summary for c in plan.drift)}. This deployment drops those not in {what}; to keep "
+            "them, put them in the settings"
+        ]
     if plan.drift is None and plan.changes:
         return [f"{running} was {plan.origin}: the changes listed also undo whatever was changed in it by hand"]
     return []
 
 
 def notes(plan: DeployPlan) -> list[str]:
-    if plan.terraform_arn is not None and not plan.image_given and plan.terraform_image \
-            and plan.terraform_image != plan.image:
-        return [f"Terraform's revision has image {plan.terraform_image} (the settings' image, which only the first "
-                "deployment uses); the image that runs now stays. Pass --image to change it"]
+    if (
+        plan.terraform_arn is not None
+        and not plan.image_given
+        and plan.terraform_image
+        and plan.terraform_image != plan.image
+    ):
+        return [
+            f"Terraform's revision has image {plan.terraform_image} (the settings' image, which only the first "
+            "deployment uses); the image that runs now stays. Pass --image to change it"
+        ]
     return []
 
 
 def plan_json(plan: DeployPlan) -> dict[str, Any]:
     return {
-        "runningTaskDefinitionArn": plan.running_arn, "terraformTaskDefinitionArn": plan.terraform_arn,
-        "image": plan.image, "changes": [c.as_json() for c in plan.changes],
-        "drift": None if plan.drift is None else [c.as_json() for c in plan.drift], "origin": plan.origin,
-        "warnings": warnings(plan), "notes": notes(plan),
+        "runningTaskDefinitionArn": plan.running_arn,
+        "terraformTaskDefinitionArn": plan.terraform_arn,
+        "image": plan.image,
+        "changes": [c.as_json() for c in plan.changes],
+        "drift": None if plan.drift is None else [c.as_json() for c in plan.drift],
+        "origin": plan.origin,
+        "warnings": warnings(plan),
+        "notes": notes(plan),
     }
 
 
@@ -80,30 +94,40 @@ def clock_time(at: datetime.datetime) -> str:
     return at.astimezone(datetime.timezone.utc).strftime("%H:%M:%S UTC")
 
 
+WAITS = {
+    "approval": (
+        "waiting for approval",
+        "waits for approval",
+        None,
+        f"test on the test listener, then `{PROG} approve`, or `{PROG} rollback`",
+    ),
+    "termination": (
+        "termination wait",
+        "is in its termination wait",
+        "task set",
+        f"`{PROG} finish` ends it now, `{PROG} rollback` returns traffic to it",
+    ),
+    "bake": ("bake time", "is in its bake time", "revision", f"ECS ends it, `{PROG} rollback` returns traffic to it"),
+}
+"""The words of each wait a snapshot can be in (snapshot.Wait.kind): its name, how a deployment in it
+is said to be, what it keeps (None before traffic moves), and what ends it."""
+
+
 def wait_text(wait: Wait) -> str:
     """What the deployment waits for, until when, and what ends the wait."""
-    if wait.kind == "approval":
-        return (f"waiting for approval until {clock_time(wait.ends)} ({duration(wait.left)} left): test on the test "
-                f"listener, then `{PROG} approve`, or `{PROG} rollback`")
-    if wait.kind == "bake":
-        return (f"bake time until {clock_time(wait.ends)} ({duration(wait.left)} left): the original revision is "
-                f"kept for rollback; ECS ends it, `{PROG} rollback` returns traffic to it")
-    return (f"termination wait until {clock_time(wait.ends)} ({duration(wait.left)} left): the original task set "
-            f"is kept for rollback; `{PROG} finish` ends it now, `{PROG} rollback` returns traffic to it")
+    name, _, kept, way_out = WAITS[wait.kind]
+    keeps = f"the original {kept} is kept for rollback; " if kept else ""
+    return f"{name} until {clock_time(wait.ends)} ({duration(wait.left)} left): {keeps}{way_out}"
 
 
 def state(now: Snapshot) -> str:
     """Where a deployment is, in a few words: for a refusal or a command that acts on it."""
     if now.ended:
         return f"{now.deployment_id} ended {now.status}"
-    if now.wait is not None and now.wait.kind == "approval":
-        return f"{now.deployment_id} waits for approval until {clock_time(now.wait.ends)}"
-    if now.wait is not None and now.wait.kind == "bake":
-        return (f"{now.deployment_id} is in its bake time until {clock_time(now.wait.ends)} (production is on the "
-                "new revision; the original is kept for rollback)")
     if now.wait is not None:
-        return (f"{now.deployment_id} is in its termination wait until {clock_time(now.wait.ends)} (production is on "
-                "the new task set; the original is kept for rollback)")
+        _, being, kept, _ = WAITS[now.wait.kind]
+        moved = f" (production is on the new {kept}; the original is kept for rollback)" if kept else ""
+        return f"{now.deployment_id} {being} until {clock_time(now.wait.ends)}{moved}"
     step = now.current
     return f"{now.deployment_id} is {now.status}" + (f" at {step.name}" if step else "")
 
@@ -125,13 +149,17 @@ def progress_lines(before: Snapshot | None, now: Snapshot) -> list[str]:
     if not now.ended:
         lines += status  # an ending is said after what led to it
     seen = {(s.name, s.status) for s in before.steps} if before else set()
-    lines += [f"lifecycle {step_text(s)}" for s in now.steps if s.status != "Pending" and (s.name, s.status) not in seen]
+    lines += [
+        f"lifecycle {step_text(s)}" for s in now.steps if s.status != "Pending" and (s.name, s.status) not in seen
+    ]
     old_routes = set(before.routes) if before else set()
     lines += [f"traffic {route_text(r)}" for r in now.routes if r not in old_routes]
     sets = [(t.label, t.status, t.target_group) for t in now.task_sets]
     if sets and (before is None or sets != [(t.label, t.status, t.target_group) for t in before.task_sets]):
-        lines.append("task sets " + ", ".join(" ".join(filter(None, (label, status, "on", group)))
-                                              for label, status, group in sets))
+        lines.append(
+            "task sets "
+            + ", ".join(" ".join(filter(None, (label, status, "on", group))) for label, status, group in sets)
+        )
     if now.wait and (before is None or before.wait is None or before.wait.kind != now.wait.kind):
         lines.append(wait_text(now.wait))
     if before is None and now.alarms:
@@ -173,8 +201,11 @@ class TextRenderer:
         for change in plan.changes:
             self._line(f"  {change.summary}")
         if plan.changes and not plan.shape_changes:
-            self._line("  the settings stay: the running revision has Terraform's already" if plan.terraform_arn
-                       else "  the settings stay the same")
+            self._line(
+                "  the settings stay: the running revision has Terraform's already"
+                if plan.terraform_arn
+                else "  the settings stay the same"
+            )
         for note in notes(plan):
             self._line(f"note: {note}")
         for warning in warnings(plan):
@@ -202,8 +233,9 @@ class TextRenderer:
         if event.wait_type == "READY_WAIT":
             self._line(f"approved {event.deployment_id}: production traffic moves to the new task set")
         else:
-            self._line(f"finished {event.deployment_id}: the original task set is terminated now, and the "
-                       "deployment ends")
+            self._line(
+                f"finished {event.deployment_id}: the original task set is terminated now, and the deployment ends"
+            )
 
     @_render.register
     def _(self, event: Ended) -> None:
@@ -212,8 +244,10 @@ class TextRenderer:
 
     @_render.register
     def _(self, event: Stopped) -> None:
-        self._line(f"stopped {event.deployment_id} with rollback: traffic returns to the original task set "
-                   f"({event.status}{': ' + event.message if event.message else ''})")
+        self._line(
+            f"stopped {event.deployment_id} with rollback: traffic returns to the original task set "
+            f"({event.status}{': ' + event.message if event.message else ''})"
+        )
 
     @_render.register
     def _(self, event: StatusReported) -> None:
@@ -224,8 +258,11 @@ class TextRenderer:
             if terraform["live"]:
                 self._line(f"Terraform's {tf} is live" + ("" if tf == running else f" (in {running})"))
             else:
-                self._line(f"Terraform's {tf} waits for a deployment; against the running {running}: "
-                           + "; ".join(c["summary"] for c in terraform["pending"]) + f". Roll it out with `{PROG} deploy`")
+                self._line(
+                    f"Terraform's {tf} waits for a deployment; against the running {running}: "
+                    + "; ".join(c["summary"] for c in terraform["pending"])
+                    + f". Roll it out with `{PROG} deploy`"
+                )
         if not event.deployments:
             self._line("no deployments yet")
         for row in event.deployments:
@@ -261,13 +298,22 @@ class JsonRenderer:
 
     @_fields.register
     def _(self, event: Planned) -> dict[str, Any]:
-        return {"deploymentId": None, "taskDefinitionArn": event.plan.deploy_arn, "registered": False,
-                "dryRun": event.dry_run, **plan_json(event.plan)}
+        return {
+            "deploymentId": None,
+            "taskDefinitionArn": event.plan.deploy_arn,
+            "registered": False,
+            "dryRun": event.dry_run,
+            **plan_json(event.plan),
+        }
 
     @_fields.register
     def _(self, event: Started) -> dict[str, Any]:
-        return {"deploymentId": event.deployment_id, "taskDefinitionArn": event.task_definition_arn,
-                "registered": event.registered, "hooks": event.hooks}
+        return {
+            "deploymentId": event.deployment_id,
+            "taskDefinitionArn": event.task_definition_arn,
+            "registered": event.registered,
+            "hooks": event.hooks,
+        }
 
     @_fields.register
     def _(self, event: Progressed) -> dict[str, Any]:
@@ -284,8 +330,12 @@ class JsonRenderer:
     @_fields.register
     def _(self, event: Ended) -> dict[str, Any]:
         last = event.snapshot
-        return {"status": last.status, "error": dict(last.error) or None, "rollback": dict(last.rollback) or None,
-                "timedOut": event.timed_out}
+        return {
+            "status": last.status,
+            "error": dict(last.error) or None,
+            "rollback": dict(last.rollback) or None,
+            "timedOut": event.timed_out,
+        }
 
     @_fields.register
     def _(self, event: Stopped) -> dict[str, Any]:
@@ -293,11 +343,20 @@ class JsonRenderer:
 
     @_fields.register
     def _(self, event: StatusReported) -> dict[str, Any]:
-        return {"application": event.application, "deploymentGroup": event.deployment_group,
-                "engine": event.engine, "terraformRevision": event.terraform,
-                "deployments": [row.as_json() for row in event.deployments]}
+        return {
+            "application": event.application,
+            "deploymentGroup": event.deployment_group,
+            "engine": event.engine,
+            "terraformRevision": event.terraform,
+            "deployments": [row.as_json() for row in event.deployments],
+        }
 
     @_fields.register
     def _(self, event: SettingsChecked) -> dict[str, Any]:
-        return {"file": event.file, "valid": True, "project": event.project, "environments": event.environments,
-                "stacks": event.stacks}
+        return {
+            "file": event.file,
+            "valid": True,
+            "project": event.project,
+            "environments": event.environments,
+            "stacks": event.stacks,
+        }

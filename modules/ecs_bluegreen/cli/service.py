@@ -23,8 +23,9 @@ class LiveService:
         self._described: dict[str, dict[str, Any]] = {}
 
     def current_task_definition(self) -> str:
-        services = self.ecs.describe_services(cluster=self.outputs.cluster_name,
-                                              services=[self.outputs.service_name])["services"]
+        services = self.ecs.describe_services(cluster=self.outputs.cluster_name, services=[self.outputs.service_name])[
+            "services"
+        ]
         if not services:
             raise CommandError(f"service {self.outputs.service_name} not found in cluster {self.outputs.cluster_name}")
         return str(services[0]["taskDefinition"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -109,24 +109,42 @@ class Snapshot:
         (CodeDeploy's termination wait, ECS's bake time)."""
         return self.wait is not None and self.wait.after_traffic
 
-    def without_time(self) -> Snapshot:
-        """The same, but for the time: what changed, apart from a countdown."""
-        wait = replace(self.wait, left=datetime.timedelta()) if self.wait else None
-        return replace(self, wait=wait, at=datetime.datetime.min)
-
     def as_json(self) -> dict[str, Any]:
         return {
-            "deploymentId": self.deployment_id, "status": self.status,
-            "lifecycleEvents": [{"name": s.name, "status": s.status, "hook": s.hook, "message": s.message}
-                                for s in self.steps],
-            "traffic": [{"listener": r.listener, "port": r.port,
-                         "targetGroups": [{"name": n, "weight": w} for n, w in r.weights]} for r in self.routes],
-            "taskSets": [{"label": t.label, "status": t.status, "targetGroup": t.target_group, "weight": t.weight,
-                          "runningCount": t.running, "desiredCount": t.desired} for t in self.task_sets],
-            "wait": None if self.wait is None else {"kind": self.wait.kind, "ends": self.wait.ends.isoformat(),
-                                                     "secondsLeft": int(self.wait.left.total_seconds())},
+            "deploymentId": self.deployment_id,
+            "status": self.status,
+            "lifecycleEvents": [
+                {"name": s.name, "status": s.status, "hook": s.hook, "message": s.message} for s in self.steps
+            ],
+            "traffic": [
+                {
+                    "listener": r.listener,
+                    "port": r.port,
+                    "targetGroups": [{"name": n, "weight": w} for n, w in r.weights],
+                }
+                for r in self.routes
+            ],
+            "taskSets": [
+                {
+                    "label": t.label,
+                    "status": t.status,
+                    "targetGroup": t.target_group,
+                    "weight": t.weight,
+                    "runningCount": t.running,
+                    "desiredCount": t.desired,
+                }
+                for t in self.task_sets
+            ],
+            "wait": None
+            if self.wait is None
+            else {
+                "kind": self.wait.kind,
+                "ends": self.wait.ends.isoformat(),
+                "secondsLeft": int(self.wait.left.total_seconds()),
+            },
             "alarms": [{"name": n, "state": s} for n, s in self.alarms],
-            "error": dict(self.error) or None, "rollback": dict(self.rollback) or None,
+            "error": dict(self.error) or None,
+            "rollback": dict(self.rollback) or None,
         }
 
 
@@ -142,8 +160,14 @@ class Listed:
     error: str | None
 
     def as_json(self) -> dict[str, Any]:
-        return {"deploymentId": self.deployment_id, "status": self.status, "created": self.created,
-                "completed": self.completed, "description": self.description, "error": self.error}
+        return {
+            "deploymentId": self.deployment_id,
+            "status": self.status,
+            "created": self.created,
+            "completed": self.completed,
+            "description": self.description,
+            "error": self.error,
+        }
 
 
 def utc(moment: datetime.datetime) -> datetime.datetime:

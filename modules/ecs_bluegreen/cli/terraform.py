@@ -20,9 +20,11 @@ def check_current(stack_dir: Path) -> None:
     except (OSError, ValueError, AttributeError):
         return  # a folder copied on its own: nothing to compare with
     if stack_dir.resolve().name not in stacks:
-        raise CommandError(f"{stack_dir} is left from an earlier synth: {manifest} lists "
-                           f"{', '.join(sorted(stacks)) or 'no stack'}. Synthesize again, and use a current stack",
-                           Exit.BAD_INPUT)
+        raise CommandError(
+            f"{stack_dir} is left from an earlier synth: {manifest} lists "
+            f"{', '.join(sorted(stacks)) or 'no stack'}. Synthesize again, and use a current stack",
+            Exit.BAD_INPUT,
+        )
 
 
 def terraform_in(stack_dir: Path, *commands: list[str], instead: str, failure: Exit, timeout: float) -> str:
@@ -30,16 +32,19 @@ def terraform_in(stack_dir: Path, *commands: list[str], instead: str, failure: E
     failure is one line: the folder is no stack, Terraform is missing (`instead` says what to pass
     then), or a command failed (its first error line, exit `failure`)."""
     if not (stack_dir / "cdk.tf.json").is_file():
-        raise CommandError(f"{stack_dir} is not a synthesized stack folder (no cdk.tf.json): use "
-                           "cdktf.out/stacks/<stack>", Exit.BAD_INPUT)
+        raise CommandError(
+            f"{stack_dir} is not a synthesized stack folder (no cdk.tf.json): use cdktf.out/stacks/<stack>",
+            Exit.BAD_INPUT,
+        )
     check_current(stack_dir)
     terraform = shutil.which("terraform")
     if terraform is None:
         raise CommandError(f"terraform is not on PATH; pass {instead}", Exit.BAD_INPUT)
     stdout = ""
     for command in commands:
-        proc = subprocess.run([terraform, *command, "-no-color"], cwd=stack_dir, capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(
+            [terraform, *command, "-no-color"], cwd=stack_dir, capture_output=True, text=True, timeout=timeout
+        )
         if proc.returncode != 0:
             first = next((line.strip() for line in proc.stderr.splitlines() if line.strip().strip("╷│╵")), "")
             raise CommandError(f"terraform {command[0]} failed in {stack_dir}: {first.strip('│ ')}", failure)
@@ -49,14 +54,24 @@ def terraform_in(stack_dir: Path, *commands: list[str], instead: str, failure: E
 
 def outputs_of(stack_dir: Path) -> str:
     """`terraform output -json` of the stack."""
-    return terraform_in(stack_dir, ["output", "-json"], instead="--outputs with a saved `terraform output -json`",
-                        failure=Exit.BAD_INPUT, timeout=300)
+    return terraform_in(
+        stack_dir,
+        ["output", "-json"],
+        instead="--outputs with a saved `terraform output -json`",
+        failure=Exit.BAD_INPUT,
+        timeout=300,
+    )
 
 
 def plan_of(stack_dir: Path) -> str:
     """`terraform plan` in the stack's folder, as `terraform show -json` gives it."""
     with tempfile.TemporaryDirectory() as scratch:
         plan_file = str(Path(scratch) / "review.tfplan")
-        return terraform_in(stack_dir, ["plan", "-input=false", f"-out={plan_file}"], ["show", "-json", plan_file],
-                            instead="--plan with the output of `terraform show -json`", failure=Exit.FAILED,
-                            timeout=1800)
+        return terraform_in(
+            stack_dir,
+            ["plan", "-input=false", f"-out={plan_file}"],
+            ["show", "-json", plan_file],
+            instead="--plan with the output of `terraform show -json`",
+            failure=Exit.FAILED,
+            timeout=1800,
+        )

@@ -59,7 +59,7 @@ class ReadableStack(TerraformStack):
         if path == stack_path:
             return ""
         assert path.startswith(f"{stack_path}/"), f"{path} is not below the stack {stack_path}"
-        address = readable_address(path[len(stack_path) + 1:].split("/"))
+        address = readable_address(path[len(stack_path) + 1 :].split("/"))
         taken = self.__dict__.setdefault("_readable_addresses", {})
         owner = taken.setdefault(address, path)
         if owner == path:
@@ -76,12 +76,12 @@ def move_from(scope: Any, old_path: str) -> int:
     stack = TerraformStack.of(scope)
     if not isinstance(stack, ReadableStack):
         raise TypeError(f"move_from needs a ReadableStack; {stack.node.path} is a {type(stack).__name__}")
-    new_prefix = readable_address(scope.node.path[len(stack.node.path) + 1:].split("/"))
+    new_prefix = readable_address(scope.node.path[len(stack.node.path) + 1 :].split("/"))
     old_prefix = readable_address(old_path.strip("/").split("/"))
     moved = 0
     for node in scope.node.find_all():
         if isinstance(node, TerraformResource):
             address = stack.get_logical_id(node)
-            node.move_from_id(f"{node.terraform_resource_type}.{old_prefix}{address[len(new_prefix):]}")
+            node.move_from_id(f"{node.terraform_resource_type}.{old_prefix}{address[len(new_prefix) :]}")
             moved += 1
     return moved

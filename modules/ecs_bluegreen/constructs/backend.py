@@ -18,12 +18,19 @@ def add_s3_backend(
     real backend leaves unset); the account is asked of the emulator's STS, as of AWS's."""
     emulated = True if endpoint is not None else None
     backend = S3Backend(
-        stack, bucket=props.bucket, key=props.key, region=props.region or region, encrypt=True,
+        stack,
+        bucket=props.bucket,
+        key=props.key,
+        region=props.region or region,
+        encrypt=True,
         dynamodb_table=props.dynamodb_table,
         endpoints=S3BackendEndpointConfig(s3=endpoint.url, dynamodb=endpoint.url, iam=endpoint.url, sts=endpoint.url)
-        if endpoint is not None else None,
-        use_path_style=emulated, skip_credentials_validation=emulated,
-        skip_metadata_api_check=emulated, skip_region_validation=emulated,
+        if endpoint is not None
+        else None,
+        use_path_style=emulated,
+        skip_credentials_validation=emulated,
+        skip_metadata_api_check=emulated,
+        skip_region_validation=emulated,
         max_retries=endpoint.max_retries if endpoint is not None else None,
     )
     if props.use_lockfile:

@@ -71,8 +71,9 @@ class _NodeForJsiiLoader(importlib.abc.Loader):
 
 
 class _BindingsFinder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name: str, path: Sequence[str] | None = None,
-                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if name not in (PROVIDER, FIRST_ASSEMBLY):
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)

@@ -11,11 +11,11 @@ from .alarms import DeploymentAlarms
 from .cdk import TerraformStack
 from .codedeploy import CodeDeployBlueGreen
 from .ecs import FargateService
+from .ecs_native import EcsNativeBlueGreen
 from .engines import EnginePart, engine_part
 from .family import check_app
 from .iam import ServiceRoles
 from .load_balancer import BlueGreenLoadBalancer
-from .native import EcsNativeBlueGreen
 from .network import Network
 from .notifications import DeploymentTopic
 from .part import Part
@@ -30,8 +30,11 @@ def _check_name_is_free(scope: Construct, name: str) -> None:
     stack = TerraformStack.of(scope)
     for other in stack.node.find_all():
         if isinstance(other, EcsBlueGreen) and other.props.name == name:
-            raise SettingsError("name", name, f"The stack has a service of this name already "
-                                              f"({other.node.path}): give each service its own name.")
+            raise SettingsError(
+                "name",
+                name,
+                f"The stack has a service of this name already ({other.node.path}): give each service its own name.",
+            )
 
 
 class EcsBlueGreen(Part):
@@ -67,23 +70,43 @@ class EcsBlueGreen(Part):
         self.network = Network(self, "network", name=name, props=props.network)
         self.roles = ServiceRoles(self, "iam", name=name, props=props.iam)
         self.load_balancer = lb = BlueGreenLoadBalancer(
-            self, "load-balancer", name=name, props=props.load_balancer, vpc_id=self.network.vpc_id,
-            subnet_ids=self.network.public_subnet_ids, target_port=props.service.container_port)
+            self,
+            "load-balancer",
+            name=name,
+            props=props.load_balancer,
+            vpc_id=self.network.vpc_id,
+            subnet_ids=self.network.public_subnet_ids,
+            target_port=props.service.container_port,
+        )
         if props.deployment.alarms is not None:
             self.alarms = DeploymentAlarms(
-                self, "alarms", name=name, props=props.deployment.alarms, load_balancer=lb.lb,
+                self,
+                "alarms",
+                name=name,
+                props=props.deployment.alarms,
+                load_balancer=lb.lb,
                 target_groups={"blue": lb.blue_target_group, "green": lb.green_target_group},
-                network=props.load_balancer.is_network)
-        blocks = engine.service_blocks(self, self)
+                network=props.load_balancer.is_network,
+            )
+        blocks = engine.service_blocks(scope=self, service=self)
         self.ecs = FargateService(
-            self, "ecs", name=name, props=props.service, vpc_id=self.network.vpc_id,
-            subnet_ids=self.network.private_subnet_ids, load_balancer_security_group_id=lb.security_group.id,
-            target_groups=(lb.blue_target_group, lb.green_target_group), load_balancer=lb.lb,
-            execution_role_arn=self.roles.execution_role_arn, task_role_arn=self.roles.task_role_arn,
-            depends_on=[lb.prod_listener, lb.test_listener, *blocks.depends_on], engine=blocks,
-            health_check_port=props.load_balancer.health_check.port)
+            self,
+            "ecs",
+            name=name,
+            props=props.service,
+            vpc_id=self.network.vpc_id,
+            subnet_ids=self.network.private_subnet_ids,
+            load_balancer_security_group_id=lb.security_group.id,
+            target_groups=(lb.blue_target_group, lb.green_target_group),
+            load_balancer=lb.lb,
+            execution_role_arn=self.roles.execution_role_arn,
+            task_role_arn=self.roles.task_role_arn,
+            depends_on=[lb.prod_listener, lb.test_listener, *blocks.depends_on],
+            engine=blocks,
+            health_check_port=props.load_balancer.health_check.port,
+        )
         self._grant_the_task()
-        engine.complete(self, self)
+        engine.complete(scope=self, service=self)
 
     def _grant_the_task(self) -> None:
         """Grants the task's settings need, on the roles the stack created (a role passed in by ARN
@@ -104,14 +127,22 @@ class EcsBlueGreen(Part):
             return {}
         if self.test_traffic_hook is None:
             hook = self.test_traffic_hook = TestTrafficHook(
-                self, "test-traffic-hook", name=props.name, props=props.deployment.test_traffic_hook,
-                test_url=lb.test_url, test_port=props.load_balancer.test_port, vpc_id=self.network.vpc_id,
-                subnet_ids=self.network.private_subnet_ids, deployment_group_arn=reports_to,
-                vpc_access_policy_arn=self.roles.aws_managed(VPC_ACCESS_POLICY))
+                self,
+                "test-traffic-hook",
+                name=props.name,
+                props=props.deployment.test_traffic_hook,
+                test_url=lb.test_url,
+                test_port=props.load_balancer.test_port,
+                vpc_id=self.network.vpc_id,
+                subnet_ids=self.network.private_subnet_ids,
+                deployment_group_arn=reports_to,
+                vpc_access_policy_arn=self.roles.aws_managed(VPC_ACCESS_POLICY),
+            )
             internal = props.load_balancer.internal
             lb.allow_test_traffic_from_hook(
                 hook.security_group.id if internal else None,
-                self.network.nat_eip.public_ip if not internal and self.network.nat_eip else None)
+                self.network.nat_eip.public_ip if not internal and self.network.nat_eip else None,
+            )
         return {"AfterAllowTestTraffic": self.test_traffic_hook.function.arn}
 
     @property

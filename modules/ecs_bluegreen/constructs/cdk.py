@@ -22,6 +22,18 @@ TerraformResource = _core.TerraformResource
 TerraformResourceLifecycle = _core.TerraformResourceLifecycle
 TerraformStack = _core.TerraformStack
 
-__all__ = ["App", "AssetType", "Fn", "ITerraformDependable", "LocalBackend", "S3Backend", "S3BackendEndpointConfig",
-           "TerraformAsset", "TerraformDataSource", "TerraformOutput", "TerraformResource", "TerraformResourceLifecycle",
-           "TerraformStack"]
+__all__ = [
+    "App",
+    "AssetType",
+    "Fn",
+    "ITerraformDependable",
+    "LocalBackend",
+    "S3Backend",
+    "S3BackendEndpointConfig",
+    "TerraformAsset",
+    "TerraformDataSource",
+    "TerraformOutput",
+    "TerraformResource",
+    "TerraformResourceLifecycle",
+    "TerraformStack",
+]

@@ -46,18 +46,27 @@ def add_cluster(scope: Construct, *, name: str, props: ServiceProps) -> Cluster:
                 logging="OVERRIDE" if exec_.log_sessions else "DEFAULT",
                 log_configuration=EcsClusterConfigurationExecuteCommandConfigurationLogConfiguration(
                     cloud_watch_log_group_name=exec_log_group.name,
-                ) if exec_log_group is not None else None,
+                )
+                if exec_log_group is not None
+                else None,
             ),
         )
     cluster = EcsCluster(
-        scope, "cluster", name=name,
-        setting=[EcsClusterSetting(name="containerInsights",
-                                   value="enabled" if props.container_insights else "disabled")],
+        scope,
+        "cluster",
+        name=name,
+        setting=[
+            EcsClusterSetting(name="containerInsights", value="enabled" if props.container_insights else "disabled")
+        ],
         configuration=configuration,
     )
     if configuration is not None:
-        suppress(cluster, "CKV_AWS_224", "Sessions are logged to a log group CloudWatch Logs encrypts at rest (see "
-                 "CKV_AWS_158 on it); the channel uses execute_command.kms_key_arn when given.")
+        suppress(
+            cluster,
+            "CKV_AWS_224",
+            "Sessions are logged to a log group CloudWatch Logs encrypts at rest (see "
+            "CKV_AWS_158 on it); the channel uses execute_command.kms_key_arn when given.",
+        )
     if not props.container_insights:
         suppress(cluster, "CKV_AWS_65", "Turned off on request (service.container_insights=False).")
     return Cluster(cluster.name, cluster, exec_log_group)

@@ -57,16 +57,20 @@ def select(environ: Mapping[str, str] | None = None, modules: Container[str] | N
             raise FamilyError(f"{ENV}={chosen!r}: use 'cdktf' or 'cdktn', the family your app is built on")
         family = FAMILIES[chosen]
         if not _installed(family):
-            raise FamilyError(f"{ENV}={chosen} but {family.core} or {family.provider} is not installed: "
-                              f"pip install 'ecs-bluegreen[{family.extra}]'")
+            raise FamilyError(
+                f"{ENV}={chosen} but {family.core} or {family.provider} is not installed: "
+                f"pip install 'ecs-bluegreen[{family.extra}]'"
+            )
         return family
     imported = [f for f in FAMILIES.values() if f.core in modules]
     if len(imported) == 1 and _installed(imported[0]):
         return imported[0]
     installed = [f for f in FAMILIES.values() if _installed(f)]
     if not installed:
-        raise FamilyError("ecs_bluegreen needs CDK for Terraform: pip install 'ecs-bluegreen[cdktf]' (cdktf "
-                          "with cdktf-cdktf-provider-aws) or 'ecs-bluegreen[cdktn]' (cdktn with cdktn-provider-aws)")
+        raise FamilyError(
+            "ecs_bluegreen needs CDK for Terraform: pip install 'ecs-bluegreen[cdktf]' (cdktf "
+            "with cdktf-cdktf-provider-aws) or 'ecs-bluegreen[cdktn]' (cdktn with cdktn-provider-aws)"
+        )
     return installed[0]
 
 
@@ -79,4 +83,5 @@ def check_app(scope: Any, what: str) -> None:
     if root in FAMILIES and root != FAMILY.name:
         raise FamilyError(
             f"{what}: the app is built on {root}, but ecs_bluegreen loaded {FAMILY.name}. Import {root} "
-            f"before ecs_bluegreen, or set {ENV}={root}")
+            f"before ecs_bluegreen, or set {ENV}={root}"
+        )

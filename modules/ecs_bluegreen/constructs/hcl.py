@@ -22,7 +22,6 @@ from pathlib import Path
 
 from .cdk import TerraformStack
 
-
 _ONE_LINE_STRING = re.compile(r'^(?P<head>\s*(?:[A-Za-z0-9_-]+|"[^"]*")\s*=\s*)"(?P<body>.*\$\{.*)"(?P<tail>,?)$')
 
 
@@ -69,8 +68,9 @@ def write_hcl(stacks: Iterable[TerraformStack], outdir: str | Path) -> list[Path
     for stack in stacks:
         hcl = _escape_strings(stack.to_hcl_terraform()["hcl"])
         if terraform is not None:
-            formatted = subprocess.run([terraform, "fmt", "-no-color", "-"], input=hcl, capture_output=True,
-                                       text=True, check=False)
+            formatted = subprocess.run(
+                [terraform, "fmt", "-no-color", "-"], input=hcl, capture_output=True, text=True, check=False
+            )
             hcl = formatted.stdout if formatted.returncode == 0 else hcl
         path = Path(outdir, "hcl", stack.node.id, "main.tf")
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from .part import Part
 from ..settings import NotificationProps, check_value
 from .aws.sns_topic import SnsTopic
+from .part import Part
 
 
 class DeploymentTopic(Part):

@@ -23,8 +23,9 @@ def claim_id(scope: Any, id: Any, what: str, fix: str = "") -> None:
     if held is not None:
         where = scope.node.path or "the app"
         fix = fix or "give each its own id, e.g. 'web' and 'api'"
-        raise SettingsError("id", id, f"{where} has a {type(held).__name__} of this id already, so the {what} "
-                                      f"cannot take it: {fix}.")
+        raise SettingsError(
+            "id", id, f"{where} has a {type(held).__name__} of this id already, so the {what} cannot take it: {fix}."
+        )
 
 
 class Part(Construct):

@@ -14,8 +14,20 @@ from .aws.data_aws_region import DataAwsRegion
 from .aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 
 EMULATED_SERVICES = (
-    "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "codedeploy", "dynamodb", "ec2",
-    "ecr", "ecs", "elbv2", "iam", "lambda", "s3", "sns", "sts",
+    "applicationautoscaling",
+    "cloudwatch",
+    "cloudwatchlogs",
+    "codedeploy",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "ecs",
+    "elbv2",
+    "iam",
+    "lambda",
+    "s3",
+    "sns",
+    "sts",
 )
 """Every AWS API the stacks of this library call, so that none slips past the emulator."""
 
@@ -64,11 +76,16 @@ def add_aws_provider(
     cannot tell its own account's security groups, and every plan after an apply shows changes."""
     emulated = True if endpoint is not None else None
     return AwsProvider(
-        scope, "aws", region=region,
+        scope,
+        "aws",
+        region=region,
         default_tags=[AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None,
         endpoints=[AwsProviderEndpoints(**{_keyword(s): endpoint.url for s in EMULATED_SERVICES})]
-        if endpoint is not None else None,
-        s3_use_path_style=emulated, skip_credentials_validation=emulated,
-        skip_metadata_api_check="true" if endpoint is not None else None, skip_region_validation=emulated,
+        if endpoint is not None
+        else None,
+        s3_use_path_style=emulated,
+        skip_credentials_validation=emulated,
+        skip_metadata_api_check="true" if endpoint is not None else None,
+        skip_region_validation=emulated,
         max_retries=endpoint.max_retries if endpoint is not None else None,
     )

@@ -30,10 +30,10 @@ class BlueGreenStack(ReadableStack):
         check_value("settings", settings, StackSettings)
         super().__init__(scope, id)
         self.settings = settings
-        self.provider = add_aws_provider(self, region=settings.region, default_tags=settings.default_tags,
-                                         endpoint=settings.endpoint)
-        self.backend = add_s3_backend(self, settings.backend, region=settings.region,
-                                      endpoint=settings.endpoint)
+        self.provider = add_aws_provider(
+            self, region=settings.region, default_tags=settings.default_tags, endpoint=settings.endpoint
+        )
+        self.backend = add_s3_backend(self, settings.backend, region=settings.region, endpoint=settings.endpoint)
         self.blue_green = EcsBlueGreen(self, "blue-green", props=settings.app)
 
         self.outputs = service_outputs(self.blue_green, region=settings.region)
@@ -42,20 +42,26 @@ class BlueGreenStack(ReadableStack):
 _OUTPUT_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def service_outputs(service: EcsBlueGreen, *, prefix: str = "", region: str | None = None) -> dict[str, TerraformOutput]:
+def service_outputs(
+    service: EcsBlueGreen, *, prefix: str = "", region: str | None = None
+) -> dict[str, TerraformOutput]:
     """The outputs of one service (contract.py), on its stack, named `<prefix><name>`.
 
     A stack with several services gives each a prefix ("api_", "web_"), and `bluegreen
     --output-prefix api_` reads that service's. `region` is written as given; by default it is the
     provider's region, read by a data source."""
     if prefix and not _OUTPUT_PREFIX.fullmatch(prefix):
-        raise SettingsError("prefix", prefix, "Use letters, digits and underscores, not starting with a "
-                            "digit, e.g. 'api_'.")
+        raise SettingsError(
+            "prefix", prefix, "Use letters, digits and underscores, not starting with a digit, e.g. 'api_'."
+        )
     stack = TerraformStack.of(service)
     values = _output_values(service, region)
-    fix = ("give this service's outputs another prefix" if prefix else
-           "give each service's outputs a prefix, e.g. service_outputs(api, prefix='api_'), and read them with "
-           "`bluegreen --output-prefix api_`")
+    fix = (
+        "give this service's outputs another prefix"
+        if prefix
+        else "give each service's outputs a prefix, e.g. service_outputs(api, prefix='api_'), and read them with "
+        "`bluegreen --output-prefix api_`"
+    )
     for key in values:  # all refused before any is made
         claim_id(stack, f"{prefix}{key}", "output", fix)
     return {
@@ -88,11 +94,11 @@ def _output_values(service: EcsBlueGreen, region: str | None) -> Outputs:
         "task_security_group_ids": ([service.ecs.security_group.id], "Security groups of the tasks."),
         "assign_public_ip": (props.assign_public_ip, "Whether tasks get a public IP."),
         # Terraform owns the task definition's shape: a deployment starts from this revision.
-        "task_definition_arn": (service.ecs.task_definition.arn,
-                                "Task definition revision Terraform registered last; `bluegreen deploy` "
-                                "rolls it out with the image."),
-        "hooks": (service.hooks,
-                  "Lambda functions by lifecycle event; `bluegreen deploy` puts them in the AppSpec."),
+        "task_definition_arn": (
+            service.ecs.task_definition.arn,
+            "Task definition revision Terraform registered last; `bluegreen deploy` rolls it out with the image.",
+        ),
+        "hooks": (service.hooks, "Lambda functions by lifecycle event; `bluegreen deploy` puts them in the AppSpec."),
     }
     values = service.engine.outputs(service, values)
     if service.repository is not None:
@@ -110,12 +116,15 @@ class StateBootstrapStack(ReadableStack):
         check_value("settings", settings, BootstrapSettings)
         super().__init__(scope, id)
         self.settings = settings
-        self.provider = add_aws_provider(self, region=settings.region, default_tags=settings.default_tags,
-                                         endpoint=settings.endpoint)
+        self.provider = add_aws_provider(
+            self, region=settings.region, default_tags=settings.default_tags, endpoint=settings.endpoint
+        )
         if settings.migrated:
             self.backend = add_s3_backend(
-                self, StateBackendProps(bucket=settings.state.bucket, key=settings.state_key),
-                region=settings.region, endpoint=settings.endpoint,
+                self,
+                StateBackendProps(bucket=settings.state.bucket, key=settings.state_key),
+                region=settings.region,
+                endpoint=settings.endpoint,
             )
         else:
             # cdktf's default local path is absolute, which would put the checkout's location into
@@ -124,8 +133,16 @@ class StateBootstrapStack(ReadableStack):
             state_file = Path.cwd() / f"terraform.{id}.tfstate"
             LocalBackend(self, path=os.path.relpath(state_file, stack_dir))
         self.state_bucket = StateBucket(self, "state", props=settings.state)
-        TerraformOutput(self, "state_bucket_name", value=self.state_bucket.bucket.bucket,
-                        description="Bucket for every stack's `backend.bucket`.")
+        TerraformOutput(
+            self,
+            "state_bucket_name",
+            value=self.state_bucket.bucket.bucket,
+            description="Bucket for every stack's `backend.bucket`.",
+        )
         if self.state_bucket.lock_table is not None:
-            TerraformOutput(self, "lock_table_name", value=self.state_bucket.lock_table.name,
-                            description="DynamoDB lock table, for `backend.dynamodb_table`.")
+            TerraformOutput(
+                self,
+                "lock_table_name",
+                value=self.state_bucket.lock_table.name,
+                description="DynamoDB lock table, for `backend.dynamodb_table`.",
+            )

@@ -14,7 +14,8 @@ def suppress(element: TerraformResource | TerraformDataSource, check_id: str, re
     if isinstance(element, TerraformDataSource):
         # cdktf rewrites a data source's own "//" at synth; the stack's override survives.
         stack = TerraformStack.of(element)
-        stack.add_override(f"data.{element.terraform_resource_type}.{stack.get_logical_id(element)}"
-                           f".//.checkov.{check_id}", reason)
+        stack.add_override(
+            f"data.{element.terraform_resource_type}.{stack.get_logical_id(element)}.//.checkov.{check_id}", reason
+        )
     else:
         element.add_override(f"//.checkov.{check_id}", reason)

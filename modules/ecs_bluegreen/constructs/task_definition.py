@@ -14,18 +14,26 @@ from ..settings import ContainerProps, ServiceProps
 from ..settings.containers import SECRETS_MANAGER_READ, SSM_READ
 from .aws.cloudwatch_log_group import CloudwatchLogGroup
 from .aws.data_aws_region import DataAwsRegion
-from .aws.ecs_task_definition import EcsTaskDefinition, EcsTaskDefinitionEphemeralStorage, EcsTaskDefinitionRuntimePlatform
+from .aws.ecs_task_definition import (
+    EcsTaskDefinition,
+    EcsTaskDefinitionEphemeralStorage,
+    EcsTaskDefinitionRuntimePlatform,
+)
 
 _SIDS = {SECRETS_MANAGER_READ: "ReadSecrets", SSM_READ: "ReadParameters"}
 
 
-def container_definition(container: ContainerProps, *, log_options: Mapping[str, str], stop_timeout: int) -> dict[str, Any]:
+def container_definition(
+    container: ContainerProps, *, log_options: Mapping[str, str], stop_timeout: int
+) -> dict[str, Any]:
     """One container definition, as ECS reads it back: the empty lists it returns are written out,
     and the fields it leaves out unless set are written only when set (no diff on every plan)."""
     log = container.log
     if log.driver == "awslogs":
-        logging = {"logDriver": "awslogs", "options": {**log_options, "awslogs-stream-prefix": container.name,
-                                                       **log.options}}
+        logging = {
+            "logDriver": "awslogs",
+            "options": {**log_options, "awslogs-stream-prefix": container.name, **log.options},
+        }
     else:
         logging = {"logDriver": "awsfirelens", **({"options": dict(log.options)} if log.options else {})}
     definition: dict[str, Any] = {
@@ -44,7 +52,9 @@ def container_definition(container: ContainerProps, *, log_options: Mapping[str,
     if container.secrets:
         definition["secrets"] = [{"name": k, "valueFrom": v.value_from} for k, v in sorted(container.secrets.items())]
     if container.depends_on:
-        definition["dependsOn"] = [{"containerName": k, "condition": v} for k, v in sorted(container.depends_on.items())]
+        definition["dependsOn"] = [
+            {"containerName": k, "condition": v} for k, v in sorted(container.depends_on.items())
+        ]
     if container.health_check is not None:
         definition["healthCheck"] = container.health_check.render()
     if container.firelens is not None:
@@ -57,24 +67,40 @@ def container_definition(container: ContainerProps, *, log_options: Mapping[str,
     return definition
 
 
-def add_task_definition(scope: Construct, *, name: str, props: ServiceProps, log_group: CloudwatchLogGroup,
-                        region: DataAwsRegion, execution_role_arn: str, task_role_arn: str | None) -> EcsTaskDefinition:
+def add_task_definition(
+    scope: Construct,
+    *,
+    name: str,
+    props: ServiceProps,
+    log_group: CloudwatchLogGroup,
+    region: DataAwsRegion,
+    execution_role_arn: str,
+    task_role_arn: str | None,
+) -> EcsTaskDefinition:
     """The task definition "<name>": the app container first, then the sidecars, logging to
     `log_group` unless they use FireLens; tagged as Terraform's, for `bluegreen deploy`."""
     log_options = {"awslogs-group": log_group.name, "awslogs-region": region.name}
-    containers = [container_definition(c, log_options=log_options, stop_timeout=props.stop_timeout_seconds)
-                  for _, c in props.containers]
+    containers = [
+        container_definition(c, log_options=log_options, stop_timeout=props.stop_timeout_seconds)
+        for _, c in props.containers
+    ]
     shape: dict[str, Any] = {}
     if props.cpu_architecture != "X86_64":
-        shape["runtime_platform"] = EcsTaskDefinitionRuntimePlatform(operating_system_family="LINUX",
-                                                                     cpu_architecture=props.cpu_architecture)
+        shape["runtime_platform"] = EcsTaskDefinitionRuntimePlatform(
+            operating_system_family="LINUX", cpu_architecture=props.cpu_architecture
+        )
     if props.ephemeral_storage_gib != 20:
         shape["ephemeral_storage"] = EcsTaskDefinitionEphemeralStorage(size_in_gib=props.ephemeral_storage_gib)
     return EcsTaskDefinition(
-        scope, "task", family=name,
-        requires_compatibilities=["FARGATE"], network_mode="awsvpc",
-        cpu=str(props.cpu), memory=str(props.memory),
-        execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
+        scope,
+        "task",
+        family=name,
+        requires_compatibilities=["FARGATE"],
+        network_mode="awsvpc",
+        cpu=str(props.cpu),
+        memory=str(props.memory),
+        execution_role_arn=execution_role_arn,
+        task_role_arn=task_role_arn,
         container_definitions=json.dumps(containers, sort_keys=True),
         # Who registered a revision: `bluegreen deploy` tells its own revisions from Terraform's,
         # and from ones made by hand (revisions.py).
@@ -94,9 +120,12 @@ def secret_grants(props: ServiceProps) -> list[dict[str, Any]]:
                 arns = by_action.setdefault(action, [])
                 if secret.arn not in arns:
                     arns.append(secret.arn)
-    statements: list[dict[str, Any]] = [{"Sid": _SIDS[action], "Effect": "Allow", "Action": action,
-                                         "Resource": sorted(arns)} for action, arns in sorted(by_action.items())]
+    statements: list[dict[str, Any]] = [
+        {"Sid": _SIDS[action], "Effect": "Allow", "Action": action, "Resource": sorted(arns)}
+        for action, arns in sorted(by_action.items())
+    ]
     if statements and props.secrets_kms_key_arn is not None:
-        statements.append({"Sid": "KmsDecrypt", "Effect": "Allow", "Action": "kms:Decrypt",
-                           "Resource": props.secrets_kms_key_arn})
+        statements.append(
+            {"Sid": "KmsDecrypt", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": props.secrets_kms_key_arn}
+        )
     return statements

@@ -23,7 +23,6 @@ from typing import ClassVar
 
 from constructs import Construct
 
-from .part import Part
 from ..settings import TestTrafficHookProps, check_value
 from .aws.iam_role import IamRole
 from .aws.iam_role_policy import IamRolePolicy
@@ -33,6 +32,7 @@ from .aws.security_group import SecurityGroup
 from .aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from .cdk import AssetType, Fn, TerraformAsset
 from .iam import assume_role_policy
+from .part import Part
 from .suppressions import suppress
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "hooks" / "smoke_test.py"
@@ -62,9 +62,20 @@ class TestTrafficHook(Part):
 
     __test__: ClassVar[bool] = False
 
-    def __init__(self, scope: Construct, id: str, *, name: str, props: TestTrafficHookProps, test_url: str,
-                 test_port: int, vpc_id: str, subnet_ids: list[str], deployment_group_arn: str | None,
-                 vpc_access_policy_arn: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        props: TestTrafficHookProps,
+        test_url: str,
+        test_port: int,
+        vpc_id: str,
+        subnet_ids: list[str],
+        deployment_group_arn: str | None,
+        vpc_access_policy_arn: str,
+    ) -> None:
         check_value("props", props, TestTrafficHookProps)
         super().__init__(scope, id)
         if props.source_dir is None:
@@ -72,42 +83,84 @@ class TestTrafficHook(Part):
         else:
             asset = TerraformAsset(self, "code", path=str(Path(props.source_dir).resolve()), type=AssetType.ARCHIVE)
 
-        self.role = IamRole(self, "role", name=f"{name}-test-hook",
-                            assume_role_policy=assume_role_policy("lambda.amazonaws.com"))
+        self.role = IamRole(
+            self, "role", name=f"{name}-test-hook", assume_role_policy=assume_role_policy("lambda.amazonaws.com")
+        )
         access = IamRolePolicyAttachment(self, "role-policy", role=self.role.name, policy_arn=vpc_access_policy_arn)
         grants: list[IamRolePolicyAttachment | IamRolePolicy] = [access]
         egress = {test_port: "the test listener"}
         if deployment_group_arn is not None:  # CodeDeploy: the function reports its result to the group.
-            grants.append(IamRolePolicy(self, "report", name="report-hook-status", role=self.role.name, policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Sid": "ReportHookStatus", "Effect": "Allow",
-                               "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
-                               "Resource": deployment_group_arn}],
-            }, sort_keys=True)))
+            grants.append(
+                IamRolePolicy(
+                    self,
+                    "report",
+                    name="report-hook-status",
+                    role=self.role.name,
+                    policy=json.dumps(
+                        {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {
+                                    "Sid": "ReportHookStatus",
+                                    "Effect": "Allow",
+                                    "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
+                                    "Resource": deployment_group_arn,
+                                }
+                            ],
+                        },
+                        sort_keys=True,
+                    ),
+                )
+            )
             egress[443] = "CodeDeploy's API, for the result"
-        self.security_group = SecurityGroup(self, "sg", name=f"{name}-test-hook", vpc_id=vpc_id,
-                                            description=f"{name} test-traffic hook: to the test listener and AWS",
-                                            tags={"Name": f"{name}-test-hook"})
+        self.security_group = SecurityGroup(
+            self,
+            "sg",
+            name=f"{name}-test-hook",
+            vpc_id=vpc_id,
+            description=f"{name} test-traffic hook: to the test listener and AWS",
+            tags={"Name": f"{name}-test-hook"},
+        )
         for port, what in sorted(egress.items()):
-            VpcSecurityGroupEgressRule(self, f"egress-{port}", security_group_id=self.security_group.id,
-                                       description=what, cidr_ipv4="0.0.0.0/0", ip_protocol="tcp",
-                                       from_port=port, to_port=port)
+            VpcSecurityGroupEgressRule(
+                self,
+                f"egress-{port}",
+                security_group_id=self.security_group.id,
+                description=what,
+                cidr_ipv4="0.0.0.0/0",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+            )
         self.function = LambdaFunction(
-            self, "function", function_name=f"{name}-test-traffic", role=self.role.arn,
-            handler=props.handler, runtime=props.runtime, timeout=props.timeout_seconds, memory_size=256,
-            filename=asset.path, source_code_hash=Fn.filebase64sha256(asset.path),
-            environment=LambdaFunctionEnvironment(variables={**props.environment, "TEST_URL": test_url,
-                                                             "TEST_PATH": props.path}),
+            self,
+            "function",
+            function_name=f"{name}-test-traffic",
+            role=self.role.arn,
+            handler=props.handler,
+            runtime=props.runtime,
+            timeout=props.timeout_seconds,
+            memory_size=256,
+            filename=asset.path,
+            source_code_hash=Fn.filebase64sha256(asset.path),
+            environment=LambdaFunctionEnvironment(
+                variables={**props.environment, "TEST_URL": test_url, "TEST_PATH": props.path}
+            ),
             vpc_config=LambdaFunctionVpcConfig(subnet_ids=subnet_ids, security_group_ids=[self.security_group.id]),
             # Its network interfaces need the role's grant first.
             depends_on=grants,
         )
         for check, reason in (
-            ("CKV_AWS_116", "CodeDeploy invokes it synchronously and reads its result: a dead-letter queue "
-                            "would hold nothing anyone reads."),
+            (
+                "CKV_AWS_116",
+                "CodeDeploy invokes it synchronously and reads its result: a dead-letter queue "
+                "would hold nothing anyone reads.",
+            ),
             ("CKV_AWS_115", "Runs once per deployment: reserved concurrency would only take from the account's."),
-            ("CKV_AWS_173", "Its variables are the test URL and your settings, no secrets: the default key "
-                            "encrypts them at rest."),
+            (
+                "CKV_AWS_173",
+                "Its variables are the test URL and your settings, no secrets: the default key encrypts them at rest.",
+            ),
             ("CKV_AWS_272", "Code is the stack's own asset, deployed by Terraform; no code signing profile."),
             ("CKV_AWS_50", "One request per deployment; its logs say what it saw, tracing adds nothing."),
         ):

@@ -7,7 +7,7 @@ by the first that applies, and some in two. Each concern reads the changes on it
 what it found: impact.py (the traffic path, data, health checks), network.py and iam.py (who can
 reach what), deploys.py (what waits for the next deployment), migration.py (a move to the
 ECS-native engine, told as notes: step 1 hands the service to ECS in place, step 2 removes the
-CodeDeploy resources no service deploys through any more, which interrupts nothing); review.py
+CodeDeploy resources no service deploys through any more, which interrupts nothing); classify.py
 puts them together, and formats.py says the result as text, markdown or JSON.
 
 Which resource plays which part (the test listener, the blue target group, the service) comes from
@@ -19,9 +19,9 @@ nothing of the command.
 
 from __future__ import annotations
 
+from .classify import review
 from .findings import Finding, FindingClass, Review
 from .formats import FORMATS
 from .plan import PlanError, load_plan
-from .review import review
 
 __all__ = ["FORMATS", "Finding", "FindingClass", "PlanError", "Review", "load_plan", "review"]

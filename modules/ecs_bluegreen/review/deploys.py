@@ -14,10 +14,17 @@ from .findings import Finding, FindingClass, Found
 from .plan import ResourceChange, block
 from .roles import service_roles
 
-_REVISION = {"family": "family", "cpu": "cpu", "memory": "memory", "execution_role_arn": "executionRoleArn",
-             "task_role_arn": "taskRoleArn", "network_mode": "networkMode",
-             "requires_compatibilities": "requiresCompatibilities", "ephemeral_storage": "ephemeralStorage",
-             "runtime_platform": "runtimePlatform"}
+_REVISION = {
+    "family": "family",
+    "cpu": "cpu",
+    "memory": "memory",
+    "execution_role_arn": "executionRoleArn",
+    "task_role_arn": "taskRoleArn",
+    "network_mode": "networkMode",
+    "requires_compatibilities": "requiresCompatibilities",
+    "ephemeral_storage": "ephemeralStorage",
+    "runtime_platform": "runtimePlatform",
+}
 """A task definition's attributes in the plan, and their names in a revision (revisions.py)."""
 
 
@@ -26,8 +33,9 @@ def _camel(key: str) -> str:
     return head + "".join("GiB" if part == "gib" else part.title() for part in rest)
 
 
-def _revisions(before: Mapping[str, Any], after: Mapping[str, Any],
-               unknown: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _revisions(
+    before: Mapping[str, Any], after: Mapping[str, Any], unknown: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The two revisions of a planned task definition change, shaped as ECS describes them, without
     what is known only after apply (not a difference to review); None when the containers are."""
     if unknown.get("container_definitions"):
@@ -49,8 +57,9 @@ def _revisions(before: Mapping[str, Any], after: Mapping[str, Any],
     return shaped[0], shaped[1]
 
 
-def _task_definition_change(before: Mapping[str, Any], after: Mapping[str, Any],
-                            unknown: Mapping[str, Any]) -> tuple[list[str], bool]:
+def _task_definition_change(
+    before: Mapping[str, Any], after: Mapping[str, Any], unknown: Mapping[str, Any]
+) -> tuple[list[str], bool]:
     """What differs between two revisions, for a reviewer (the differ `deploy` uses: variables and
     secrets by name only); and whether it is an image alone."""
     revisions = _revisions(before, after, unknown)
@@ -66,14 +75,27 @@ def task_definition_found(change: ResourceChange) -> Found:
     (the deployment's, never Terraform's to review)."""
     described, image_only = _task_definition_change(change.before, change.after, change.unknown)
     if image_only:
-        return Found(notes=(
-            f"{change.address}: only the image differs ({'; '.join(described)}). Nothing to review: the image is "
-            "the deployment's. `bluegreen deploy` rolls out the image that runs now unless given --image, and "
-            "Terraform's plan never shows the image a deployment set.",))
+        return Found(
+            notes=(
+                f"{change.address}: only the image differs ({'; '.join(described)}). Nothing to review: the image is "
+                "the deployment's. `bluegreen deploy` rolls out the image that runs now unless given --image, and "
+                "Terraform's plan never shows the image a deployment set.",
+            )
+        )
     family = change.after.get("family") or change.before.get("family") or ""
     what = f"a new revision of {family}" + (f": {'; '.join(described)}" if described else "")
-    return Found((Finding(change.address, change.type, change.actions, FindingClass.NEXT_DEPLOY, what,
-                          "registered now, but the running tasks keep their revision until `bluegreen deploy`"),))
+    return Found(
+        (
+            Finding(
+                change.address,
+                change.type,
+                change.actions,
+                FindingClass.NEXT_DEPLOY,
+                what,
+                "registered now, but the running tasks keep their revision until `bluegreen deploy`",
+            ),
+        )
+    )
 
 
 def _created_anew(plan: Mapping[str, Any], changes: list[ResourceChange]) -> set[str]:
@@ -95,13 +117,17 @@ def output_findings(plan: Mapping[str, Any], changes: list[ResourceChange]) -> l
             continue
         shown_after = "(known after apply)" if change.get("after_unknown") else json.dumps(change.get("after"))
         what = f"{key} {json.dumps(change.get('before'))} → {shown_after}"
-        fresh = name[:-len(key)] in anew
-        why = ("the service is created anew with it at apply" if fresh else
-               "ECS takes it only from a deployment (the AppSpec, or UpdateService on the ECS-native engine), "
-               "so it reaches the service at the next `bluegreen deploy`")
+        fresh = name[: -len(key)] in anew
+        why = (
+            "the service is created anew with it at apply"
+            if fresh
+            else "ECS takes it only from a deployment (the AppSpec, or UpdateService on the ECS-native engine), "
+            "so it reaches the service at the next `bluegreen deploy`"
+        )
         if key == "assign_public_ip" and change.get("after") is True:
-            findings.append(Finding(f"output.{name}", "output", actions, FindingClass.REACH,
-                                    f"tasks get public IPs: {what}", why))
+            findings.append(
+                Finding(f"output.{name}", "output", actions, FindingClass.REACH, f"tasks get public IPs: {what}", why)
+            )
         elif not fresh:
             findings.append(Finding(f"output.{name}", "output", actions, FindingClass.NEXT_DEPLOY, what, why))
     return findings

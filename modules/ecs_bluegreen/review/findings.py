@@ -14,21 +14,40 @@ class FindingClass(Enum):
     destroys its images). The classes that `block` fail the review (exit 4) until each of their
     addresses is `--allow`ed."""
 
-    INTERRUPTS = (1, "Interrupts traffic or deployments", True,
-                  "the load balancer, a listener or listener rule, a target group, the ECS service or cluster, the "
-                  "CodeDeploy application or group, a security group, a role the engine or the tasks assume, or the "
-                  "network under them, replaced or deleted")
-    DESTROYS = (2, "Destroys data", True,
-                "a log group, a repository, a bucket, a table, a key or a secret replaced or deleted, with what is "
-                "lost")
-    REACH = (3, "Changes who can reach what", False,
-             "ingress and egress rules, IAM trust and permissions (the grants added and removed, the principals), "
-             "public IPs and internet-facing load balancers, whatever the action")
-    HEALTH = (4, "Decides whether deployments succeed", False,
-              "the load balancer's health check and the service's grace period, before → after")
-    NEXT_DEPLOY = (5, "Takes effect only at the next `bluegreen deploy`", False,
-                   "a new task definition revision, and what reaches the service only through a deployment (the "
-                   "stack's AppSpec outputs), unless the plan creates the service anew, which starts with them")
+    INTERRUPTS = (
+        1,
+        "Interrupts traffic or deployments",
+        True,
+        "the load balancer, a listener or listener rule, a target group, the ECS service or cluster, the "
+        "CodeDeploy application or group, a security group, a role the engine or the tasks assume, or the "
+        "network under them, replaced or deleted",
+    )
+    DESTROYS = (
+        2,
+        "Destroys data",
+        True,
+        "a log group, a repository, a bucket, a table, a key or a secret replaced or deleted, with what is lost",
+    )
+    REACH = (
+        3,
+        "Changes who can reach what",
+        False,
+        "ingress and egress rules, IAM trust and permissions (the grants added and removed, the principals), "
+        "public IPs and internet-facing load balancers, whatever the action",
+    )
+    HEALTH = (
+        4,
+        "Decides whether deployments succeed",
+        False,
+        "the load balancer's health check and the service's grace period, before → after",
+    )
+    NEXT_DEPLOY = (
+        5,
+        "Takes effect only at the next `bluegreen deploy`",
+        False,
+        "a new task definition revision, and what reaches the service only through a deployment (the "
+        "stack's AppSpec outputs), unless the plan creates the service anew, which starts with them",
+    )
     RECREATED = (6, "Replaced or deleted, outside the traffic path", False, "each named, never counted")
     IN_PLACE = (7, "Safe in place", False, "the rest, created or updated in place, counted per resource type")
 
@@ -49,8 +68,14 @@ class Finding:
     why: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"address": self.address, "type": self.type, "actions": self.actions, "klass": self.klass.number,
-                "what": self.what, "why": self.why}
+        return {
+            "address": self.address,
+            "type": self.type,
+            "actions": self.actions,
+            "klass": self.klass.number,
+            "what": self.what,
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True)

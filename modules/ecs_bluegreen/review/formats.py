@@ -11,14 +11,21 @@ from .timeline import LOWER_BOUND
 
 
 def as_json(result: Review, allowed: set[str]) -> str:
-    return json.dumps({
-        "classes": {str(k.number): k.title for k in FindingClass},
-        "findings": [f.as_json() for f in result.findings],
-        "in_place": result.counts,
-        "notes": result.notes,
-        "timeline": result.timeline,
-        "blocking": [f.address for f in result.blocking(allowed)],
-    }, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "classes": {str(k.number): k.title for k in FindingClass},
+                "findings": [f.as_json() for f in result.findings],
+                "in_place": result.counts,
+                "notes": result.notes,
+                "timeline": result.timeline,
+                "blocking": [f.address for f in result.blocking(allowed)],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def _count_line(counts: Mapping[str, Mapping[str, int]]) -> list[str]:
@@ -50,24 +57,32 @@ def as_text(result: Review, allowed: set[str]) -> str:
             out.append(f"   {line['step']:<18} {line['after']}{change}")
     blocking = result.blocking(allowed)
     if blocking:
-        out.append(f"{len(blocking)} change(s) interrupt traffic or deployments, or destroy data; allow each with "
-                   "--allow ADDRESS")
+        out.append(
+            f"{len(blocking)} change(s) interrupt traffic or deployments, or destroy data; allow each with "
+            "--allow ADDRESS"
+        )
     return "\n".join(out) + "\n"
 
 
 def as_markdown(result: Review, allowed: set[str]) -> str:
     blocking = result.blocking(allowed)
-    verdict = (f"**{len(blocking)} change(s) interrupt traffic or deployments, or destroy data.**" if blocking else
-               "No change interrupts traffic or deployments, or destroys data." if not result.blocking(set()) else
-               "Every change that interrupts traffic or deployments, or destroys data, is allowed.")
+    verdict = (
+        f"**{len(blocking)} change(s) interrupt traffic or deployments, or destroy data.**"
+        if blocking
+        else "No change interrupts traffic or deployments, or destroys data."
+        if not result.blocking(set())
+        else "Every change that interrupts traffic or deployments, or destroys data, is allowed."
+    )
     out = ["### Blue/green plan review", "", verdict, ""]
     for klass in FindingClass:
         findings = result.of_class(klass)
         if klass is FindingClass.IN_PLACE:
             if result.counts:
                 out += [f"#### {klass.number}. {klass.title}", "", "| resource type | changes |", "|---|---|"]
-                out += [f"| `{kind}` | {', '.join(f'{n} {v}' for v, n in actions.items())} |"
-                        for kind, actions in result.counts.items()]
+                out += [
+                    f"| `{kind}` | {', '.join(f'{n} {v}' for v, n in actions.items())} |"
+                    for kind, actions in result.counts.items()
+                ]
                 out.append("")
             continue
         if not findings:
@@ -80,8 +95,14 @@ def as_markdown(result: Review, allowed: set[str]) -> str:
     for note in result.notes:
         out += [f"> {note}", ""]
     for entry in result.timeline:
-        out += [f"#### Rollout timeline of {entry['service']}", "", f"_{LOWER_BOUND}_", "",
-                "| step | after this plan | before |", "|---|---|---|"]
+        out += [
+            f"#### Rollout timeline of {entry['service']}",
+            "",
+            f"_{LOWER_BOUND}_",
+            "",
+            "| step | after this plan | before |",
+            "|---|---|---|",
+        ]
         out += [f"| {line['step']} | {line['after']} | {line['before'] or 'same'} |" for line in entry["lines"]]
         out.append("")
     return "\n".join(out)

@@ -16,8 +16,13 @@ from typing import Any
 from .findings import Finding, FindingClass
 from .plan import ResourceChange
 
-KINDS = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy", "aws_iam_role_policy_attachment",
-         "aws_iam_policy_attachment")
+KINDS = (
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+)
 """The IAM resources whose changes say who may do what."""
 IAM_MEANING = {
     (True, "created"): "these principals may assume the role and act with all its permissions",
@@ -60,12 +65,19 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
     principal = statement.get("Principal")
     if principal == "*":
         return ["anyone (*)"]
-    kinds = {"Service": "service", "AWS": "AWS principal", "Federated": "identity provider",
-             "CanonicalUser": "canonical user"}
+    kinds = {
+        "Service": "service",
+        "AWS": "AWS principal",
+        "Federated": "identity provider",
+        "CanonicalUser": "canonical user",
+    }
     pairs = sorted(principal.items()) if isinstance(principal, dict) else []
     found = [f"{kinds.get(kind, kind)} {who}" for kind, value in pairs for who in _listed(value)]
-    return found + [f"all but {who}" for who in _principals({"Principal": statement["NotPrincipal"]})] \
-        if "NotPrincipal" in statement else found
+    return (
+        found + [f"all but {who}" for who in _principals({"Principal": statement["NotPrincipal"]})]
+        if "NotPrincipal" in statement
+        else found
+    )
 
 
 def grants(document: Any, *, trust: bool = False) -> set[Grant] | None:
@@ -78,11 +90,17 @@ def grants(document: Any, *, trust: bool = False) -> set[Grant] | None:
     for statement in statements:
         effect = str(statement.get("Effect", "Allow"))
         actions = _listed(statement.get("Action")) + [f"all but {a}" for a in _listed(statement.get("NotAction"))]
-        targets = _principals(statement) if trust else \
-            _listed(statement.get("Resource")) + [f"all but {r}" for r in _listed(statement.get("NotResource"))]
+        targets = (
+            _principals(statement)
+            if trust
+            else _listed(statement.get("Resource")) + [f"all but {r}" for r in _listed(statement.get("NotResource"))]
+        )
         condition = json.dumps(statement["Condition"], sort_keys=True) if statement.get("Condition") else ""
-        found |= {(effect, action, target, condition) for action in actions or ["(no action)"]
-                  for target in targets or ["(none)"]}
+        found |= {
+            (effect, action, target, condition)
+            for action in actions or ["(no action)"]
+            for target in targets or ["(none)"]
+        }
     return found
 
 
@@ -109,8 +127,10 @@ def told(found: Iterable[Grant], *, trust: bool = False) -> list[str]:
     for (effect, condition, target), actions in sorted(by_target.items()):
         grouped.setdefault((effect, condition, tuple(sorted(actions))), []).append(target)
     word = "by" if trust else "on"
-    return [f"{effect} {', '.join(actions)} {word} {', '.join(targets)}{_condition(condition)}"
-            for (effect, condition, actions), targets in sorted(grouped.items())]
+    return [
+        f"{effect} {', '.join(actions)} {word} {', '.join(targets)}{_condition(condition)}"
+        for (effect, condition, actions), targets in sorted(grouped.items())
+    ]
 
 
 def policy_change(before: Any, after: Any, *, trust: bool = False, unknown: bool = False) -> tuple[str, bool]:
@@ -142,10 +162,14 @@ def iam_finding(change: ResourceChange) -> Finding | None:
         verb = {"create": "attached to", "delete": "detached from"}.get("-".join(actions), "attached again to")
         if verb == "attached again to" and isinstance(was, str) and was != role:
             on += f" (was {was})"
-        why = ("the role may do everything the managed policy allows, as AWS changes it" if "create" in actions
-               else "the role can no longer do what only this policy allowed")
-        return Finding(change.address, kind, actions, FindingClass.REACH, f"{values.get('policy_arn')} {verb}{on}",
-                       why)
+        why = (
+            "the role may do everything the managed policy allows, as AWS changes it"
+            if "create" in actions
+            else "the role can no longer do what only this policy allowed"
+        )
+        return Finding(
+            change.address, kind, actions, FindingClass.REACH, f"{values.get('policy_arn')} {verb}{on}", why
+        )
     attribute, trust = ("assume_role_policy", True) if kind == "aws_iam_role" else ("policy", False)
     if kind == "aws_iam_role" and actions == ["delete"]:
         return None  # the role in the traffic path says it
@@ -155,10 +179,25 @@ def iam_finding(change: ResourceChange) -> Finding | None:
         return None
     said, wider = policy_change(old, new, trust=trust, unknown=bool(change.unknown.get(attribute)))
     subject = "trust" if trust else "permissions"
-    verb = ("created" if not before else "deleted" if not after else
-            "widened" if wider else "narrowed" if said.startswith("removes") else "changed")
+    verb = (
+        "created"
+        if not before
+        else "deleted"
+        if not after
+        else "widened"
+        if wider
+        else "narrowed"
+        if said.startswith("removes")
+        else "changed"
+    )
     role = (after or before).get("role") if not trust else None
     owner = f" of role {role}" if isinstance(role, str) else ""
     who = " (who may assume the role)" if trust else ""
-    return Finding(change.address, kind, actions, FindingClass.REACH, f"{subject}{owner} {verb}{who}: {said}",
-                   IAM_MEANING[(trust, verb)])
+    return Finding(
+        change.address,
+        kind,
+        actions,
+        FindingClass.REACH,
+        f"{subject}{owner} {verb}{who}: {said}",
+        IAM_MEANING[(trust, verb)],
+    )

@@ -12,18 +12,17 @@ from .plan import ResourceChange, block
 TRAFFIC_PATH = {
     "aws_lb": "downtime: the new load balancer has a new DNS name, and traffic to the old one fails",
     "aws_lb_listener": "downtime while the listener is recreated; a deployment in progress fails, since "
-                       "CodeDeploy routes through the listener",
+    "CodeDeploy routes through the listener",
     "aws_lb_listener_rule": "the requests it matched fall to the listener's default action while it is "
-                            "recreated; on the ECS-native engine ECS shifts traffic on this rule, so a deployment in "
-                            "progress fails and the service names a rule that is gone",
+    "recreated; on the ECS-native engine ECS shifts traffic on this rule, so a deployment in "
+    "progress fails and the service names a rule that is gone",
     "aws_lb_target_group": "downtime: the service's target group is recreated and its tasks deregistered; "
-                           "a deployment in progress fails",
+    "a deployment in progress fails",
     "aws_ecs_service": "downtime: the service and its running tasks are deleted, then created anew, and "
-                       "its deployment history with CodeDeploy is lost",
+    "its deployment history with CodeDeploy is lost",
     "aws_ecs_cluster": "downtime: every service in the cluster goes first",
     "aws_codedeploy_app": "lost deployment history; a deployment in progress fails",
-    "aws_codedeploy_deployment_group": "lost deployment history and rollback target; a deployment in "
-                                       "progress fails",
+    "aws_codedeploy_deployment_group": "lost deployment history and rollback target; a deployment in progress fails",
     "aws_security_group": "connections through the group drop while it is recreated and reattached",
     "aws_iam_role": "a failed next deployment, or tasks that cannot start, while the role is recreated",
     "aws_vpc": "downtime: the network under the load balancer and the tasks is recreated",
@@ -37,24 +36,29 @@ TRAFFIC_PATH = {
 DATA = {
     "aws_cloudwatch_log_group": "its log events: every line the tasks have logged to it so far",
     "aws_ecr_repository": "its images, every tag and digest: a task that starts (scaling, a replaced task, a "
-                          "rollback) cannot pull its image until it is pushed again",
+    "rollback) cannot pull its image until it is pushed again",
     "aws_s3_bucket": "its objects and their versions (of the state bucket: the Terraform state of every stack in "
-                     "it); Terraform cannot delete a bucket that holds objects unless force_destroy is set",
+    "it); Terraform cannot delete a bucket that holds objects unless force_destroy is set",
     "aws_dynamodb_table": "its items (of the lock table: the locks held and the state checksums; a run that holds a "
-                          "lock loses it)",
+    "lock loses it)",
     "aws_kms_key": "what it encrypts: logs, images, secrets and state encrypted with it cannot be read once its "
-                   "deletion window ends",
+    "deletion window ends",
     "aws_secretsmanager_secret": "the secret's value and its versions, once its recovery window ends",
     "aws_ssm_parameter": "the parameter's value and its history",
     "aws_efs_file_system": "every file on it",
 }
 """What replacing or deleting each resource that holds data loses."""
 HEALTH_CHECKS = {
-    "aws_lb_target_group": ("health_check", "the load balancer checks the running tasks with it from apply on, and "
-                                            "a deployment's new tasks must pass it before traffic moves to them"),
-    "aws_ecs_service": ("health_check_grace_period_seconds",
-                        "how long ECS ignores a new task's failed checks: too short fails healthy slow starters, too "
-                        "long keeps a broken revision"),
+    "aws_lb_target_group": (
+        "health_check",
+        "the load balancer checks the running tasks with it from apply on, and "
+        "a deployment's new tasks must pass it before traffic moves to them",
+    ),
+    "aws_ecs_service": (
+        "health_check_grace_period_seconds",
+        "how long ECS ignores a new task's failed checks: too short fails healthy slow starters, too "
+        "long keeps a broken revision",
+    ),
 }
 """What decides whether a deployment's tasks count as healthy: the attribute, and why it matters."""
 
@@ -67,11 +71,17 @@ def loss_findings(change: ResourceChange) -> list[Finding]:
     verb = change.verb + (f", because {forced} cannot change in place" if forced else "")
     found = []
     if change.type in TRAFFIC_PATH:
-        found.append(Finding(change.address, change.type, change.actions, FindingClass.INTERRUPTS, verb,
-                             TRAFFIC_PATH[change.type]))
+        found.append(
+            Finding(
+                change.address, change.type, change.actions, FindingClass.INTERRUPTS, verb, TRAFFIC_PATH[change.type]
+            )
+        )
     if change.type in DATA:
-        found.append(Finding(change.address, change.type, change.actions, FindingClass.DESTROYS, verb,
-                             f"lost: {DATA[change.type]}"))
+        found.append(
+            Finding(
+                change.address, change.type, change.actions, FindingClass.DESTROYS, verb, f"lost: {DATA[change.type]}"
+            )
+        )
     return found
 
 
@@ -92,8 +102,11 @@ def health_finding(change: ResourceChange) -> Finding | None:
     old_block, new_block = block(old), block(new)
     if old_block is not None or new_block is not None:
         old_block, new_block = old_block or {}, new_block or {}
-        fields = [f"{attribute}.{key} {json.dumps(old_block.get(key))} → {json.dumps(new_block.get(key))}"
-                  for key in sorted(old_block.keys() | new_block.keys()) if old_block.get(key) != new_block.get(key)]
+        fields = [
+            f"{attribute}.{key} {json.dumps(old_block.get(key))} → {json.dumps(new_block.get(key))}"
+            for key in sorted(old_block.keys() | new_block.keys())
+            if old_block.get(key) != new_block.get(key)
+        ]
     else:
         fields = [f"{attribute} {json.dumps(old)} → {json.dumps(new)}"] if old != new else []
     if not fields:

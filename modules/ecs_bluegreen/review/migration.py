@@ -12,9 +12,11 @@ from . import iam
 from .engines import by_codedeploy, by_ecs
 from .plan import ResourceChange, block
 
-CODEDEPLOY_KINDS = {"aws_codedeploy_app": "the CodeDeploy application",
-                    "aws_codedeploy_deployment_group": "a CodeDeploy deployment group",
-                    "aws_codedeploy_deployment_config": "a CodeDeploy deployment config"}
+CODEDEPLOY_KINDS = {
+    "aws_codedeploy_app": "the CodeDeploy application",
+    "aws_codedeploy_deployment_group": "a CodeDeploy deployment group",
+    "aws_codedeploy_deployment_config": "a CodeDeploy deployment config",
+}
 """CodeDeploy's resources, and what each is."""
 
 
@@ -41,11 +43,19 @@ def retired(changes: list[ResourceChange]) -> dict[str, str]:
         return {}
     deleted = [c for c in changes if c.actions == ["delete"]]
     found = {c.address: CODEDEPLOY_KINDS[c.type] for c in deleted if c.type in CODEDEPLOY_KINDS}
-    roles = {c.before.get("name"): c.address for c in deleted
-             if c.type == "aws_iam_role" and _trusts(c.before, "codedeploy.amazonaws.com")}
-    found.update({address: "CodeDeploy's role" for address in roles.values()})
-    found.update({c.address: "a policy of CodeDeploy's role" for c in deleted
-                  if c.type in iam.KINDS and c.type != "aws_iam_role" and c.before.get("role") in roles})
+    roles = {
+        c.before.get("name"): c.address
+        for c in deleted
+        if c.type == "aws_iam_role" and _trusts(c.before, "codedeploy.amazonaws.com")
+    }
+    found.update(dict.fromkeys(roles.values(), "CodeDeploy's role"))
+    found.update(
+        {
+            c.address: "a policy of CodeDeploy's role"
+            for c in deleted
+            if c.type in iam.KINDS and c.type != "aws_iam_role" and c.before.get("role") in roles
+        }
+    )
     return found
 
 
@@ -54,15 +64,23 @@ def migration_notes(changes: list[ResourceChange], retired: Mapping[str, str]) -
     to ECS, and the CodeDeploy resources `retired` (`retired()`)."""
     notes = []
     for change in changes:
-        if change.type == "aws_ecs_service" and change.actions == ["update"] \
-                and by_codedeploy(change.before) and by_ecs(change.after):
+        if (
+            change.type == "aws_ecs_service"
+            and change.actions == ["update"]
+            and by_codedeploy(change.before)
+            and by_ecs(change.after)
+        ):
             strategy = (block(change.after.get("deployment_configuration")) or {}).get("strategy")
-            notes.append(f"{change.address}: handed from CodeDeploy to ECS-native blue/green ({strategy}), in "
-                         "place: the deployment controller, the alternate target group, the listener rules and the "
-                         "role ECS moves traffic with. Nothing in the traffic path is replaced; ECS rolls the running "
-                         "revision out once, as for any change of the load balancer block.")
+            notes.append(
+                f"{change.address}: handed from CodeDeploy to ECS-native blue/green ({strategy}), in "
+                "place: the deployment controller, the alternate target group, the listener rules and the "
+                "role ECS moves traffic with. Nothing in the traffic path is replaced; ECS rolls the running "
+                "revision out once, as for any change of the load balancer block."
+            )
     if retired:
         listed = "; ".join(f"{address} ({what})" for address, what in sorted(retired.items()))
-        notes.append(f"Removes what CodeDeploy used, now that every service in the plan runs on ECS-native blue/"
-                     f"green: {listed}. No deployment goes through them any more, so traffic is not interrupted.")
+        notes.append(
+            f"Removes what CodeDeploy used, now that every service in the plan runs on ECS-native blue/"
+            f"green: {listed}. No deployment goes through them any more, so traffic is not interrupted."
+        )
     return notes

@@ -19,9 +19,10 @@ EXPOSURE: dict[str, list[tuple[tuple[str, ...], Any, str]]] = {
     "aws_lb": [(("internal",), False, "the load balancer is internet-facing")],
     "aws_subnet": [(("map_public_ip_on_launch",), True, "instances in the subnet get public IPs")],
     "aws_ecs_service": [(("network_configuration", "assign_public_ip"), True, "the tasks get public IPs")],
-    "aws_s3_bucket_public_access_block": [((name,), False, f"the bucket no longer has {name}")
-                                          for name in ("block_public_acls", "block_public_policy",
-                                                       "ignore_public_acls", "restrict_public_buckets")],
+    "aws_s3_bucket_public_access_block": [
+        ((name,), False, f"the bucket no longer has {name}")
+        for name in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    ],
 }
 """Attributes whose value opens a resource to more callers: (path, the exposing value, what it means)."""
 
@@ -29,8 +30,14 @@ EXPOSURE: dict[str, list[tuple[tuple[str, ...], Any, str]]] = {
 def describe_rule(values: Mapping[str, Any], unknown: Mapping[str, Any] | None = None) -> str:
     """A rule as protocol/ports and its peer; a group known only at apply is "a group this plan creates"."""
     created = "a group this plan creates" if (unknown or {}).get("referenced_security_group_id") else None
-    source = (values.get("cidr_ipv4") or values.get("cidr_ipv6") or values.get("referenced_security_group_id")
-              or created or ", ".join(values.get("cidr_blocks") or []) or "another group")
+    source = (
+        values.get("cidr_ipv4")
+        or values.get("cidr_ipv6")
+        or values.get("referenced_security_group_id")
+        or created
+        or ", ".join(values.get("cidr_blocks") or [])
+        or "another group"
+    )
     protocol = values.get("ip_protocol") or values.get("protocol") or "?"
     ports = values.get("from_port")
     if ports is None or protocol == "-1":
@@ -48,10 +55,14 @@ def rule_finding(change: ResourceChange, *, test_ports: set[Any], lb_groups: set
     what = f"{describe_rule(values, change.unknown if values is after else None)}: {opened}"
     if actions != ["create"] and before and after and describe_rule(before) != describe_rule(after, change.unknown):
         what = f"{describe_rule(before)} → {describe_rule(after, change.unknown)}"
-    on_lb = values.get("security_group_id") in lb_groups if lb_groups else \
-        not values.get("referenced_security_group_id")
-    why = ("the test listener serves the new task set before production does"
-           if values.get("from_port") in test_ports and "ingress" in change.type and on_lb else "")
+    on_lb = (
+        values.get("security_group_id") in lb_groups if lb_groups else not values.get("referenced_security_group_id")
+    )
+    why = (
+        "the test listener serves the new task set before production does"
+        if values.get("from_port") in test_ports and "ingress" in change.type and on_lb
+        else ""
+    )
     return Finding(change.address, change.type, actions, FindingClass.REACH, what, why)
 
 
@@ -66,12 +77,20 @@ def pair_rules(rules: list[tuple[Finding, ResourceChange]]) -> list[Finding]:
     """The rules' findings, where a rule closed and another opened on the same group, port and
     protocol read as one change of range: "tcp/80 10.0.0.0/16 → 10.0.0.0/8: wider". The opened
     rule's finding says it; the closed one's is left out."""
-    def key(values: Mapping[str, Any]) -> tuple[Any, ...]:
-        return (values.get("security_group_id"), values.get("ip_protocol"), values.get("from_port"),
-                values.get("to_port"))
 
-    closed = {key(change.before): (finding, change.before) for finding, change in rules
-              if finding.actions == ["delete"] and _network(change.before)}
+    def key(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (
+            values.get("security_group_id"),
+            values.get("ip_protocol"),
+            values.get("from_port"),
+            values.get("to_port"),
+        )
+
+    closed = {
+        key(change.before): (finding, change.before)
+        for finding, change in rules
+        if finding.actions == ["delete"] and _network(change.before)
+    }
     paired: dict[int, Finding] = {}
     folded: set[int] = set()
     for finding, change in rules:
@@ -87,10 +106,17 @@ def pair_rules(rules: list[tuple[Finding, ResourceChange]]) -> list[Finding]:
         why = finding.why
         if size != "changed":
             more = abs(new.num_addresses - old.num_addresses)
-            why = " ".join(filter(None, [f"{more:,} {'more' if size == 'wider' else 'fewer'} addresses can reach it.",
-                                         finding.why]))
-        paired[id(finding)] = replace(finding, address=f"{old_finding.address} → {finding.address}",
-                                      what=f"{describe_rule(before)} → {new}: {size}", why=why)
+            why = " ".join(
+                filter(
+                    None, [f"{more:,} {'more' if size == 'wider' else 'fewer'} addresses can reach it.", finding.why]
+                )
+            )
+        paired[id(finding)] = replace(
+            finding,
+            address=f"{old_finding.address} → {finding.address}",
+            what=f"{describe_rule(before)} → {new}: {size}",
+            why=why,
+        )
         folded.add(id(old_finding))
     return [paired.get(id(finding), finding) for finding, _ in rules if id(finding) not in folded]
 
@@ -111,6 +137,13 @@ def exposure_findings(change: ResourceChange) -> list[Finding]:
         old, new = (_at(before, path) if before else None), (_at(after, path) if after else None)
         if after and new == exposed and (not before or old != exposed):
             direction = f"{json.dumps(old)} → {json.dumps(new)}" if before else f"{json.dumps(new)} (created)"
-            found.append(Finding(change.address, change.type, change.actions, FindingClass.REACH,
-                                 f"{'.'.join(path)} {direction}: {meaning}"))
+            found.append(
+                Finding(
+                    change.address,
+                    change.type,
+                    change.actions,
+                    FindingClass.REACH,
+                    f"{'.'.join(path)} {direction}: {meaning}",
+                )
+            )
     return found

@@ -25,7 +25,8 @@ Check = Callable[[Any, str], "str | None"]
 
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number")
+        type(value), "a number"
+    )
 
 
 def text(value: Any, where: str) -> str | None:
@@ -48,6 +49,7 @@ def array(item: Check, *, non_empty: bool = False) -> Check:
         if non_empty and not value:
             return f"{where} is an empty array"
         return next(filter(None, (item(v, f"{where}[{i}]") for i, v in enumerate(value))), None)
+
     return check
 
 
@@ -56,8 +58,11 @@ def nullable(inner: Check) -> Check:
 
 
 def one_of(values: frozenset[str]) -> Check:
-    return lambda value, where: None if isinstance(value, str) and value in values else \
-        f"{where} is {json.dumps(value)}, not one of {', '.join(sorted(values))}"
+    return lambda value, where: (
+        None
+        if isinstance(value, str) and value in values
+        else f"{where} is {json.dumps(value)}, not one of {', '.join(sorted(values))}"
+    )
 
 
 def json_array_of_objects(value: Any, where: str) -> str | None:
@@ -126,18 +131,43 @@ REFERENCES = obj(optional={"references": array(anything)})
 PLAN = obj(
     required={"format_version": text},
     optional={
-        "resource_changes": array(obj(
-            required={"address": text, "type": text, "change": obj(
-                required={"actions": array(one_of(ACTIONS), non_empty=True)},
-                optional={"before": VALUES, "after": VALUES, "after_unknown": nullable(obj()),
-                          "replace_paths": array(array(scalar))})},
-            optional={"mode": text})),
+        "resource_changes": array(
+            obj(
+                required={
+                    "address": text,
+                    "type": text,
+                    "change": obj(
+                        required={"actions": array(one_of(ACTIONS), non_empty=True)},
+                        optional={
+                            "before": VALUES,
+                            "after": VALUES,
+                            "after_unknown": nullable(obj()),
+                            "replace_paths": array(array(scalar)),
+                        },
+                    ),
+                },
+                optional={"mode": text},
+            )
+        ),
         "output_changes": obj(values=obj(required={"actions": array(one_of(ACTIONS), non_empty=True)})),
-        "configuration": obj(optional={"root_module": obj(optional={
-            "outputs": obj(values=obj(optional={"expression": REFERENCES})),
-            "resources": array(obj(optional={"address": scalar, "type": scalar,
-                                             "expressions": obj(optional={"deployment_config_name": REFERENCES})})),
-        })}),
+        "configuration": obj(
+            optional={
+                "root_module": obj(
+                    optional={
+                        "outputs": obj(values=obj(optional={"expression": REFERENCES})),
+                        "resources": array(
+                            obj(
+                                optional={
+                                    "address": scalar,
+                                    "type": scalar,
+                                    "expressions": obj(optional={"deployment_config_name": REFERENCES}),
+                                }
+                            )
+                        ),
+                    }
+                )
+            }
+        ),
     },
 )
 """What the review reads of a plan."""
@@ -162,8 +192,9 @@ def load_plan(text: str, source: str) -> dict[str, Any]:
         raise PlanError(f"{source} is not JSON ({err}): give the output of `terraform show -json PLANFILE`") from None
     problem = plan_problem(plan)
     if problem:
-        raise PlanError(f"{source} is not a Terraform plan ({problem}): give the output of "
-                        "`terraform show -json PLANFILE`")
+        raise PlanError(
+            f"{source} is not a Terraform plan ({problem}): give the output of `terraform show -json PLANFILE`"
+        )
     return plan  # type: ignore[no-any-return]
 
 
@@ -196,9 +227,15 @@ class ResourceChange:
     def of(cls, change: Mapping[str, Any]) -> ResourceChange:
         body = change["change"]
         paths = body.get("replace_paths") or []
-        return cls(change["address"], change["type"], body["actions"], body.get("before") or {},
-                   body.get("after") or {}, body.get("after_unknown") or {},
-                   ", ".join(".".join(str(p) for p in path) for path in paths))
+        return cls(
+            change["address"],
+            change["type"],
+            body["actions"],
+            body.get("before") or {},
+            body.get("after") or {},
+            body.get("after_unknown") or {},
+            ", ".join(".".join(str(p) for p in path) for path in paths),
+        )
 
     @property
     def gone(self) -> bool:

@@ -63,16 +63,26 @@ def service_roles(plan: Mapping[str, Any]) -> list[ServiceRoles]:
     """Every service the plan's outputs describe, each with the addresses of its parts."""
     root = (plan.get("configuration") or {}).get("root_module") or {}
     outputs = {name: (body or {}).get("expression") or {} for name, body in (root.get("outputs") or {}).items()}
-    configs = {r.get("address"): (r.get("expressions") or {}).get("deployment_config_name") or {}
-               for r in root.get("resources") or [] if r.get("type") == "aws_codedeploy_deployment_group"}
+    configs = {
+        r.get("address"): (r.get("expressions") or {}).get("deployment_config_name") or {}
+        for r in root.get("resources") or []
+        if r.get("type") == "aws_codedeploy_deployment_group"
+    }
     suffix = ROLE_OUTPUTS["service"]
     required = [output for role, output in ROLE_OUTPUTS.items() if role not in OPTIONAL]
-    prefixes = sorted({name[:-len(suffix)] for name in outputs if name.endswith(suffix)
-                       and all(name[:-len(suffix)] + output in outputs for output in required)})
+    prefixes = sorted(
+        {
+            name[: -len(suffix)]
+            for name in outputs
+            if name.endswith(suffix) and all(name[: -len(suffix)] + output in outputs for output in required)
+        }
+    )
     found = []
     for prefix in prefixes:
-        parts = {role: _resource(outputs[prefix + output]) if prefix + output in outputs else None
-                 for role, output in ROLE_OUTPUTS.items()}
+        parts = {
+            role: _resource(outputs[prefix + output]) if prefix + output in outputs else None
+            for role, output in ROLE_OUTPUTS.items()
+        }
         group = parts["deployment_group"]
         config = _resource(configs.get(group) or {}) if group else None
         found.append(ServiceRoles(prefix=prefix, deployment_config=config, **parts))

@@ -36,16 +36,26 @@ class Timeline:
         return interval if kind == "canary" or percent <= 0 else (math.ceil(100 / percent) - 1) * interval
 
     def lines(self) -> dict[str, str]:
-        healthy = "unknown" if self.healthy_seconds is None else \
-            f"≥ {self.healthy_seconds} s after a task starts (healthy threshold × check interval)"
+        healthy = (
+            "unknown"
+            if self.healthy_seconds is None
+            else f"≥ {self.healthy_seconds} s after a task starts (healthy threshold × check interval)"
+        )
         if self.grace_seconds:
             healthy += f"; ECS ignores failed checks for the first {self.grace_seconds} s (grace period)"
-        approval = "none: traffic moves once the new tasks are healthy" if self.approval_minutes is None else \
-            f"waits up to {self.approval_minutes} min for `aws deploy continue-deployment`, then stops and rolls back"
+        approval = (
+            "none: traffic moves once the new tasks are healthy"
+            if self.approval_minutes is None
+            else f"waits up to {self.approval_minutes} min for `aws deploy continue-deployment`, then stops and rolls "
+            "back"
+        )
         drain = "unknown" if self.drain_seconds is None else f"{self.drain_seconds} s (deregistration delay)"
         kept = "the old revision is kept (bake time)" if self.strategy else "the old task set is kept"
-        window = "unknown" if self.termination_minutes is None else \
-            f"{self.termination_minutes} min after traffic has moved: {kept}, rollback is instant"
+        window = (
+            "unknown"
+            if self.termination_minutes is None
+            else f"{self.termination_minutes} min after traffic has moved: {kept}, rollback is instant"
+        )
         total = (self.healthy_seconds or 0) / 60 + self.shift_minutes + (self.termination_minutes or 0)
         if self.strategy:
             approval = "none: a hook at POST_TEST_TRAFFIC_SHIFT decides whether production traffic moves"
@@ -57,8 +67,10 @@ class Timeline:
             "traffic shift": self._traffic(),
             "old tasks drain": drain,
             "rollback window": window,
-            ("old revision gone" if self.strategy else "old task set gone"):
-                f"≥ {total:.0f} min after the deployment starts" + ("" if self.strategy else " (without the approval wait)"),
+            (
+                "old revision gone" if self.strategy else "old task set gone"
+            ): f"≥ {total:.0f} min after the deployment starts"
+            + ("" if self.strategy else " (without the approval wait)"),
         }
 
     def _traffic(self) -> str:
@@ -69,7 +81,11 @@ class Timeline:
             return "all at once"
         if kind == "canary":
             return f"{percent}% first, the other {100 - percent}% after {interval} min"
-        return f"{percent}% every {interval} min: {math.ceil(100 / percent)} steps, 100% after {self.shift_minutes} min"
+        return (
+            f"{percent}% every {interval} min: {math.ceil(100 / percent)} steps, 100% after {self.shift_minutes} min"
+            if percent > 0
+            else f"a step every {interval} min (its percent is not in this plan)"
+        )
 
 
 def _int(value: Any) -> int | None:
@@ -92,16 +108,20 @@ def _shift(group: Values, config: Values) -> tuple[tuple[str, int, int] | None, 
         kind = routing.get("type")
         if kind in ("TimeBasedCanary", "TimeBasedLinear"):
             step = _one(routing.get("time_based_canary" if kind == "TimeBasedCanary" else "time_based_linear"))
-            shift = ("canary" if kind == "TimeBasedCanary" else "linear", _int(step.get("percentage")) or 0,
-                     _int(step.get("interval")) or 0)
+            shift = (
+                "canary" if kind == "TimeBasedCanary" else "linear",
+                _int(step.get("percentage")) or 0,
+                _int(step.get("interval")) or 0,
+            )
         elif kind == "AllAtOnce":
             shift = ("all-at-once", 100, 0)
         name = config.get("deployment_config_name") or name
     return shift, name
 
 
-def timeline_of(*, group: Values, target_group: Values | None = None, service: Values | None = None,
-                config: Values | None = None) -> Timeline:
+def timeline_of(
+    *, group: Values, target_group: Values | None = None, service: Values | None = None, config: Values | None = None
+) -> Timeline:
     """The timeline of one service, from the values of its deployment group, a target group, the
     ECS service and the custom deployment config (as a plan's before or after gives them)."""
     target_group, service, config = target_group or {}, service or {}, config or {}
@@ -141,9 +161,14 @@ def native_timeline_of(*, service: Values, target_group: Values | None = None) -
         shift = ("linear", _int(step.get("step_percent")) or 0, _int(step.get("step_bake_time_in_minutes")) or 0)
     return Timeline(
         healthy_seconds=interval * threshold if interval and threshold else None,
-        grace_seconds=_int(service.get("health_check_grace_period_seconds")), approval_minutes=None, shift=shift,
-        config_name=None, drain_seconds=_int((target_group or {}).get("deregistration_delay")),
-        termination_minutes=_int(config.get("bake_time_in_minutes")), strategy=strategy)
+        grace_seconds=_int(service.get("health_check_grace_period_seconds")),
+        approval_minutes=None,
+        shift=shift,
+        config_name=None,
+        drain_seconds=_int((target_group or {}).get("deregistration_delay")),
+        termination_minutes=_int(config.get("bake_time_in_minutes")),
+        strategy=strategy,
+    )
 
 
 def _of(roles: ServiceRoles, values: Mapping[str, Values]) -> Timeline | None:
@@ -155,8 +180,12 @@ def _of(roles: ServiceRoles, values: Mapping[str, Values]) -> Timeline | None:
             return native
     if not group:
         return None
-    return timeline_of(group=group, target_group=values.get(roles.blue_target_group or ""),
-                       service=values.get(roles.service or ""), config=values.get(roles.deployment_config or ""))
+    return timeline_of(
+        group=group,
+        target_group=values.get(roles.blue_target_group or ""),
+        service=values.get(roles.service or ""),
+        config=values.get(roles.deployment_config or ""),
+    )
 
 
 def rollout_timeline(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -173,8 +202,10 @@ def rollout_timeline(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
         old = _of(roles, before)
         old_lines = old.lines() if old else {}
         name = (after.get(roles.service or "") or {}).get("name")
-        entry: dict[str, Any] = {"service": name if isinstance(name, str) else roles.prefix.rstrip("_") or
-                                 "(the stack's)", "lines": []}
+        entry: dict[str, Any] = {
+            "service": name if isinstance(name, str) else roles.prefix.rstrip("_") or "(the stack's)",
+            "lines": [],
+        }
         for step, text in new.lines().items():
             was = old_lines.get(step)
             entry["lines"].append({"step": step, "after": text, "before": was if was not in (None, text) else None})

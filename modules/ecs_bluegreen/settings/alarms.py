@@ -38,21 +38,27 @@ class AlarmProps(Props):
 
     http_5xx_count: Annotated[int | None, Range(1, fix="Use a positive count, or None for no such alarm.")] = 10
     """Target 5xx responses per period on either target group, 1 or more. Default: 10."""
-    http_5xx_rate_percent: Annotated[float | None, Range(0, 100, above=True, fix="Use a percentage above 0 and at "
-                                                         "most 100, or None for no such alarm.")] = 5.0
+    http_5xx_rate_percent: Annotated[
+        float | None,
+        Range(0, 100, above=True, fix="Use a percentage above 0 and at most 100, or None for no such alarm."),
+    ] = 5.0
     """Target 5xx responses as a percentage of requests on the load balancer, above 0 up to 100. Default: 5.0."""
     unhealthy_hosts: Annotated[int | None, Range(1, fix="Use a positive count, or None for no such alarm.")] = 1
     """Unhealthy targets in either target group, 1 or more. Default: 1."""
-    p99_latency_seconds: Annotated[float | None, Range(0, above=True, fix="Use a positive number of seconds, or None "
-                                                       "for no latency alarm.")] = None
+    p99_latency_seconds: Annotated[
+        float | None, Range(0, above=True, fix="Use a positive number of seconds, or None for no latency alarm.")
+    ] = None
     """p99 target response time in seconds, above 0. Default: None (no latency alarm)."""
     period_seconds: Annotated[int, AlarmPeriod()] = 60
     """Length of one evaluation period: 10, 30 or a multiple of 60. Default: 60."""
     evaluation_periods: Annotated[int, Range(1, 60)] = 2
     """Consecutive breaching periods before an alarm fires, 1 to 60. Default: 2."""
-    existing_alarm_names: Annotated[tuple[Annotated[str, Pattern(r"[^\x00-\x1f]{1,255}", "Give alarm names of 1 to "
-                                                                 "255 printable characters.")], ...],
-                                    Unique("List each alarm once.")] = ()
+    existing_alarm_names: Annotated[
+        tuple[
+            Annotated[str, Pattern(r"[^\x00-\x1f]{1,255}", "Give alarm names of 1 to 255 printable characters.")], ...
+        ],
+        Unique("List each alarm once."),
+    ] = ()
     """Alarms you already have that should stop a deployment too. Default: () (none)."""
     ignore_poll_alarm_failure: bool = False
     """Deploy on even when CloudWatch cannot be asked for the alarms' state. Default: False."""

@@ -53,8 +53,10 @@ def region_of_zone(zone: str) -> str | None:
     return region if zone[-1:].isalpha() and zone[-1:].islower() and region in regions() else None
 
 
-_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
-                  r"(?P<account>\d{12}|aws)?:(?P<resource>[^\s]+)")
+_ARN = re.compile(
+    r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
+    r"(?P<account>\d{12}|aws)?:(?P<resource>[^\s]+)"
+)
 GLOBAL_SERVICES = frozenset({"iam"})
 """Services whose ARNs have no region part; every other service this library references is regional."""
 
@@ -68,7 +70,8 @@ def arn_problem(value: str, service: str, kinds: tuple[str, ...] = ()) -> str | 
     'policy/') in a partition and region AWS has; None when it is one."""
     arn = parse_arn(value)
     what = f"{service} {' or '.join(k.rstrip('/:') for k in kinds)}" if kinds else f"{service} resource"
-    example = f"arn:aws:{service}:{'' if service in GLOBAL_SERVICES else '<region>'}:<account>:{kinds[0] if kinds else ''}<name>"
+    where = "" if service in GLOBAL_SERVICES else "<region>"
+    example = f"arn:aws:{service}:{where}:<account>:{kinds[0] if kinds else ''}<name>"
     if arn is None or arn["service"] != service or (kinds and not arn["resource"].startswith(kinds)):
         return f"Pass the full ARN of an existing {what} ({example}), or leave it unset."
     region, account = arn["region"], arn["account"]
@@ -78,7 +81,10 @@ def arn_problem(value: str, service: str, kinds: tuple[str, ...] = ()) -> str | 
     if not account or (account == "aws" and not (service == "iam" and arn["resource"].startswith("policy/"))):
         return f"The ARN needs the 12-digit account ID that owns the {what} ({example})."
     if region and (region not in regions() or regions()[region] != arn["partition"]):
-        return f"The ARN names region '{region}' in partition '{arn['partition']}', which AWS does not have: check the ARN."
+        return (
+            f"The ARN names region '{region}' in partition '{arn['partition']}', which AWS does not have: check "
+            "the ARN."
+        )
     from .iam_reference import name_problem  # IAM's reference, read only when an ARN is checked
 
     kind = next((k for k in kinds if arn["resource"].startswith(k)), "")
@@ -94,9 +100,11 @@ def cidr_problem(value: str) -> str | None:
 
 
 # [registry[:port]/]path[:tag][@sha256:digest], as Docker parses an image reference.
-IMAGE = (r"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-         r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-         r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?")
+IMAGE = (
+    r"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?"
+)
 
 BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 _BUCKET = re.compile(BUCKET)
@@ -107,12 +115,20 @@ _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", ".mrap", "--table-s3")
 
 
 def bucket_problem(value: str) -> str | None:
-    if _BUCKET.fullmatch(value) is None or ".." in value or ".-" in value or "-." in value or \
-            _IP_ADDRESS.fullmatch(value):
-        return ("S3 bucket names have 3 to 63 lowercase letters, digits, dots and hyphens, and start "
-                "and end with a letter or digit.")
-    reserved = [p for p in _RESERVED_PREFIXES if value.startswith(p)] + \
-        [s for s in _RESERVED_SUFFIXES if value.endswith(s)]
+    if (
+        _BUCKET.fullmatch(value) is None
+        or ".." in value
+        or ".-" in value
+        or "-." in value
+        or _IP_ADDRESS.fullmatch(value)
+    ):
+        return (
+            "S3 bucket names have 3 to 63 lowercase letters, digits, dots and hyphens, and start "
+            "and end with a letter or digit."
+        )
+    reserved = [p for p in _RESERVED_PREFIXES if value.startswith(p)] + [
+        s for s in _RESERVED_SUFFIXES if value.endswith(s)
+    ]
     if reserved:
         return f"S3 reserves names with '{reserved[0]}' for its own features: choose another name."
     return None

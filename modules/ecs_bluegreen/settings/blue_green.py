@@ -25,9 +25,14 @@ class BlueGreenServiceProps(Props):
 
     SETTING: ClassVar[str] = ""
 
-    name: Annotated[str, AwsName(MAX_NAME_LENGTH, "The name (it becomes '<name>-green' for a target group)"),
-                    Pattern(r"(?![Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll]-)[\s\S]*",
-                            "Load balancer names must not start with 'internal-'; rename it.")]
+    name: Annotated[
+        str,
+        AwsName(MAX_NAME_LENGTH, "The name (it becomes '<name>-green' for a target group)"),
+        Pattern(
+            r"(?![Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll]-)[\s\S]*",
+            "Load balancer names must not start with 'internal-'; rename it.",
+        ),
+    ]
     """Base name of every resource (e.g. "web-dev"), up to 26 characters. Required."""
     service: ServiceProps
     """The container and the Fargate service. Required."""
@@ -38,13 +43,14 @@ class BlueGreenServiceProps(Props):
     iam: IamProps = field(default_factory=IamProps)
     """Roles to use or create. Default: CodeDeploy and execution roles created, no task role."""
     deployment: DeploymentProps = field(default_factory=DeploymentProps)
-    """How deployments run, and on which engine. Default: CodeDeploy, all at once, old tasks kept 60 min, rollback on fail/stop."""
+    """How deployments run, and on which engine. Default: CodeDeploy, all at once, old tasks kept 60 min, rollback on
+    fail/stop."""
     repository: RepositoryProps | None = None
     """An ECR repository for the service's images; its URL is the output repository_url. Default: None (none)."""
 
     def check(self) -> None:
-        """The rules between the sections, then the engine's (deployment.rules): each engine
-        assumes its own role, and CodeDeploy watches at most ten alarms."""
+        """The rules between the sections, the engine's among them (deployment.rules): what it shifts
+        behind a network load balancer, the role it assumes, how many alarms it watches."""
         self._check_network_load_balancer()
         self._check_task()
         self.deployment.rules.check_service(self.deployment, load_balancer=self.load_balancer, iam=self.iam)
@@ -55,15 +61,20 @@ class BlueGreenServiceProps(Props):
         port = self.load_balancer.health_check.port
         if port is not None and port not in self.service.ports:
             raise SettingsError(
-                "load_balancer.health_check.port", port,
+                "load_balancer.health_check.port",
+                port,
                 f"No container of the task listens on it (ports: {', '.join(map(str, self.service.ports))}): "
                 "probe service.container_port (leave it unset), or a port a sidecar lists.",
             )
         self._check_test_traffic_hook()
-        if self.service.execute_command is not None and not self.iam.create_task_role \
-                and self.iam.task_role_arn is None:
+        if (
+            self.service.execute_command is not None
+            and not self.iam.create_task_role
+            and self.iam.task_role_arn is None
+        ):
             raise SettingsError(
-                "service.execute_command", self.service.execute_command,
+                "service.execute_command",
+                self.service.execute_command,
                 "ECS Exec runs through the task role: set iam.create_task_role=True (the stack grants it the "
                 "ssmmessages actions), or name your own in iam.task_role_arn (with those actions).",
             )
@@ -79,14 +90,19 @@ class BlueGreenServiceProps(Props):
         needs_nat = self.deployment.rules.HOOK_REPORTS_TO_AWS or not self.load_balancer.internal
         if self.network.vpc_id is None and not self.network.nat_gateway and needs_nat:
             raise SettingsError(
-                "network.nat_gateway", False,
+                "network.nat_gateway",
+                False,
                 "The test-traffic hook runs in the tasks' private subnets and reports its result to CodeDeploy "
                 "through the NAT gateway: keep nat_gateway=True, or drop deployment.test_traffic_hook.",
             )
-        if self.network.vpc_id is not None and not self.load_balancer.internal \
-                and not self.load_balancer.test_ingress_cidrs:
+        if (
+            self.network.vpc_id is not None
+            and not self.load_balancer.internal
+            and not self.load_balancer.test_ingress_cidrs
+        ):
             raise SettingsError(
-                "load_balancer.test_ingress_cidrs", (),
+                "load_balancer.test_ingress_cidrs",
+                (),
                 "The test-traffic hook reaches the internet-facing test listener through your VPC's NAT gateway: "
                 "list the NAT's public address here (e.g. '203.0.113.7/32'), or make the load balancer internal.",
             )
@@ -101,6 +117,7 @@ class BlueGreenServiceProps(Props):
         scaling = self.service.autoscaling
         if scaling is not None and scaling.requests_per_target is not None:
             raise SettingsError(
-                "service.autoscaling.requests_per_target", scaling.requests_per_target,
+                "service.autoscaling.requests_per_target",
+                scaling.requests_per_target,
                 "Request counts come from an application load balancer: scale an NLB service on CPU only.",
             )

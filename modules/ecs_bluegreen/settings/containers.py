@@ -17,10 +17,13 @@ from .errors import SettingsError, join
 from .kinds import Props
 from .rules import ANY_REGION, FREE_TEXT, PORT, Image, Pattern, Range, Unique
 
-CONTAINER_NAME = Pattern(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", "Use up to 255 letters, digits, hyphens and underscores, "
-                                                             "starting with a letter or digit.")
-VARIABLE_NAME = Pattern(r"[A-Za-z_][A-Za-z0-9_]*", "Name variables with letters, digits and underscores, not "
-                                                   "starting with a digit.")
+CONTAINER_NAME = Pattern(
+    r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}",
+    "Use up to 255 letters, digits, hyphens and underscores, starting with a letter or digit.",
+)
+VARIABLE_NAME = Pattern(
+    r"[A-Za-z_][A-Za-z0-9_]*", "Name variables with letters, digits and underscores, not starting with a digit."
+)
 # A Secrets Manager ARN as the service returns it: the name, a hyphen and 6 random characters.
 _SECRET_RESOURCE = re.compile(r"secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}")
 
@@ -40,12 +43,16 @@ class SecretProps(Props):
     SETTING: ClassVar[str] = "secret"
 
     arn: Annotated[str, ANY_REGION]
-    """Full ARN of a Secrets Manager secret (…:secret:db-password-AbCdEf) or an SSM parameter (…:parameter/app/db-password). Required."""
-    json_key: Annotated[str | None, Pattern(r"[^:\s]{1,256}", "Use the key as it is in the secret's JSON, without "
-                                                              "':' or spaces.")] = None
-    """Secrets Manager only: pass this key of a JSON secret instead of the whole secret. Default: None (the whole secret)."""
-    version_stage: Annotated[str | None, Pattern(r"[A-Za-z0-9_.@+=-]{1,256}", "Use a stage label such as "
-                                                 "'AWSCURRENT' or 'AWSPREVIOUS'.")] = None
+    """Full ARN of a Secrets Manager secret (…:secret:db-password-AbCdEf) or an SSM parameter
+    (…:parameter/app/db-password). Required."""
+    json_key: Annotated[
+        str | None, Pattern(r"[^:\s]{1,256}", "Use the key as it is in the secret's JSON, without ':' or spaces.")
+    ] = None
+    """Secrets Manager only: pass this key of a JSON secret instead of the whole secret. Default: None (the whole
+    secret)."""
+    version_stage: Annotated[
+        str | None, Pattern(r"[A-Za-z0-9_.@+=-]{1,256}", "Use a stage label such as 'AWSCURRENT' or 'AWSPREVIOUS'.")
+    ] = None
     """Secrets Manager only: the version stage to read, e.g. "AWSPREVIOUS". Default: None (AWSCURRENT)."""
 
     def check(self) -> None:
@@ -69,7 +76,8 @@ class SecretProps(Props):
             raise SettingsError("arn", self.arn, problem)
         if arn is None or not _SECRET_RESOURCE.fullmatch(arn["resource"]):
             raise SettingsError(
-                "arn", self.arn,
+                "arn",
+                self.arn,
                 "Pass the secret's full ARN, with the 6 characters Secrets Manager appends to its name "
                 "(…:secret:db-password-AbCdEf): IAM matches the full ARN, so a partial one would let the task "
                 "read nothing.",
@@ -87,8 +95,11 @@ class SecretProps(Props):
         """The one read action for this ARN's service (both for an ARN only known at apply: each
         grants nothing on the other service's resource)."""
         if is_token(self.arn):
-            return (SECRETS_MANAGER_READ, SSM_READ) if self.json_key is None and self.version_stage is None \
+            return (
+                (SECRETS_MANAGER_READ, SSM_READ)
+                if self.json_key is None and self.version_stage is None
                 else (SECRETS_MANAGER_READ,)
+            )
         arn = parse_arn(self.arn)
         return (SSM_READ,) if arn is not None and arn["service"] == "ssm" else (SECRETS_MANAGER_READ,)
 
@@ -100,7 +111,8 @@ class ContainerHealthCheckProps(Props):
     SETTING: ClassVar[str] = "health_check"
 
     command: tuple[Annotated[str, FREE_TEXT], ...]
-    """"CMD" and the command with its arguments, or "CMD-SHELL" and a shell line, e.g. ("CMD-SHELL", "curl -f http://localhost/ || exit 1"). Required."""
+    """"CMD" and the command with its arguments, or "CMD-SHELL" and a shell line, e.g. ("CMD-SHELL", "curl -f
+    http://localhost/ || exit 1"). Required."""
     interval_seconds: Annotated[int, Range(5, 300, "seconds")] = 30
     """Seconds between checks, 5 to 300. Default: 30."""
     timeout_seconds: Annotated[int, Range(2, 60, "seconds")] = 5
@@ -113,17 +125,25 @@ class ContainerHealthCheckProps(Props):
     def check(self) -> None:
         if len(self.command) < 2 or self.command[0] not in ("CMD", "CMD-SHELL") or not all(self.command[1:]):
             raise SettingsError(
-                "command", self.command,
+                "command",
+                self.command,
                 "Start with 'CMD' and the command's arguments, or 'CMD-SHELL' and one shell line, e.g. "
                 "('CMD-SHELL', 'curl -f http://localhost/ || exit 1').",
             )
         if self.timeout_seconds >= self.interval_seconds:
-            raise SettingsError("timeout_seconds", self.timeout_seconds,
-                                f"It must be shorter than interval_seconds ({self.interval_seconds}).")
+            raise SettingsError(
+                "timeout_seconds",
+                self.timeout_seconds,
+                f"It must be shorter than interval_seconds ({self.interval_seconds}).",
+            )
 
     def render(self) -> dict[str, object]:
-        check: dict[str, object] = {"command": list(self.command), "interval": self.interval_seconds,
-                                    "timeout": self.timeout_seconds, "retries": self.retries}
+        check: dict[str, object] = {
+            "command": list(self.command),
+            "interval": self.interval_seconds,
+            "timeout": self.timeout_seconds,
+            "retries": self.retries,
+        }
         if self.start_period_seconds:
             check["startPeriod"] = self.start_period_seconds
         return check
@@ -140,15 +160,18 @@ class LogProps(Props):
     SETTING: ClassVar[str] = "log"
 
     driver: Literal["awslogs", "awsfirelens"] = "awslogs"
-    """"awslogs": the service's log group, one stream per task and container; "awsfirelens": the task's FireLens sidecar. Default: "awslogs"."""
+    """"awslogs": the service's log group, one stream per task and container; "awsfirelens": the task's FireLens
+    sidecar. Default: "awslogs"."""
     options: Mapping[str, Annotated[str, FREE_TEXT]] = field(default_factory=dict)
-    """Options of the driver: for awsfirelens its output (e.g. {"Name": "cloudwatch_logs", ...}); for awslogs extra ones such as "mode". Default: {} (none)."""
+    """Options of the driver: for awsfirelens its output (e.g. {"Name": "cloudwatch_logs", ...}); for awslogs extra
+    ones such as "mode". Default: {} (none)."""
 
     def check(self) -> None:
         ours = sorted(k for k in self.options if k in AWSLOGS_OWN_OPTIONS) if self.driver == "awslogs" else []
         if ours:
             raise SettingsError(
-                "options", ours[0],
+                "options",
+                ours[0],
                 "The stack sets the group, region and stream prefix of awslogs (the service's log group): "
                 "leave them out, or use driver 'awsfirelens' to send the logs elsewhere.",
             )
@@ -189,8 +212,9 @@ class ContainerProps(Props):
     def check(self) -> None:
         check_environment("", self.environment, self.secrets)
         if self.firelens is not None and self.log.driver == "awsfirelens":
-            raise SettingsError("log.driver", "awsfirelens",
-                                "The log router cannot send its own logs through itself: use 'awslogs'.")
+            raise SettingsError(
+                "log.driver", "awsfirelens", "The log router cannot send its own logs through itself: use 'awslogs'."
+            )
 
 
 def check_environment(where: str, environment: Mapping[str, str], secrets: Mapping[str, SecretProps]) -> None:
@@ -199,10 +223,12 @@ def check_environment(where: str, environment: Mapping[str, str], secrets: Mappi
     if both:
         name = both[0]
         raise SettingsError(
-            join(where, f"secrets.{name}"), name,
+            join(where, f"secrets.{name}"),
+            name,
             f"{name} is both a plain environment variable and a secret, and the container would get only one "
             "of the two: remove it from environment or from secrets.",
-            key=True, instead=(f"secrets.{name}", f"environment.{name}"),
+            key=True,
+            instead=(f"secrets.{name}", f"environment.{name}"),
         )
 
 
@@ -214,41 +240,62 @@ def check_task(containers: Iterable[tuple[str, ContainerProps]]) -> None:
     by_name: dict[str, tuple[str, ContainerProps]] = {}
     for where, c in containers:
         if c.name in by_name:
-            raise SettingsError(join(where, "name"), c.name, f"{_which(by_name[c.name][0])} has this name already: "
-                                                             "name each container once.")
+            raise SettingsError(
+                join(where, "name"),
+                c.name,
+                f"{_which(by_name[c.name][0])} has this name already: name each container once.",
+            )
         by_name[c.name] = (where, c)
     owner: dict[int, tuple[str, ContainerProps]] = {}
     for where, c in containers:
         for port in c.ports:
             if port in owner:
                 other_where, other = owner[port]
-                raise SettingsError(join(where, "ports"), port,
-                                    f"{_which(other_where)} ({other.name}) listens on it already: the containers of "
-                                    "a task share one network, so give each its own port.")
+                raise SettingsError(
+                    join(where, "ports"),
+                    port,
+                    f"{_which(other_where)} ({other.name}) listens on it already: the containers of "
+                    "a task share one network, so give each its own port.",
+                )
             owner[port] = (where, c)
     for where, c in containers:
         for name, condition in sorted(c.depends_on.items()):
             here = join(where, f"depends_on.{name}")
             target = by_name.get(name)
             if target is None or target[1] is c:
-                raise SettingsError(here, name, f"The task has no other container named {name!r}; its "
-                                                f"containers: {', '.join(sorted(by_name))}.", key=True)
+                raise SettingsError(
+                    here,
+                    name,
+                    f"The task has no other container named {name!r}; its containers: {', '.join(sorted(by_name))}.",
+                    key=True,
+                )
             if condition == "HEALTHY" and target[1].health_check is None:
-                raise SettingsError(here, condition, f"{name} has no health check to pass: give it a "
-                                                     "health_check, or wait for START.")
+                raise SettingsError(
+                    here, condition, f"{name} has no health check to pass: give it a health_check, or wait for START."
+                )
             if condition in ("COMPLETE", "SUCCESS") and target[1].essential:
-                raise SettingsError(here, condition, f"{name} is essential, so the task stops when it exits: "
-                                                     "set essential=False on it, or wait for START or HEALTHY.")
+                raise SettingsError(
+                    here,
+                    condition,
+                    f"{name} is essential, so the task stops when it exits: "
+                    "set essential=False on it, or wait for START or HEALTHY.",
+                )
     _check_no_cycle(by_name)
     routers = [(where, c) for where, c in containers if c.firelens is not None]
     if len(routers) > 1:
-        raise SettingsError(join(routers[1][0], "firelens"), routers[1][1].firelens,
-                            f"{routers[0][1].name} is the task's log router already: a task has one.")
+        raise SettingsError(
+            join(routers[1][0], "firelens"),
+            routers[1][1].firelens,
+            f"{routers[0][1].name} is the task's log router already: a task has one.",
+        )
     for where, c in containers:
         if c.log.driver == "awsfirelens" and not routers:
-            raise SettingsError(join(where, "log.driver"), "awsfirelens",
-                                "No container of the task is a FireLens log router: add a sidecar with "
-                                "firelens='fluentbit', or use 'awslogs'.")
+            raise SettingsError(
+                join(where, "log.driver"),
+                "awsfirelens",
+                "No container of the task is a FireLens log router: add a sidecar with "
+                "firelens='fluentbit', or use 'awslogs'.",
+            )
 
 
 def _which(where: str) -> str:
@@ -263,9 +310,12 @@ def _check_no_cycle(by_name: Mapping[str, tuple[str, ContainerProps]]) -> None:
         if state.get(name) == "done":
             return
         if state.get(name) == "open":
-            loop = trail[trail.index(name):] + [name]
-            raise SettingsError(join(by_name[loop[0]][0], "depends_on"), " → ".join(loop),
-                                "Containers that wait for each other never start: break the cycle.")
+            loop = [*trail[trail.index(name) :], name]
+            raise SettingsError(
+                join(by_name[loop[0]][0], "depends_on"),
+                " → ".join(loop),
+                "Containers that wait for each other never start: break the cycle.",
+            )
         state[name] = "open"
         for other in sorted(by_name[name][1].depends_on):
             visit(other, [*trail, name])

@@ -28,9 +28,13 @@ ALL_AT_ONCE = "CodeDeployDefault.ECSAllAtOnce"
 _CONFIG_NAME = Pattern(
     r"(?!CodeDeployDefault\.)[A-Za-z0-9._+=,@-]{1,100}|" + "|".join(re.escape(n) for n in PREDEFINED_ECS_CONFIGS),
     f"Use one of the ECS configs {', '.join(PREDEFINED_ECS_CONFIGS)}, or the name of a deployment config with "
-    "compute platform ECS.")
-LAMBDA = Pattern(LAMBDA_FUNCTION.pattern, "Name a Lambda function: up to 64 letters, digits, '-' and '_' (optionally "
-                                  "':alias' or ':version'), or its ARN (arn:aws:lambda:<region>:<account>:function:<name>).")
+    "compute platform ECS.",
+)
+LAMBDA = Pattern(
+    LAMBDA_FUNCTION.pattern,
+    "Name a Lambda function: up to 64 letters, digits, '-' and '_' (optionally "
+    "':alias' or ':version'), or its ARN (arn:aws:lambda:<region>:<account>:function:<name>).",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,7 +81,8 @@ class MigrationProps(Props):
     SETTING: ClassVar[str] = "deployment.migration"
 
     live_target_group: Literal["blue", "green"]
-    """The target group that serves production now (each CodeDeploy deployment swaps them; the production listener forwards to it). Required."""
+    """The target group that serves production now (each CodeDeploy deployment swaps them; the production listener
+    forwards to it). Required."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +92,8 @@ class DeploymentProps(Props):
     SETTING: ClassVar[str] = "deployment"
 
     engine: Engine = "codedeploy"
-    """Who runs blue/green: "codedeploy" (a CodeDeploy deployment group), or "ecs" (ECS-native; AWS provider 6.4.0 or later, canary and linear 6.21.0). Default: "codedeploy"."""
+    """Who runs blue/green: "codedeploy" (a CodeDeploy deployment group), or "ecs" (ECS-native; AWS provider 6.4.0 or
+    later, canary and linear 6.21.0). Default: "codedeploy"."""
 
     deployment_config_name: Annotated[str, _CONFIG_NAME] = ALL_AT_ONCE
     """Predefined ECS config (or your own config's name). Default: "CodeDeployDefault.ECSAllAtOnce"."""
@@ -106,11 +112,14 @@ class DeploymentProps(Props):
     notifications: NotificationProps | None = None
     """Publish deployment events to SNS. Default: None (no notifications)."""
     hooks: Mapping[HookEvent, Annotated[str, LAMBDA]] = field(default_factory=dict)
-    """Lambda functions (name or ARN, in the stack's region) run at lifecycle events, e.g. {"AfterAllowTestTraffic": "web-smoke-test"}; the CodeDeploy role may invoke exactly these. Default: {} (none)."""
+    """Lambda functions (name or ARN, in the stack's region) run at lifecycle events, e.g. {"AfterAllowTestTraffic":
+    "web-smoke-test"}; the CodeDeploy role may invoke exactly these. Default: {} (none)."""
     test_traffic_hook: TestTrafficHookProps | None = None
-    """A function the stack creates for AfterAllowTestTraffic: the built-in smoke test, or your code. Default: None (none)."""
+    """A function the stack creates for AfterAllowTestTraffic: the built-in smoke test, or your code. Default: None
+    (none)."""
     migration: MigrationProps | None = None
-    """With engine "ecs": step 1 of a migration from CodeDeploy, which keeps the CodeDeploy resources one more apply. Default: None (no migration)."""
+    """With engine "ecs": step 1 of a migration from CodeDeploy, which keeps the CodeDeploy resources one more apply.
+    Default: None (no migration)."""
 
     @property
     def rules(self) -> EngineRules:
@@ -122,8 +131,11 @@ class DeploymentProps(Props):
         by the steps it names (contract.PREDEFINED_SHIFTS), or the custom traffic_shift."""
         kind: str
         if self.traffic_shift is not None:
-            kind, percent, minutes = (self.traffic_shift.type, self.traffic_shift.percentage,
-                                      self.traffic_shift.interval_minutes)
+            kind, percent, minutes = (
+                self.traffic_shift.type,
+                self.traffic_shift.percentage,
+                self.traffic_shift.interval_minutes,
+            )
         else:
             kind, percent, minutes = PREDEFINED_SHIFTS[self.deployment_config_name]
         if kind == "all-at-once":
@@ -133,19 +145,22 @@ class DeploymentProps(Props):
     def check(self) -> None:
         if self.traffic_shift is not None and self.deployment_config_name != ALL_AT_ONCE:
             raise SettingsError(
-                "traffic_shift", self.traffic_shift,
+                "traffic_shift",
+                self.traffic_shift,
                 f"deployment_config_name is set too ({self.deployment_config_name}): choose a predefined config or "
                 "a custom shift, not both.",
             )
         if self.alarms is not None and not self.auto_rollback:
             raise SettingsError(
-                "auto_rollback", False,
+                "auto_rollback",
+                False,
                 "Alarms stop a deployment, and only rollback returns traffic to the old task set: keep "
                 "auto_rollback=True, or drop the alarms.",
             )
         if self.test_traffic_hook is not None and "AfterAllowTestTraffic" in self.hooks:
             raise SettingsError(
-                "test_traffic_hook", self.test_traffic_hook,
+                "test_traffic_hook",
+                self.test_traffic_hook,
                 f"hooks names {self.hooks['AfterAllowTestTraffic']!r} for AfterAllowTestTraffic already, and an "
                 "event runs one function: drop one of the two.",
             )
@@ -155,7 +170,8 @@ class DeploymentProps(Props):
     def _check_approval(self) -> None:
         if self.ready_action == "CONTINUE_DEPLOYMENT" and self.approval_wait_minutes != 0:
             raise SettingsError(
-                "approval_wait_minutes", self.approval_wait_minutes,
+                "approval_wait_minutes",
+                self.approval_wait_minutes,
                 "CONTINUE_DEPLOYMENT shifts traffic at once and never waits: set ready_action='STOP_DEPLOYMENT' to "
                 "wait for an approval, or leave the wait at 0.",
             )
@@ -165,7 +181,8 @@ class DeploymentProps(Props):
                 raise SettingsError("approval_wait_minutes", self.approval_wait_minutes, fix)
             if not self.auto_rollback:
                 raise SettingsError(
-                    "auto_rollback", False,
+                    "auto_rollback",
+                    False,
                     "An approval wait stops the deployment on timeout, and only rollback on stop returns traffic "
                     "to the old task set: keep auto_rollback=True.",
                 )
@@ -201,34 +218,43 @@ class CodeDeployRules(EngineRules):
 
     def check_deployment(self, deployment: DeploymentProps) -> None:
         if deployment.migration is not None:
-            raise SettingsError("migration", deployment.migration,
-                                "A migration moves the service to engine 'ecs': set engine='ecs' with it, or drop it.")
+            raise SettingsError(
+                "migration",
+                deployment.migration,
+                "A migration moves the service to engine 'ecs': set engine='ecs' with it, or drop it.",
+            )
 
     def check_network_load_balancer(self, deployment: DeploymentProps) -> None:
         if deployment.deployment_config_name != ALL_AT_ONCE:
             raise SettingsError(
-                "deployment.deployment_config_name", deployment.deployment_config_name,
+                "deployment.deployment_config_name",
+                deployment.deployment_config_name,
                 f"With a network load balancer CodeDeploy supports only {ALL_AT_ONCE}: use it, or switch "
                 "load_balancer.type to 'application' for canary or linear shifts.",
             )
         if deployment.traffic_shift is not None:
             raise SettingsError(
-                "deployment.traffic_shift", deployment.traffic_shift,
+                "deployment.traffic_shift",
+                deployment.traffic_shift,
                 f"With a network load balancer CodeDeploy shifts all traffic at once ({ALL_AT_ONCE}): drop "
                 "traffic_shift, or switch load_balancer.type to 'application'.",
             )
 
     def check_service(self, deployment: DeploymentProps, *, load_balancer: LoadBalancerProps, iam: IamProps) -> None:
         if iam.infrastructure_role_arn is not None:
-            raise SettingsError("iam.infrastructure_role_arn", iam.infrastructure_role_arn,
-                                "Only engine 'ecs' assumes an infrastructure role: set deployment.engine='ecs', or "
-                                "drop it (CodeDeploy's role is iam.codedeploy_role_arn).")
+            raise SettingsError(
+                "iam.infrastructure_role_arn",
+                iam.infrastructure_role_arn,
+                "Only engine 'ecs' assumes an infrastructure role: set deployment.engine='ecs', or "
+                "drop it (CodeDeploy's role is iam.codedeploy_role_arn).",
+            )
         alarms = deployment.alarms
         if alarms is not None:
             total = alarms.created_count(network=load_balancer.is_network) + len(alarms.existing_alarm_names)
             if total > MAX_DEPLOYMENT_GROUP_ALARMS:
                 raise SettingsError(
-                    "deployment.alarms", total,
+                    "deployment.alarms",
+                    total,
                     f"CodeDeploy watches at most {MAX_DEPLOYMENT_GROUP_ALARMS} alarms per deployment group: turn "
                     "some off (None) or list fewer existing_alarm_names.",
                 )
@@ -246,50 +272,69 @@ class EcsRules(EngineRules):
         stay = " (or keep engine='codedeploy')"
         if deployment.ready_action == "STOP_DEPLOYMENT":
             raise SettingsError(
-                "ready_action", deployment.ready_action,
+                "ready_action",
+                deployment.ready_action,
                 "ECS-native blue/green has no approval wait: run a hook at the test-traffic stage that answers "
                 "IN_PROGRESS until you approve (hooks['AfterAllowTestTraffic'], run at POST_TEST_TRAFFIC_SHIFT)"
-                f"{stay}.")
+                f"{stay}.",
+            )
         if deployment.traffic_shift is None and deployment.deployment_config_name not in PREDEFINED_SHIFTS:
             raise SettingsError(
-                "deployment_config_name", deployment.deployment_config_name,
+                "deployment_config_name",
+                deployment.deployment_config_name,
                 "A deployment config of your own lives in CodeDeploy, which engine 'ecs' does not use: give its "
-                f"steps as traffic_shift, or name one of {', '.join(PREDEFINED_SHIFTS)}{stay}.")
+                f"steps as traffic_shift, or name one of {', '.join(PREDEFINED_SHIFTS)}{stay}.",
+            )
         if deployment.termination_wait_minutes > NATIVE_BAKE_MINUTES:
             raise SettingsError(
-                "termination_wait_minutes", deployment.termination_wait_minutes,
+                "termination_wait_minutes",
+                deployment.termination_wait_minutes,
                 f"On engine 'ecs' it is the bake time, at most {NATIVE_BAKE_MINUTES} minutes (24 h): shorten "
-                f"it{stay}.")
+                f"it{stay}.",
+            )
         shift = deployment.traffic_shift
         if shift is not None and shift.interval_minutes > NATIVE_BAKE_MINUTES:
             raise SettingsError(
-                "traffic_shift.interval_minutes", shift.interval_minutes,
-                f"On engine 'ecs' a step bakes at most {NATIVE_BAKE_MINUTES} minutes: shorten it{stay}.")
+                "traffic_shift.interval_minutes",
+                shift.interval_minutes,
+                f"On engine 'ecs' a step bakes at most {NATIVE_BAKE_MINUTES} minutes: shorten it{stay}.",
+            )
         if shift is not None and shift.type == "linear" and shift.percentage < NATIVE_MIN_LINEAR_PERCENT:
             raise SettingsError(
-                "traffic_shift.percentage", shift.percentage,
-                f"ECS shifts at least {NATIVE_MIN_LINEAR_PERCENT} percent per linear step: raise it{stay}.")
+                "traffic_shift.percentage",
+                shift.percentage,
+                f"ECS shifts at least {NATIVE_MIN_LINEAR_PERCENT} percent per linear step: raise it{stay}.",
+            )
         if not deployment.auto_rollback:
             raise SettingsError(
-                "auto_rollback", False,
+                "auto_rollback",
+                False,
                 "ECS rolls a failed blue/green deployment back itself (a hook that fails, an alarm), and "
-                f"`bluegreen rollback` stops one with ROLLBACK: keep auto_rollback=True{stay}.")
+                f"`bluegreen rollback` stops one with ROLLBACK: keep auto_rollback=True{stay}.",
+            )
         if deployment.alarms is not None and deployment.alarms.ignore_poll_alarm_failure:
             raise SettingsError(
-                "alarms.ignore_poll_alarm_failure", True,
-                f"ECS reads the alarms itself and has no such switch: leave it False{stay}.")
+                "alarms.ignore_poll_alarm_failure",
+                True,
+                f"ECS reads the alarms itself and has no such switch: leave it False{stay}.",
+            )
         if deployment.notifications is not None:
             raise SettingsError(
-                "notifications", deployment.notifications,
+                "notifications",
+                deployment.notifications,
                 "Notifications are CodeDeploy triggers; ECS sends its deployments' changes to EventBridge "
                 "('ECS Service Deployment State Change'): route those to your topic with an EventBridge rule, "
-                f"and drop notifications{stay}.")
+                f"and drop notifications{stay}.",
+            )
 
     def check_service(self, deployment: DeploymentProps, *, load_balancer: LoadBalancerProps, iam: IamProps) -> None:
         if deployment.migration is None and iam.codedeploy_role_arn is not None:
-            raise SettingsError("iam.codedeploy_role_arn", iam.codedeploy_role_arn,
-                                "Engine 'ecs' runs no CodeDeploy: drop it, and name ECS's role in "
-                                "iam.infrastructure_role_arn if you bring your own.")
+            raise SettingsError(
+                "iam.codedeploy_role_arn",
+                iam.codedeploy_role_arn,
+                "Engine 'ecs' runs no CodeDeploy: drop it, and name ECS's role in "
+                "iam.infrastructure_role_arn if you bring your own.",
+            )
 
 
 ENGINE_RULES: dict[Engine, EngineRules] = {rules.NAME: rules for rules in (CodeDeployRules(), EcsRules())}

@@ -23,8 +23,9 @@ class SettingsError(ValueError):
     "sidecars[1].image"), until that class, or the reader of a settings file, names it in full
     ("service.cpu", "bluegreen.defaults.app.service.cpu")."""
 
-    def __init__(self, field: str, value: Any, fix: str, *, key: bool = False,
-                 instead: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self, field: str, value: Any, fix: str, *, key: bool = False, instead: tuple[str, str] | None = None
+    ) -> None:
         self.field = field
         self.value = value
         self.fix = fix
@@ -37,13 +38,20 @@ class SettingsError(ValueError):
         self.owner: type | None = None
         """The props class whose rule refused the value; `relative` is the field below it."""
         self.relative = field
-        what = "not set" if value is MISSING else f"invalid name {value!r}" if key else f"invalid value {_shown(value)}"
+        what = (
+            "not set" if value is MISSING else f"invalid name {value!r}" if key else f"invalid value {_shown(value)}"
+        )
         super().__init__(f"{field}: {what}. {fix}")
 
     def at(self, field: str, fix: str | None = None) -> SettingsError:
         """The same error, named where the user wrote the setting."""
-        moved = SettingsError(field, self.value, self.fix if fix is None else fix, key=self.key,
-                              instead=self.instead if self.instead and field.endswith(self.instead[0]) else None)
+        moved = SettingsError(
+            field,
+            self.value,
+            self.fix if fix is None else fix,
+            key=self.key,
+            instead=self.instead if self.instead and field.endswith(self.instead[0]) else None,
+        )
         moved.owner, moved.relative = self.owner, self.relative
         return moved
 
@@ -52,7 +60,7 @@ class SettingsError(ValueError):
         if self.instead is None or not self.field.endswith(self.instead[0]):
             return None
         suffix, replacement = self.instead
-        moved = self.at(self.field[:-len(suffix)] + replacement)
+        moved = self.at(self.field[: -len(suffix)] + replacement)
         moved.instead = (replacement, suffix)
         return moved
 

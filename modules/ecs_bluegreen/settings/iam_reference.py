@@ -44,8 +44,10 @@ def action_problem(action: str) -> str | None:
     prefix, _, name = action.partition(":")
     services = _services()
     if not name or prefix.lower() not in services:
-        return f"IAM has no service prefix {prefix!r}: name an action as '<service>:<Action>', e.g. 's3:GetObject'." \
+        return (
+            f"IAM has no service prefix {prefix!r}: name an action as '<service>:<Action>', e.g. 's3:GetObject'."
             + _close(prefix.lower(), list(services))
+        )
     actions = services[prefix.lower()]["actions"]
     if any(fnmatch.fnmatchcase(a.lower(), name.lower()) for a in actions):
         return None
@@ -55,16 +57,18 @@ def action_problem(action: str) -> str | None:
 def operator_problem(operator: str) -> str | None:
     """Why `operator` is no IAM condition operator (with ForAllValues:/ForAnyValue: and IfExists)."""
     operators = reference()["operators"]
-    base = next((operator[len(p):] for p in SET_OPERATORS if operator.startswith(p)), operator)
+    base = next((operator[len(p) :] for p in SET_OPERATORS if operator.startswith(p)), operator)
     if base.endswith("IfExists") and base != "IfExists":
-        base = base[:-len("IfExists")]
+        base = base[: -len("IfExists")]
         if base == "Null":
             return "Null takes no IfExists: it tests whether the key exists. Use 'Null'."
     if base in operators:
         return None
-    return f"IAM has no condition operator {operator!r} ({len(operators)} in its reference, such as StringEquals, " \
-           "ArnLike, IpAddress and Bool; each with IfExists, or ForAllValues:/ForAnyValue: before it)." \
+    return (
+        f"IAM has no condition operator {operator!r} ({len(operators)} in its reference, such as StringEquals, "
+        "ArnLike, IpAddress and Bool; each with IfExists, or ForAllValues:/ForAnyValue: before it)."
         + _close(base, operators)
+    )
 
 
 def _template(key: str) -> re.Pattern[str]:
@@ -73,11 +77,13 @@ def _template(key: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(p) for p in parts), re.I)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _keys(prefix: str) -> tuple[re.Pattern[str], ...]:
     if prefix == "aws":
-        names = [*reference()["global_keys"], *(k for s in _services().values() for k in s["conditions"]
-                                                 if k.startswith("aws:"))]
+        names = [
+            *reference()["global_keys"],
+            *(k for s in _services().values() for k in s["conditions"] if k.startswith("aws:")),
+        ]
     else:
         names = _services().get(prefix, {}).get("conditions", [])
     return tuple(_template(n.replace("/*", "/${Key}")) for n in names)
@@ -91,29 +97,46 @@ def condition_key_problem(key: str) -> str | None:
     if any(pattern.fullmatch(key) for pattern in _keys(prefix)):
         return None
     known = reference()["global_keys"] if prefix == "aws" else _services()[prefix]["conditions"]
-    return f"IAM has no condition key {key!r} (keys are matched by name: a condition on it would never apply)." \
+    return (
+        f"IAM has no condition key {key!r} (keys are matched by name: a condition on it would never apply)."
         + _close(key, known)
+    )
 
 
 NAMES: dict[str, tuple[str, str]] = {
-    "RoleNameWithPath": (r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}",
-                         "IAM role names have 1 to 64 letters, digits and + = , . @ _ -, after an optional /path/"),
-    "PolicyNameWithPath": (r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,128}",
-                           "IAM policy names have 1 to 128 letters, digits and + = , . @ _ -, after an optional path/"),
-    "CertificateId": (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-                      "ACM certificate ids are UUIDs (8-4-4-4-12 lowercase hex digits)"),
-    "TopicName": (r"[A-Za-z0-9_-]{1,256}(?:\.fifo)?",
-                  "SNS topic names have 1 to 256 letters, digits, _ and - (and .fifo at the end of a FIFO topic)"),
-    "KeyId": (r"(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
-              "KMS key ids are UUIDs, or mrk- and 32 hex digits for a multi-Region key"),
-    "Alias": (r"(?!aws/)[A-Za-z0-9/_-]{1,250}",
-              "KMS alias names have letters, digits, /, _ and -, and aws/ is AWS's own"),
-    "ParameterNameWithoutLeadingSlash": (r"(?![Aa][Ww][Ss]|[Ss][Ss][Mm])[A-Za-z0-9_.\-/]{1,2048}",
-                                         "SSM parameter names have letters, digits, _ . - and / only, and may not "
-                                         "begin with aws or ssm"),
-    "SecretId": (r"[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}",
-                 "Secrets Manager names have letters, digits and / _ + = . @ -, then the - and 6 characters "
-                 "Secrets Manager appends"),
+    "RoleNameWithPath": (
+        r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}",
+        "IAM role names have 1 to 64 letters, digits and + = , . @ _ -, after an optional /path/",
+    ),
+    "PolicyNameWithPath": (
+        r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,128}",
+        "IAM policy names have 1 to 128 letters, digits and + = , . @ _ -, after an optional path/",
+    ),
+    "CertificateId": (
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "ACM certificate ids are UUIDs (8-4-4-4-12 lowercase hex digits)",
+    ),
+    "TopicName": (
+        r"[A-Za-z0-9_-]{1,256}(?:\.fifo)?",
+        "SNS topic names have 1 to 256 letters, digits, _ and - (and .fifo at the end of a FIFO topic)",
+    ),
+    "KeyId": (
+        r"(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
+        "KMS key ids are UUIDs, or mrk- and 32 hex digits for a multi-Region key",
+    ),
+    "Alias": (
+        r"(?!aws/)[A-Za-z0-9/_-]{1,250}",
+        "KMS alias names have letters, digits, /, _ and -, and aws/ is AWS's own",
+    ),
+    "ParameterNameWithoutLeadingSlash": (
+        r"(?![Aa][Ww][Ss]|[Ss][Ss][Mm])[A-Za-z0-9_.\-/]{1,2048}",
+        "SSM parameter names have letters, digits, _ . - and / only, and may not begin with aws or ssm",
+    ),
+    "SecretId": (
+        r"[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}",
+        "Secrets Manager names have letters, digits and / _ + = . @ -, then the - and 6 characters "
+        "Secrets Manager appends",
+    ),
     "TaskDefinitionFamilyName": (r"[A-Za-z0-9_-]{1,255}", "task definition families have letters, digits, _ and -"),
     "TaskDefinitionRevisionNumber": (r"[1-9][0-9]*", "task definition revisions are numbers from 1"),
     "FunctionName": (r"[A-Za-z0-9_-]{1,64}", "Lambda function names have 1 to 64 letters, digits, _ and -"),
@@ -149,5 +172,8 @@ def name_problem(value: str, service: str, kind: str) -> str | None:
     if re.fullmatch(pattern, value, re.ASCII):
         return None
     said = "; ".join(filter(None, names))
-    return f"The name in it breaks {service}'s rules ({said}): check the ARN." if said else \
-        f"It does not have the form of {service}'s ARNs, {arn}: check the ARN."
+    return (
+        f"The name in it breaks {service}'s rules ({said}): check the ARN."
+        if said
+        else f"It does not have the form of {service}'s ARNs, {arn}: check the ARN."
+    )

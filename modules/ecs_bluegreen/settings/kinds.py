@@ -126,8 +126,12 @@ class Text(Kind):
             if "\x00" in value:
                 raise SettingsError(at, value, "Remove the NUL character: no process environment can hold it.")
         elif _CONTROL.search(value) or value != value.strip():
-            raise SettingsError(at, value, "Remove the spaces at either end and any control character "
-                                           "(newline, tab): no AWS name or identifier has them.")
+            raise SettingsError(
+                at,
+                value,
+                "Remove the spaces at either end and any control character "
+                "(newline, tab): no AWS name or identifier has them.",
+            )
         return self._apply_rules(value, at, mode)
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +273,7 @@ class ListOf(Kind):
 
     def read(self, value: Any, at: str, mode: Mode) -> Any:
         if not isinstance(value, tuple) and not (mode.json and isinstance(value, list)):
-            extra = " Pass a tuple, e.g. (\"a\", \"b\"): props are immutable." if isinstance(value, list) else ""
+            extra = ' Pass a tuple, e.g. ("a", "b"): props are immutable.' if isinstance(value, list) else ""
             raise self._refuse(value, at, mode, extra)
         items = tuple(self.item.read(v, f"{at}[{i}]", mode) for i, v in enumerate(value))
         return self._apply_rules(items, at, mode)
@@ -299,8 +303,16 @@ class MapOf(Kind):
         return f"Mapping[{self.key.python()}, {self.value.python()}]"
 
     def allowed(self) -> str:
-        return "; ".join(filter(None, [super().allowed(), self.key.allowed() and f"keys {self.key.allowed()}",
-                                       self.value.allowed() and f"values {self.value.allowed()}"]))
+        return "; ".join(
+            filter(
+                None,
+                [
+                    super().allowed(),
+                    self.key.allowed() and f"keys {self.key.allowed()}",
+                    self.value.allowed() and f"values {self.value.allowed()}",
+                ],
+            )
+        )
 
     def read(self, value: Any, at: str, mode: Mode) -> Any:
         if not isinstance(value, Mapping):
@@ -320,8 +332,12 @@ class MapOf(Kind):
         own = self._rules_schema()
         if "minItems" in own:
             own["minProperties"] = own.pop("minItems")
-        return {"type": "object", **({"propertyNames": names} if names else {}),
-                "additionalProperties": self.value.schema(defs), **own}
+        return {
+            "type": "object",
+            **({"propertyNames": names} if names else {}),
+            "additionalProperties": self.value.schema(defs),
+            **own,
+        }
 
     def children(self, value: Any) -> Iterator[tuple[str, Any, Kind]]:
         for key, item in value.items():
@@ -356,14 +372,20 @@ class PropsKind(Kind):
             raise SettingsError(at, value, f"Expected an object with keys from: {', '.join(fields)}.")
         for key in value:
             if key not in fields:
-                raise SettingsError(join(at, key), key, f"Unknown setting. Valid keys here: {', '.join(fields)}.",
-                                    key=True)
+                raise SettingsError(
+                    join(at, key), key, f"Unknown setting. Valid keys here: {', '.join(fields)}.", key=True
+                )
         if mode.build:
             for name, setting in fields.items():
                 if setting.required and name not in value:
                     what = setting.doc.removesuffix(" Required.")
-                    raise SettingsError(join(at, name), MISSING, f"This setting is required: {what[:1].lower()}{what[1:]}"
-                                        if what else "This setting is required.")
+                    raise SettingsError(
+                        join(at, name),
+                        MISSING,
+                        f"This setting is required: {what[:1].lower()}{what[1:]}"
+                        if what
+                        else "This setting is required.",
+                    )
         values = {key: fields[key].kind.read(item, join(at, key), mode) for key, item in value.items()}
         if not mode.build:
             return None
@@ -386,8 +408,12 @@ class PropsKind(Kind):
                 if default is not None:
                     prop["default"] = default
                 properties[setting.name] = prop
-            defs[name] = {"type": "object", "description": " ".join((self.cls.__doc__ or "").split()),
-                          "properties": properties, "additionalProperties": False}
+            defs[name] = {
+                "type": "object",
+                "description": " ".join((self.cls.__doc__ or "").split()),
+                "properties": properties,
+                "additionalProperties": False,
+            }
         return {"$ref": f"#/$defs/{name}"}
 
     def children(self, value: Any) -> Iterator[tuple[str, Any, Kind]]:
@@ -405,7 +431,7 @@ def _json_or_repr(value: Any, json_: bool) -> str:
 _SIMPLE: dict[Any, type[Kind]] = {str: Text, int: Whole, float: Number, bool: Flag}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def kind_of(hint: Any) -> Kind:
     """The kind of a type hint: the grammar of the settings' types, read in this one place."""
     origin, args = get_origin(hint), get_args(hint)
@@ -431,8 +457,10 @@ def kind_of(hint: Any) -> Kind:
         return PropsKind(cls=hint)
     simple = _SIMPLE.get(hint)
     if simple is None:
-        raise TypeError(f"{hint!r} is no kind of setting: use str, int, float, bool, Literal, a props class, "
-                        "or a tuple, mapping or optional of those")
+        raise TypeError(
+            f"{hint!r} is no kind of setting: use str, int, float, bool, Literal, a props class, "
+            "or a tuple, mapping or optional of those"
+        )
     return simple()
 
 
@@ -485,20 +513,24 @@ def settings_of(cls: type) -> tuple[Setting, ...]:
     """The fields of props class `cls`, each with its kind, default and docstring (read once)."""
     if cls not in _SETTINGS:
         hints = typing.get_type_hints(cls, include_extras=True)
-        _SETTINGS[cls] = tuple(Setting(cls, f.name, kind_of(hints[f.name]), f)
-                               for f in dataclasses.fields(cls))
+        _SETTINGS[cls] = tuple(Setting(cls, f.name, kind_of(hints[f.name]), f) for f in dataclasses.fields(cls))
     return _SETTINGS[cls]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def field_docs(cls: type) -> dict[str, str]:
     """The docstring under each field of props class `cls`, on one line each."""
     body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
     assert isinstance(body, ast.ClassDef)
     docs = {}
-    for field, doc in zip(body.body, body.body[1:]):
-        if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) and isinstance(doc, ast.Expr) \
-                and isinstance(doc.value, ast.Constant) and isinstance(doc.value.value, str):
+    for field, doc in zip(body.body, body.body[1:], strict=False):  # each statement and the next
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(doc, ast.Expr)
+            and isinstance(doc.value, ast.Constant)
+            and isinstance(doc.value.value, str)
+        ):
             docs[field.target.id] = " ".join(doc.value.value.split())
     return docs
 
@@ -528,7 +560,9 @@ def check_fields(props: Any) -> None:
             object.__setattr__(props, setting.name, kept)
 
 
-def leaves(value: Any, kind: Kind, at: str, rules: tuple[Rule, ...] = ()) -> Iterator[tuple[str, Any, tuple[Rule, ...]]]:
+def leaves(
+    value: Any, kind: Kind, at: str, rules: tuple[Rule, ...] = ()
+) -> Iterator[tuple[str, Any, tuple[Rule, ...]]]:
     """Every value inside `value` (of `kind`), with its path and the rules of the settings it sits
     in (a rule on a list holds for every item of it)."""
     rules = rules + kind.rules

@@ -14,10 +14,12 @@ MATCHER_RANGE = {"application": (200, 499), "network": (200, 599)}
 """The codes a target group's HTTP health check may count healthy, by load balancer type."""
 # The names of ELB's predefined security policies: the TLS 1.3 families (2021-06, FIPS 2023-04,
 # post-quantum 2025-09) and the older fixed names. A name outside them is one ELB refuses.
-SSL_POLICY = (r"ELBSecurityPolicy-(?:"
-              r"TLS13-1-[0-3](?:-(?:Res|Ext[0-2]))?(?:-2021-06|-FIPS-2023-04|-PQ-2025-09|-FIPS-PQ-2025-09)"
-              r"|2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|TLS-1-2-2017-01|TLS-1-2-Ext-2018-06"
-              r"|FS-2018-06|FS-1-1-2019-08|FS-1-2-2019-08|FS-1-2-Res-2019-08|FS-1-2-Res-2020-10)")
+SSL_POLICY = (
+    r"ELBSecurityPolicy-(?:"
+    r"TLS13-1-[0-3](?:-(?:Res|Ext[0-2]))?(?:-2021-06|-FIPS-2023-04|-PQ-2025-09|-FIPS-PQ-2025-09)"
+    r"|2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|TLS-1-2-2017-01|TLS-1-2-Ext-2018-06"
+    r"|FS-2018-06|FS-1-1-2019-08|FS-1-2-2019-08|FS-1-2-Res-2019-08|FS-1-2-Res-2020-10)"
+)
 TARGET_GROUP_SUFFIXES = ("-blue", "-green")
 """The two target groups are named "<name>-blue" and "<name>-green"."""
 HTTP_PORT = 80
@@ -35,8 +37,13 @@ class HealthCheckProps(Props):
     """"HTTP" probes `path`; "TCP" (NLB only) just connects. Default: "HTTP"."""
     path: Annotated[str, URL_PATH] = "/"
     """HTTP path probed on each task. Default: "/"."""
-    matcher: Annotated[str, Pattern(r"[0-9]{3}(?:-[0-9]{3})?(?:,[0-9]{3}(?:-[0-9]{3})?)*",
-                                    "Use HTTP codes such as '200', '200,204' or '200-399'.")] = "200"
+    matcher: Annotated[
+        str,
+        Pattern(
+            r"[0-9]{3}(?:-[0-9]{3})?(?:,[0-9]{3}(?:-[0-9]{3})?)*",
+            "Use HTTP codes such as '200', '200,204' or '200-399'.",
+        ),
+    ] = "200"
     """HTTP codes counted healthy, e.g. "200" or "200-399". Default: "200"."""
     interval_seconds: Annotated[int, Range(5, 300, "seconds")] = 30
     """Seconds between probes, 5 to 300. Default: 30."""
@@ -47,12 +54,16 @@ class HealthCheckProps(Props):
     unhealthy_threshold: Annotated[int, Range(2, 10)] = 2
     """Failing probes before a task is unhealthy, 2 to 10. Default: 2."""
     port: Annotated[int | None, PORT] = None
-    """Port probed on each task, when it is not the traffic port (a container's port: service.container_port or a sidecar's). Default: None (the traffic port)."""
+    """Port probed on each task, when it is not the traffic port (a container's port: service.container_port or a
+    sidecar's). Default: None (the traffic port)."""
 
     def check(self) -> None:
         if self.timeout_seconds >= self.interval_seconds:
-            raise SettingsError("timeout_seconds", self.timeout_seconds,
-                                f"It must be shorter than interval_seconds ({self.interval_seconds}).")
+            raise SettingsError(
+                "timeout_seconds",
+                self.timeout_seconds,
+                f"It must be shorter than interval_seconds ({self.interval_seconds}).",
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,10 +90,15 @@ class LoadBalancerProps(Props):
     """Seconds a leaving task keeps draining connections, 0 to 3600. Default: 300."""
     certificate_arn: Annotated[str | None, Arn("acm", ("certificate/",))] = None
     """ACM certificate: the production listener serves HTTPS (ALB only). Default: None (plain HTTP)."""
-    ssl_policy: Annotated[str, Pattern(SSL_POLICY, "Use one of ELB's predefined security policies, e.g. "
-                                                   "'ELBSecurityPolicy-TLS13-1-2-2021-06' (TLS 1.3 and 1.2) or "
-                                                   "'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' (post-quantum).")] = \
-        "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    ssl_policy: Annotated[
+        str,
+        Pattern(
+            SSL_POLICY,
+            "Use one of ELB's predefined security policies, e.g. "
+            "'ELBSecurityPolicy-TLS13-1-2-2021-06' (TLS 1.3 and 1.2) or "
+            "'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' (post-quantum).",
+        ),
+    ] = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     """TLS policy of HTTPS listeners. Default: "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.2 and 1.3)."""
     redirect_http: bool = True
     """With a certificate, port 80 redirects to HTTPS (301). Default: True."""
@@ -92,9 +108,13 @@ class LoadBalancerProps(Props):
     """Refuse to delete the load balancer until this is turned off. Default: False."""
     access_logs_bucket: Annotated[str | None, BucketName()] = None
     """S3 bucket for access logs (its policy must let the load balancer write). Default: None (off)."""
-    access_logs_prefix: Annotated[str, Pattern(r"(?!/)(?![\s\S]*AWSLogs)(?:[\s\S]*[^/])?",
-                                               "Give a prefix without leading or trailing '/' and without "
-                                               "'AWSLogs'.")] = ""
+    access_logs_prefix: Annotated[
+        str,
+        Pattern(
+            r"(?!/)(?![\s\S]*AWSLogs)(?:[\s\S]*[^/])?",
+            "Give a prefix without leading or trailing '/' and without 'AWSLogs'.",
+        ),
+    ] = ""
     """Key prefix of the access logs. Default: "" (the bucket's root)."""
     idle_timeout_seconds: Annotated[int, Range(1, 4000, "seconds")] = 60
     """Seconds an idle connection stays open, 1 to 4000 (ALB only). Default: 60."""
@@ -104,16 +124,21 @@ class LoadBalancerProps(Props):
     def check(self) -> None:
         if self.production_port == self.test_port:
             raise SettingsError(
-                "test_port", self.test_port,
+                "test_port",
+                self.test_port,
                 "The test listener needs its own port, different from the production port "
                 f"({self.production_port}); the usual pair is 80 and 8080.",
             )
         if self.certificate_arn is None and self.test_listener_https:
             raise SettingsError("test_listener_https", True, "HTTPS needs a certificate: set certificate_arn as well.")
-        if self.certificate_arn is not None and self.redirect_http and HTTP_PORT in (self.production_port,
-                                                                                     self.test_port):
+        if (
+            self.certificate_arn is not None
+            and self.redirect_http
+            and HTTP_PORT in (self.production_port, self.test_port)
+        ):
             raise SettingsError(
-                "redirect_http", True,
+                "redirect_http",
+                True,
                 f"Port {HTTP_PORT} redirects to HTTPS, so no listener can use it: move that listener, or set "
                 "redirect_http=False.",
             )
@@ -121,20 +146,26 @@ class LoadBalancerProps(Props):
 
     def _check_type_limits(self) -> None:
         if self.is_network:
-            for name, value, default in (("certificate_arn", self.certificate_arn, None),
-                                         ("idle_timeout_seconds", self.idle_timeout_seconds, 60)):
+            for name, value, default in (
+                ("certificate_arn", self.certificate_arn, None),
+                ("idle_timeout_seconds", self.idle_timeout_seconds, 60),
+            ):
                 if value != default:
                     raise SettingsError(name, value, "This setting applies to an application load balancer only.")
         elif self.health_check.protocol == "TCP":
-            raise SettingsError("health_check.protocol", "TCP",
-                                "An application load balancer checks health over HTTP: use 'HTTP'.")
+            raise SettingsError(
+                "health_check.protocol", "TCP", "An application load balancer checks health over HTTP: use 'HTTP'."
+            )
         if self.health_check.protocol == "HTTP":
             low, high = MATCHER_RANGE[self.type]
             codes = [int(c) for c in re.findall(r"\d{3}", self.health_check.matcher)]
             if any(not low <= c <= high for c in codes):
-                raise SettingsError("health_check.matcher", self.health_check.matcher,
-                                    f"A {self.type} load balancer counts codes from {low} to {high} healthy: "
-                                    "keep the codes in that range.")
+                raise SettingsError(
+                    "health_check.matcher",
+                    self.health_check.matcher,
+                    f"A {self.type} load balancer counts codes from {low} to {high} healthy: "
+                    "keep the codes in that range.",
+                )
 
     @property
     def is_network(self) -> bool:

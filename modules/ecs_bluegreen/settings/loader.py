@@ -113,12 +113,14 @@ def _project_and_defaults(config: Any) -> tuple[str, Mapping[str, Any]]:
         raise SettingsError("bluegreen", config, "Expected an object with project, defaults, environments.")
     unknown = [key for key in config if key not in TOP_LEVEL]
     if unknown:
-        raise SettingsError(f"bluegreen.{unknown[0]}", config[unknown[0]],
-                            f"Unknown setting. Valid keys here: {', '.join(TOP_LEVEL)}.")
+        raise SettingsError(
+            f"bluegreen.{unknown[0]}", config[unknown[0]], f"Unknown setting. Valid keys here: {', '.join(TOP_LEVEL)}."
+        )
     project = config.get("project")
     if not isinstance(project, str) or not NAME_PATTERN.fullmatch(project):
-        raise SettingsError("bluegreen.project", project,
-                            "Name the project with lowercase letters, digits and hyphens, e.g. 'web'.")
+        raise SettingsError(
+            "bluegreen.project", project, "Name the project with lowercase letters, digits and hyphens, e.g. 'web'."
+        )
     defaults = config.get("defaults", {})
     check_shape(StackSettings, defaults, "bluegreen.defaults")
     return project, defaults
@@ -130,14 +132,22 @@ def _named_where_written(err: SettingsError, layers: _Layers, project: str, env:
     if err.value is MISSING:
         return _missing(err, layers, env)
     other = err.other()
-    if other is not None and env and not layers.origin(err.field).startswith(f"bluegreen.environments.{env}") \
-            and layers.origin(other.field).startswith(f"bluegreen.environments.{env}"):
+    if (
+        other is not None
+        and env
+        and not layers.origin(err.field).startswith(f"bluegreen.environments.{env}")
+        and layers.origin(other.field).startswith(f"bluegreen.environments.{env}")
+    ):
         err = other  # the environment made the conflict: name its setting, not the defaults' it met
     origin = layers.origin(err.field)
     if origin.startswith("bluegreen.project"):
         made = f"the project's name '{project}'" + (f" and the environment's, '{env}'" if env else "")
-        return SettingsError("bluegreen.project", project, f"It makes {err.value!r}, which is not valid: {err.fix} "
-                                                           f"That value is made from {made}: shorten or rename.")
+        return SettingsError(
+            "bluegreen.project",
+            project,
+            f"It makes {err.value!r}, which is not valid: {err.fix} "
+            f"That value is made from {made}: shorten or rename.",
+        )
     if env and not origin.startswith(f"bluegreen.environments.{env}"):
         return err.at(origin, f"{err.fix} (in environment '{env}')")
     return err.at(origin)
@@ -150,8 +160,10 @@ def _missing(err: SettingsError, layers: _Layers, env: str | None) -> SettingsEr
     path = err.field
     if env is None:
         return err.at(layers.origins.get(path) or layers.origin(path))
-    return err.at(f"bluegreen.defaults.{path}", f"{err.fix} Set it here for every environment, or in "
-                                                f"bluegreen.environments.{env}.{path} for '{env}' alone.")
+    return err.at(
+        f"bluegreen.defaults.{path}",
+        f"{err.fix} Set it here for every environment, or in bluegreen.environments.{env}.{path} for '{env}' alone.",
+    )
 
 
 def environment_settings(config: Mapping[str, Any], selected: list[str] | None = None) -> dict[str, StackSettings]:
@@ -159,18 +171,21 @@ def environment_settings(config: Mapping[str, Any], selected: list[str] | None =
     project, defaults = _project_and_defaults(config)
     environments = config.get("environments")
     if not isinstance(environments, Mapping) or not environments:
-        raise SettingsError("bluegreen.environments", environments,
-                            "Define at least one environment, e.g. {\"dev\": {}}.")
+        raise SettingsError(
+            "bluegreen.environments", environments, 'Define at least one environment, e.g. {"dev": {}}.'
+        )
     names = list(environments)
     for env in selected or ():
         if env not in environments:
-            raise SettingsError("BLUEGREEN_ENVIRONMENTS", env,
-                                f"Choose from the configured environments: {', '.join(names)}.")
+            raise SettingsError(
+                "BLUEGREEN_ENVIRONMENTS", env, f"Choose from the configured environments: {', '.join(names)}."
+            )
     settings: dict[str, StackSettings] = {}
     for env in selected or names:
         if not NAME_PATTERN.fullmatch(env):
-            raise SettingsError(f"bluegreen.environments.{env}", env,
-                                "Name environments with lowercase letters, digits and hyphens.")
+            raise SettingsError(
+                f"bluegreen.environments.{env}", env, "Name environments with lowercase letters, digits and hyphens."
+            )
         overrides = environments[env]
         check_shape(StackSettings, overrides, f"bluegreen.environments.{env}")
         layers = _Layers(f"bluegreen.environments.{env}")
@@ -195,9 +210,12 @@ def _check_distinct_names(project: str, settings: Mapping[str, StackSettings]) -
     for env, stack in settings.items():
         name = stack.app.name
         if name in taken:
-            raise SettingsError(f"bluegreen.environments.{env}", name,
-                                f"This environment's name '{name}' is already {taken[name]}'s: rename the "
-                                "environment, or set app.name.")
+            raise SettingsError(
+                f"bluegreen.environments.{env}",
+                name,
+                f"This environment's name '{name}' is already {taken[name]}'s: rename the "
+                "environment, or set app.name.",
+            )
         taken[name] = f"environment '{env}'"
 
 
@@ -214,8 +232,9 @@ def bootstrap_settings(config: Mapping[str, Any]) -> BootstrapSettings:
     if "bucket" in backend:
         layers.put("state.bucket", backend["bucket"], "bluegreen.defaults.backend.bucket")
     layers.expect("state.bucket", "bluegreen.defaults.backend.bucket")
-    layers.add({key: defaults[key] for key in ("region", "endpoint", "default_tags") if key in defaults},
-               "bluegreen.defaults")
+    layers.add(
+        {key: defaults[key] for key in ("region", "endpoint", "default_tags") if key in defaults}, "bluegreen.defaults"
+    )
     layers.add(overrides, "bluegreen.bootstrap")
     try:
         return from_mapping(BootstrapSettings, layers.value, "")
@@ -236,8 +255,9 @@ def load_config(path: Path) -> Any:
     except PermissionError:
         raise SettingsError(field, str(path), "The file cannot be read: check its permissions.") from None
     except UnicodeDecodeError as err:
-        raise SettingsError(field, str(path), f"The file is not UTF-8 text ({err.reason} at byte {err.start}): "
-                                              "save it as UTF-8.") from None
+        raise SettingsError(
+            field, str(path), f"The file is not UTF-8 text ({err.reason} at byte {err.start}): save it as UTF-8."
+        ) from None
     try:
         # NaN and Infinity, which Python reads and JSON does not have, fail as the setting they are in.
         data = json.loads(text)
@@ -246,7 +266,8 @@ def load_config(path: Path) -> Any:
     if isinstance(data, Mapping) and "context" in data:
         context = data["context"]
         if not isinstance(context, Mapping) or "bluegreen" not in context:
-            raise SettingsError("context", context, "cdktf.json's context must be an object with a "
-                                                    "\"bluegreen\" object of settings.")
+            raise SettingsError(
+                "context", context, 'cdktf.json\'s context must be an object with a "bluegreen" object of settings.'
+            )
         data = context["bluegreen"]
     return data

@@ -8,6 +8,7 @@ prints it; `tools/generated.py` writes it, and a test checks that it is current.
 from __future__ import annotations
 
 import re
+
 from .kinds import Kind, PropsKind, settings_of
 from .stack import BootstrapSettings, StackSettings
 
@@ -57,11 +58,19 @@ def _type(kind: Kind) -> str:
 def render() -> str:
     out = [INTRO]
     for cls in classes():
-        out += [f"## `{cls.__name__}`", "", " ".join((cls.__doc__ or "").split()), "",
-                "| setting | type | default | allowed | meaning |", "|---|---|---|---|---|"]
+        out += [
+            f"## `{cls.__name__}`",
+            "",
+            " ".join((cls.__doc__ or "").split()),
+            "",
+            "| setting | type | default | allowed | meaning |",
+            "|---|---|---|---|---|",
+        ]
         for s in settings_of(cls):
-            out.append(f"| `{s.name}` | {_type(s.kind)} | `{_cell(s.python_default())}` | {_cell(s.kind.allowed())} | "
-                       f"{_cell(_meaning(s.doc))} |")
+            out.append(
+                f"| `{s.name}` | {_type(s.kind)} | `{_cell(s.python_default())}` | {_cell(s.kind.allowed())} | "
+                f"{_cell(_meaning(s.doc))} |"
+            )
         out.append("")
     return "\n".join(out)
 

@@ -8,8 +8,10 @@ from typing import Annotated, ClassVar
 from .kinds import Props
 from .rules import Arn, Pattern, Range
 
-_NAME_FIX = ("ECR names have 2 to 256 lowercase letters, digits and '._-/', each part starting and ending with a "
-             "letter or digit, e.g. 'shop/web'.")
+_NAME_FIX = (
+    "ECR names have 2 to 256 lowercase letters, digits and '._-/', each part starting and ending with a "
+    "letter or digit, e.g. 'shop/web'."
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,8 +21,14 @@ class RepositoryProps(Props):
 
     SETTING: ClassVar[str] = "repository"
 
-    name: Annotated[str | None, Pattern(r"(?=[\s\S]{2,256}(?![\s\S]))(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*"
-                                        r"[a-z0-9]+(?:[._-][a-z0-9]+)*", _NAME_FIX)] = None
+    name: Annotated[
+        str | None,
+        Pattern(
+            r"(?=[\s\S]{2,256}(?![\s\S]))(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*"
+            r"[a-z0-9]+(?:[._-][a-z0-9]+)*",
+            _NAME_FIX,
+        ),
+    ] = None
     """Name of the repository, e.g. "shop/web". Default: None (the service's name)."""
     keep_images: Annotated[int, Range(1, 10000, "images")] = 30
     """Images kept; older ones expire (lifecycle policy), 1 to 10000. Default: 30."""

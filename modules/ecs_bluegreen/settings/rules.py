@@ -209,8 +209,10 @@ class Image(Rule):
     def check(self, value: Any) -> str | None:
         if re.fullmatch(aws.IMAGE, value) and len(value) <= 255:
             return None
-        return ("Use an image reference such as 'nginx:1.27' or "
-                "'123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/app:v1'.")
+        return (
+            "Use an image reference such as 'nginx:1.27' or "
+            "'123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/app:v1'."
+        )
 
     def schema(self) -> dict[str, Any]:
         return {"pattern": f"^(?:{aws.IMAGE}){END}", "maxLength": 255}
@@ -286,11 +288,14 @@ class AwsName(Rule):
 
     def check(self, value: Any) -> str | None:
         if not re.fullmatch(self.PATTERN, value):
-            return (f"{self.what} may contain only letters, digits and hyphens, and must not start or end "
-                    "with a hyphen.")
+            return (
+                f"{self.what} may contain only letters, digits and hyphens, and must not start or end with a hyphen."
+            )
         if len(value) > self.max_length:
-            return (f"It is {len(value)} characters; {self.what[:1].lower() + self.what[1:]} allows at most "
-                    f"{self.max_length}. Choose a shorter name.")
+            return (
+                f"It is {len(value)} characters; {self.what[:1].lower() + self.what[1:]} allows at most "
+                f"{self.max_length}. Choose a shorter name."
+            )
         return None
 
     def schema(self) -> dict[str, Any]:

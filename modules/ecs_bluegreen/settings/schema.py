@@ -35,14 +35,23 @@ def settings_schema() -> dict[str, Any]:
         "type": "object",
         "description": "The settings of ecs_bluegreen's app: environments deep-merged over the defaults.",
         "properties": {
-            "project": {"type": "string", "pattern": NAME, "description": "Name of the project; each environment's "
-                        "stack is '<project>-<environment>'."},
+            "project": {
+                "type": "string",
+                "pattern": NAME,
+                "description": "Name of the project; each environment's stack is '<project>-<environment>'.",
+            },
             "defaults": {"$ref": "#/$defs/StackSettings", "description": "Settings every environment starts from."},
-            "environments": {"type": "object", "propertyNames": {"pattern": NAME}, "minProperties": 1,
-                             "additionalProperties": {"$ref": "#/$defs/StackSettings"},
-                             "description": "One stack per environment, each with its overrides ({} for none)."},
-            "bootstrap": {"$ref": "#/$defs/BootstrapSettings", "description": "The stack that creates the state "
-                          "bucket."},
+            "environments": {
+                "type": "object",
+                "propertyNames": {"pattern": NAME},
+                "minProperties": 1,
+                "additionalProperties": {"$ref": "#/$defs/StackSettings"},
+                "description": "One stack per environment, each with its overrides ({} for none).",
+            },
+            "bootstrap": {
+                "$ref": "#/$defs/BootstrapSettings",
+                "description": "The stack that creates the state bucket.",
+            },
         },
         "required": ["project", "environments"],
         "additionalProperties": False,
@@ -53,9 +62,17 @@ def settings_schema() -> dict[str, Any]:
         "title": "ecs_bluegreen settings",
         "description": "A cdktf.json with the settings in context.bluegreen, or a file of the settings alone.",
         "anyOf": [
-            {"type": "object", "required": ["context"],
-             "properties": {"context": {"type": "object", "required": ["bluegreen"],
-                                        "properties": {"bluegreen": {"$ref": "#/$defs/bluegreen"}}}}},
+            {
+                "type": "object",
+                "required": ["context"],
+                "properties": {
+                    "context": {
+                        "type": "object",
+                        "required": ["bluegreen"],
+                        "properties": {"bluegreen": {"$ref": "#/$defs/bluegreen"}},
+                    }
+                },
+            },
             {"$ref": "#/$defs/bluegreen"},
         ],
         "$defs": defs,

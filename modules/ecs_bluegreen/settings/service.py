@@ -35,8 +35,9 @@ FARGATE_MEMORY: dict[int, tuple[int, ...]] = {
 """The memory (MiB) Fargate pairs with each number of CPU units."""
 assert tuple(FARGATE_MEMORY) == get_args(FargateCpu)
 
-LogRetentionDays = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                           2557, 2922, 3288, 3653]
+LogRetentionDays = Literal[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+]
 """The values CloudWatch Logs accepts (0, never expire, is left out on purpose)."""
 LOG_RETENTION_DAYS = get_args(LogRetentionDays)
 
@@ -62,8 +63,9 @@ class AutoscalingProps(Props):
 
     def check(self) -> None:
         if self.min_capacity > self.max_capacity:
-            raise SettingsError("min_capacity", self.min_capacity,
-                                f"It must not exceed max_capacity ({self.max_capacity}).")
+            raise SettingsError(
+                "min_capacity", self.min_capacity, f"It must not exceed max_capacity ({self.max_capacity})."
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,9 +75,11 @@ class ExecuteCommandProps(Props):
     SETTING: ClassVar[str] = "service.execute_command"
 
     log_sessions: bool = True
-    """Log every session's commands and output to the log group "/ecs/<name>/exec" (on a cluster the stack creates). Default: True."""
+    """Log every session's commands and output to the log group "/ecs/<name>/exec" (on a cluster the stack creates).
+    Default: True."""
     kms_key_arn: Annotated[str | None, Arn("kms", ("key/",))] = None
-    """KMS key that encrypts the sessions' data channel (on a cluster the stack creates); the task role may decrypt with it. Default: None (TLS only)."""
+    """KMS key that encrypts the sessions' data channel (on a cluster the stack creates); the task role may decrypt
+    with it. Default: None (TLS only)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,8 +103,10 @@ class ServiceProps(Props):
     """Environment variables of the container. Default: {} (none)."""
     desired_count: Annotated[int, Range(0, 5000)] = 2
     """Tasks to run (the initial count when autoscaling is on). Default: 2."""
-    platform_version: Annotated[PlatformVersion, Fix("Use one of 'LATEST', '1.4.0': Fargate runs new Linux tasks "
-                                                     "on no other (1.0.0 to 1.3.0 are retired).")] = "1.4.0"
+    platform_version: Annotated[
+        PlatformVersion,
+        Fix("Use one of 'LATEST', '1.4.0': Fargate runs new Linux tasks on no other (1.0.0 to 1.3.0 are retired)."),
+    ] = "1.4.0"
     """Fargate platform version, pinned so that it changes only when you say: "1.4.0" or "LATEST". Default: "1.4.0"."""
     assign_public_ip: bool = False
     """Give tasks public IPs (only for public subnets without NAT). Default: False."""
@@ -108,8 +114,13 @@ class ServiceProps(Props):
     """Seconds the service ignores failing health checks of new tasks. Default: 60."""
     log_retention_days: Annotated[LogRetentionDays, Fix("CloudWatch Logs accepts: {choices}.")] = 30
     """Retention of the container log group, a value CloudWatch accepts. Default: 30."""
-    cluster_name: Annotated[str | None, Pattern(r"[A-Za-z0-9_-]{1,255}", "Give the name (not the ARN) of an existing "
-                                                "cluster: letters, digits, hyphens, underscores.")] = None
+    cluster_name: Annotated[
+        str | None,
+        Pattern(
+            r"[A-Za-z0-9_-]{1,255}",
+            "Give the name (not the ARN) of an existing cluster: letters, digits, hyphens, underscores.",
+        ),
+    ] = None
     """Existing ECS cluster to run in. Default: None (a cluster is created)."""
     container_insights: bool = True
     """Container Insights on a created cluster. Default: True."""
@@ -124,11 +135,14 @@ class ServiceProps(Props):
     stop_timeout_seconds: Annotated[int, Range(2, 120, "seconds")] = 30
     """Seconds between SIGTERM and SIGKILL when a task stops, for every container, 2 to 120. Default: 30."""
     secrets: Mapping[Annotated[str, VARIABLE_NAME], SecretProps] = field(default_factory=dict)
-    """Secrets of the app container, by environment variable name; the execution role may read exactly these. Default: {} (none)."""
+    """Secrets of the app container, by environment variable name; the execution role may read exactly these. Default:
+    {} (none)."""
     secrets_kms_key_arn: Annotated[str | None, ANY_REGION, Arn("kms", ("key/",))] = None
-    """Customer-managed KMS key that encrypts the secrets; the execution role may decrypt with it. Default: None (AWS-managed keys)."""
+    """Customer-managed KMS key that encrypts the secrets; the execution role may decrypt with it. Default: None
+    (AWS-managed keys)."""
     health_check: ContainerHealthCheckProps | None = None
-    """Health check of the app container, run by ECS (the load balancer's is load_balancer.health_check). Default: None."""
+    """Health check of the app container, run by ECS (the load balancer's is load_balancer.health_check). Default:
+    None."""
     depends_on: Mapping[str, DependencyCondition] = field(default_factory=dict)
     """Sidecars the app container waits for, and for what: START, COMPLETE, SUCCESS or HEALTHY. Default: {} (none)."""
     log: LogProps = field(default_factory=LogProps)
@@ -141,14 +155,21 @@ class ServiceProps(Props):
     def check(self) -> None:
         allowed = FARGATE_MEMORY[self.cpu]
         if self.memory not in allowed:
-            raise SettingsError("memory", self.memory, f"With cpu={self.cpu}, Fargate offers memory from {allowed[0]} "
-                                                       f"to {allowed[-1]} MiB: {', '.join(map(str, allowed))}.")
+            raise SettingsError(
+                "memory",
+                self.memory,
+                f"With cpu={self.cpu}, Fargate offers memory from {allowed[0]} "
+                f"to {allowed[-1]} MiB: {', '.join(map(str, allowed))}.",
+            )
         check_environment("", self.environment, self.secrets)
         containers = self.containers
         check_task(containers)
         if self.secrets_kms_key_arn is not None and not any(c.secrets for _, c in containers):
-            raise SettingsError("secrets_kms_key_arn", self.secrets_kms_key_arn,
-                                "No container has secrets to decrypt: drop it, or add the secrets.")
+            raise SettingsError(
+                "secrets_kms_key_arn",
+                self.secrets_kms_key_arn,
+                "No container has secrets to decrypt: drop it, or add the secrets.",
+            )
         exec_ = self.execute_command
         if exec_ is not None and self.cluster_name is not None and (exec_.log_sessions or exec_.kms_key_arn):
             raise SettingsError(
@@ -162,8 +183,14 @@ class ServiceProps(Props):
     def app(self) -> ContainerProps:
         """The app container, as a container of the task (the one CodeDeploy routes to)."""
         return ContainerProps(
-            name=self.container_name, image=self.image, ports=(self.container_port,), environment=self.environment,
-            secrets=self.secrets, depends_on=self.depends_on, health_check=self.health_check, log=self.log,
+            name=self.container_name,
+            image=self.image,
+            ports=(self.container_port,),
+            environment=self.environment,
+            secrets=self.secrets,
+            depends_on=self.depends_on,
+            health_check=self.health_check,
+            log=self.log,
             readonly_root_filesystem=self.readonly_root_filesystem,
         )
 

@@ -14,8 +14,10 @@ from .rules import ANY_REGION, Pattern, Region, StateKey
 from .state import CustomEndpointProps, StateBackendProps, StateBucketProps
 
 _TAG_FIX = "Tag keys have 1 to 128 characters and may not start with 'aws:'; values have at most 256."
-TAGS = Mapping[Annotated[str, Pattern(r"(?![Aa][Ww][Ss]:)[\s\S]{1,128}", _TAG_FIX)],
-               Annotated[str, Pattern(r"[\s\S]{0,256}", _TAG_FIX)]]
+TAGS = Mapping[
+    Annotated[str, Pattern(r"(?![Aa][Ww][Ss]:)[\s\S]{1,128}", _TAG_FIX)],
+    Annotated[str, Pattern(r"[\s\S]{0,256}", _TAG_FIX)],
+]
 
 
 def check_arns_in_region(region: str, props: Any, at: str) -> None:
@@ -27,8 +29,12 @@ def check_arns_in_region(region: str, props: Any, at: str) -> None:
             continue
         arn = parse_arn(value)
         if arn is not None and arn["region"] and arn["region"] != region:
-            raise SettingsError(path, value, f"The stack is in {region}, and {arn['service']} serves it only what "
-                                             f"is in {region}: use one from {region}.")
+            raise SettingsError(
+                path,
+                value,
+                f"The stack is in {region}, and {arn['service']} serves it only what "
+                f"is in {region}: use one from {region}.",
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,8 +55,11 @@ class StackSettings(Props):
     def check(self) -> None:
         for zone in self.app.network.availability_zones:
             if region_of_zone(zone) != self.region:
-                raise SettingsError("app.network.availability_zones", zone,
-                                    f"The stack is in {self.region}: use zones of that region, e.g. '{self.region}a'.")
+                raise SettingsError(
+                    "app.network.availability_zones",
+                    zone,
+                    f"The stack is in {self.region}: use zones of that region, e.g. '{self.region}a'.",
+                )
         check_arns_in_region(self.region, self.app, "app")
 
 

@@ -31,8 +31,11 @@ class StateBackendProps(Props):
 
     def check(self) -> None:
         if not self.use_lockfile and self.dynamodb_table is None:
-            raise SettingsError("use_lockfile", False, "Without a lock, two runs can corrupt the state: keep "
-                                                       "use_lockfile=True, or name a dynamodb_table.")
+            raise SettingsError(
+                "use_lockfile",
+                False,
+                "Without a lock, two runs can corrupt the state: keep use_lockfile=True, or name a dynamodb_table.",
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,8 +64,12 @@ class CustomEndpointProps(Props):
 
     SETTING: ClassVar[str] = "endpoint"
 
-    url: Annotated[str, Pattern(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/\S*)?", "Use an http(s) URL such as "
-                                                                                  "'http://127.0.0.1:4566'.")]
+    url: Annotated[
+        str,
+        Pattern(
+            r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/\S*)?", "Use an http(s) URL such as 'http://127.0.0.1:4566'."
+        ),
+    ]
     """Base URL of the emulator, e.g. "http://127.0.0.1:4566". Required."""
     max_retries: Annotated[int, Range(0, 25)] = 2
     """Retries per failed call; low, so an emulator gap fails fast. Default: 2."""

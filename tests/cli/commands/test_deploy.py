@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from ecs_bluegreen.revisions import diff
 from stubbed_aws import ARN, OUTPUTS, Aws, deployed_by_us, register_request, revision
+
+from ecs_bluegreen.revisions import diff
 
 pytestmark = pytest.mark.family_free  # the deploy command's plan of revisions, on stubbed AWS
 
@@ -28,10 +29,12 @@ def test_image_only_starts_from_terraforms_revision(tmp_path):
     aws.create(6, "bluegreen: web-dev:6 with nginx:1.29")
     code, out, err = aws.run("deploy", "--image", "nginx:1.29", tmp_path=tmp_path)
     assert (code, err) == (0, "")
-    assert out == ("from web-dev:5 to Terraform's web-dev:4 with image nginx:1.29\n"
-                   "  nginx image nginx:1.28 → nginx:1.29\n"
-                   "  the settings stay: the running revision has Terraform's already\n"
-                   f"registered {ARN.format(6)}\nstarted d-NEW\n")
+    assert out == (
+        "from web-dev:5 to Terraform's web-dev:4 with image nginx:1.29\n"
+        "  nginx image nginx:1.28 → nginx:1.29\n"
+        "  the settings stay: the running revision has Terraform's already\n"
+        f"registered {ARN.format(6)}\nstarted d-NEW\n"
+    )
 
 
 def test_settings_only_keeps_the_running_image(tmp_path):
@@ -69,7 +72,11 @@ def test_settings_only_deploys_terraforms_revision_as_is_when_it_has_the_running
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "from web-dev:2 to Terraform's web-dev:4 with the image that runs now, nginx:1.27",
-        "  cpu 256 → 512", "  memory 512 → 1024", f"using {ARN.format(4)}", "started d-NEW"]
+        "  cpu 256 → 512",
+        "  memory 512 → 1024",
+        f"using {ARN.format(4)}",
+        "started d-NEW",
+    ]
 
 
 def test_settings_and_image_together(tmp_path):
@@ -82,18 +89,46 @@ def test_settings_and_image_together(tmp_path):
     aws.describe(revision(4))
     aws.register(register_request(terraform, "nginx:1.29", 6), 7)
     aws.create(7, "bluegreen: web-dev:7 with nginx:1.29")
-    code, out, _ = aws.run("deploy", "--image", "nginx:1.29", "--json",
-                           outputs={**OUTPUTS, "task_definition_arn": ARN.format(6)}, tmp_path=tmp_path)
+    code, out, _ = aws.run(
+        "deploy",
+        "--image",
+        "nginx:1.29",
+        "--json",
+        outputs={**OUTPUTS, "task_definition_arn": ARN.format(6)},
+        tmp_path=tmp_path,
+    )
     assert code == 0
     doc = json.loads(out)
     assert [c["summary"] for c in doc["changes"]] == [
-        "nginx image nginx:1.28 → nginx:1.29", "cpu 256 → 512", "memory 512 → 1024"]
+        "nginx image nginx:1.28 → nginx:1.29",
+        "cpu 256 → 512",
+        "memory 512 → 1024",
+    ]
     assert doc["changes"][1] == {"field": "cpu", "before": "256", "after": "512", "summary": "cpu 256 → 512"}
-    assert {k: doc[k] for k in ("deploymentId", "taskDefinitionArn", "registered", "runningTaskDefinitionArn",
-                                "terraformTaskDefinitionArn", "image", "drift", "warnings", "dryRun")} == {
-        "deploymentId": "d-NEW", "taskDefinitionArn": ARN.format(7), "registered": True,
-        "runningTaskDefinitionArn": ARN.format(5), "terraformTaskDefinitionArn": ARN.format(6),
-        "image": "nginx:1.29", "drift": [], "warnings": [], "dryRun": False}
+    assert {
+        k: doc[k]
+        for k in (
+            "deploymentId",
+            "taskDefinitionArn",
+            "registered",
+            "runningTaskDefinitionArn",
+            "terraformTaskDefinitionArn",
+            "image",
+            "drift",
+            "warnings",
+            "dryRun",
+        )
+    } == {
+        "deploymentId": "d-NEW",
+        "taskDefinitionArn": ARN.format(7),
+        "registered": True,
+        "runningTaskDefinitionArn": ARN.format(5),
+        "terraformTaskDefinitionArn": ARN.format(6),
+        "image": "nginx:1.29",
+        "drift": [],
+        "warnings": [],
+        "dryRun": False,
+    }
 
 
 def test_the_escape_hatch_deploys_the_given_revision_as_is(tmp_path):
@@ -108,7 +143,11 @@ def test_the_escape_hatch_deploys_the_given_revision_as_is(tmp_path):
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "from web-dev:5 to web-dev:9, as given (--task-definition)",
-        "  nginx image nginx:1.28 → nginx:1.30", "  memory 512 → 1024", f"using {ARN.format(9)}", "started d-NEW"]
+        "  nginx image nginx:1.28 → nginx:1.30",
+        "  memory 512 → 1024",
+        f"using {ARN.format(9)}",
+        "started d-NEW",
+    ]
 
 
 def test_a_change_made_by_hand_is_named_and_warned_of(tmp_path):
@@ -125,10 +164,14 @@ def test_a_change_made_by_hand_is_named_and_warned_of(tmp_path):
     assert code == 0
     assert out.splitlines()[:3] == [
         "from web-dev:5 to Terraform's web-dev:4 with the image that runs now, nginx:1.28",
-        "  memory 1024 → 512", "  nginx environment -DEBUG"]
-    assert err == ("bluegreen: warning: web-dev:5 has changes that neither Terraform nor a deployment made "
-                   "(by hand?): memory 512 → 1024; nginx environment +DEBUG. This deployment drops those not "
-                   "in Terraform's settings; to keep them, put them in the settings\n")
+        "  memory 1024 → 512",
+        "  nginx environment -DEBUG",
+    ]
+    assert err == (
+        "bluegreen: warning: web-dev:5 has changes that neither Terraform nor a deployment made "
+        "(by hand?): memory 512 → 1024; nginx environment +DEBUG. This deployment drops those not "
+        "in Terraform's settings; to keep them, put them in the settings\n"
+    )
 
 
 def test_a_revision_of_unknown_origin_is_warned_of(tmp_path):
@@ -141,8 +184,10 @@ def test_a_revision_of_unknown_origin_is_warned_of(tmp_path):
     aws.create(9, "bluegreen: web-dev:9 with nginx:1.28")
     code, _, err = aws.run("deploy", tmp_path=tmp_path)
     assert code == 0
-    assert err == ("bluegreen: warning: web-dev:8 was registered neither by Terraform nor by bluegreen (by "
-                   "hand, or by another tool): the changes listed also undo whatever was changed in it by hand\n")
+    assert err == (
+        "bluegreen: warning: web-dev:8 was registered neither by Terraform nor by bluegreen (by "
+        "hand, or by another tool): the changes listed also undo whatever was changed in it by hand\n"
+    )
 
 
 def test_a_revision_whose_terraform_revision_is_gone_is_warned_of(tmp_path):
@@ -150,12 +195,18 @@ def test_a_revision_whose_terraform_revision_is_gone_is_warned_of(tmp_path):
     aws.running(5)
     aws.describe(deployed_by_us(5, 3, image="nginx:1.28"))
     aws.describe(revision(4, cpu="512", memory="1024"))
-    aws.ecs_stub.add_client_error("describe_task_definition", "ClientException", "Unable to describe task definition.",
-                                  expected_params={"taskDefinition": ARN.format(3), "include": ["TAGS"]})
+    aws.ecs_stub.add_client_error(
+        "describe_task_definition",
+        "ClientException",
+        "Unable to describe task definition.",
+        expected_params={"taskDefinition": ARN.format(3), "include": ["TAGS"]},
+    )
     code, out, err = aws.run("deploy", "--dry-run", tmp_path=tmp_path)
     assert code == 0 and "  cpu 256 → 512" in out
-    assert err == ("bluegreen: warning: web-dev:5 was registered by bluegreen from web-dev:3, which is gone: "
-                   "the changes listed also undo whatever was changed in it by hand\n")
+    assert err == (
+        "bluegreen: warning: web-dev:5 was registered by bluegreen from web-dev:3, which is gone: "
+        "the changes listed also undo whatever was changed in it by hand\n"
+    )
 
 
 def test_a_terraform_revision_without_the_app_container_is_one_clear_error(tmp_path):
@@ -183,7 +234,8 @@ def test_nothing_to_deploy_when_terraforms_settings_and_the_image_already_run(tm
         f"to start it again, pass --task-definition {ARN.format(5)}",
         # Why a new image in the settings did not count: the settings' image is only the first.
         "note: Terraform's revision has image nginx:1.27 (the settings' image, which only the first "
-        "deployment uses); the image that runs now stays. Pass --image to change it"]
+        "deployment uses); the image that runs now stays. Pass --image to change it",
+    ]
 
 
 def test_dry_run_shows_the_changes_and_deploys_nothing(tmp_path):
@@ -195,7 +247,10 @@ def test_dry_run_shows_the_changes_and_deploys_nothing(tmp_path):
     doc = json.loads(out)
     assert code == 0 and doc["dryRun"] is True and doc["deploymentId"] is None
     assert [c["summary"] for c in doc["changes"]] == [
-        "nginx image nginx:1.27 → nginx:1.29", "cpu 256 → 512", "memory 512 → 1024"]
+        "nginx image nginx:1.27 → nginx:1.29",
+        "cpu 256 → 512",
+        "memory 512 → 1024",
+    ]
 
 
 def test_deploy_without_the_terraform_revision_output_says_how_to_get_it(tmp_path):
@@ -210,8 +265,9 @@ def test_deploy_without_the_terraform_revision_output_says_how_to_get_it(tmp_pat
 
 
 def _status(aws: Aws, running: dict, terraform: dict) -> None:
-    aws.codedeploy_stub.add_response("list_deployments", {"deployments": []},
-                                     {"applicationName": "web-dev", "deploymentGroupName": "web-dev"})
+    aws.codedeploy_stub.add_response(
+        "list_deployments", {"deployments": []}, {"applicationName": "web-dev", "deploymentGroupName": "web-dev"}
+    )
     aws.running(running["taskDefinition"]["revision"])
     aws.describe(running)
     if terraform is not running:
@@ -223,8 +279,10 @@ def test_status_says_terraforms_revision_waits_for_a_deployment(tmp_path):
     _status(aws, deployed_by_us(5, 4, image="nginx:1.28"), revision(6, cpu="512", memory="1024"))
     code, out, _ = aws.run("status", outputs={**OUTPUTS, "task_definition_arn": ARN.format(6)}, tmp_path=tmp_path)
     assert code == 0
-    assert out.splitlines()[1] == ("Terraform's web-dev:6 waits for a deployment; against the running web-dev:5: "
-                                   "cpu 256 → 512; memory 512 → 1024. Roll it out with `bluegreen deploy`")
+    assert out.splitlines()[1] == (
+        "Terraform's web-dev:6 waits for a deployment; against the running web-dev:5: "
+        "cpu 256 → 512; memory 512 → 1024. Roll it out with `bluegreen deploy`"
+    )
 
 
 def test_status_says_terraforms_revision_is_live(tmp_path):
@@ -233,8 +291,11 @@ def test_status_says_terraforms_revision_is_live(tmp_path):
     code, out, _ = aws.run("status", "--json", tmp_path=tmp_path)
     assert code == 0
     assert json.loads(out)["terraformRevision"] == {
-        "terraformTaskDefinitionArn": ARN.format(4), "runningTaskDefinitionArn": ARN.format(5),
-        "live": True, "pending": []}
+        "terraformTaskDefinitionArn": ARN.format(4),
+        "runningTaskDefinitionArn": ARN.format(5),
+        "live": True,
+        "pending": [],
+    }
 
 
 def test_diff_names_containers_added_and_removed_and_nested_fields():
@@ -260,25 +321,51 @@ def test_the_stacks_hooks_go_into_the_appspec_and_hook_replaces_one_event(tmp_pa
     aws.running(4)
     aws.describe(revision(4))
     aws.register(register_request(revision(4), "nginx:1.29", 4), 5)
-    aws.create(5, "bluegreen: web-dev:5 with nginx:1.29", hooks=[
-        {"BeforeInstall": "web-dev-migrations"}, {"AfterAllowTestTraffic": "web-dev-smoke-v2"},
-        {"AfterAllowTraffic": "web-dev-notify"}])
-    outputs = {**OUTPUTS, "hooks": {"AfterAllowTraffic": "web-dev-notify", "AfterAllowTestTraffic": "web-dev-smoke",
-                                    "BeforeInstall": "web-dev-migrations"}}
-    code, out, err = aws.run("deploy", "--image", "nginx:1.29", "--hook", "AfterAllowTestTraffic=web-dev-smoke-v2",
-                             outputs=outputs, tmp_path=tmp_path)
+    aws.create(
+        5,
+        "bluegreen: web-dev:5 with nginx:1.29",
+        hooks=[
+            {"BeforeInstall": "web-dev-migrations"},
+            {"AfterAllowTestTraffic": "web-dev-smoke-v2"},
+            {"AfterAllowTraffic": "web-dev-notify"},
+        ],
+    )
+    outputs = {
+        **OUTPUTS,
+        "hooks": {
+            "AfterAllowTraffic": "web-dev-notify",
+            "AfterAllowTestTraffic": "web-dev-smoke",
+            "BeforeInstall": "web-dev-migrations",
+        },
+    }
+    code, out, err = aws.run(
+        "deploy",
+        "--image",
+        "nginx:1.29",
+        "--hook",
+        "AfterAllowTestTraffic=web-dev-smoke-v2",
+        outputs=outputs,
+        tmp_path=tmp_path,
+    )
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1] == ("  hooks: BeforeInstall=web-dev-migrations, AfterAllowTestTraffic=web-dev-smoke-v2, "
-                                    "AfterAllowTraffic=web-dev-notify")
+    assert out.splitlines()[-1] == (
+        "  hooks: BeforeInstall=web-dev-migrations, AfterAllowTestTraffic=web-dev-smoke-v2, "
+        "AfterAllowTraffic=web-dev-notify"
+    )
 
 
 def test_a_deployment_changes_the_app_image_only_and_keeps_the_sidecars(tmp_path):
     terraform = revision(4)
-    sidecar = {"name": "log-router", "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
-               "essential": True, "firelensConfiguration": {"type": "fluentbit"}}
+    sidecar = {
+        "name": "log-router",
+        "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+        "essential": True,
+        "firelensConfiguration": {"type": "fluentbit"},
+    }
     terraform["taskDefinition"]["containerDefinitions"].append(sidecar)
     terraform["taskDefinition"]["containerDefinitions"][0]["secrets"] = [
-        {"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:ap-northeast-1:123456789012:parameter/db"}]
+        {"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:ap-northeast-1:123456789012:parameter/db"}
+    ]
     aws = Aws()
     aws.idle()
     aws.running(4)
@@ -287,7 +374,7 @@ def test_a_deployment_changes_the_app_image_only_and_keeps_the_sidecars(tmp_path
     expected["containerDefinitions"][1] = sidecar  # its image stays
     aws.register(expected, 5)
     aws.create(5, "bluegreen: web-dev:5 with nginx:1.29")
-    code, out, err = aws.run("deploy", "--image", "nginx:1.29", tmp_path=tmp_path)
+    code, _out, err = aws.run("deploy", "--image", "nginx:1.29", tmp_path=tmp_path)
     assert (code, err) == (0, "")
 
 
@@ -301,8 +388,10 @@ def test_a_list_of_names_and_values_shows_names_only_at_any_depth():
     before = revision(4)["taskDefinition"]
     after = json.loads(json.dumps(before))
     after["containerDefinitions"][0]["logConfiguration"] = {
-        "logDriver": "splunk", "options": {"splunk-url": "https://splunk.example.com"},
-        "secretOptions": [{"name": "splunk-token", "valueFrom": secret}]}
+        "logDriver": "splunk",
+        "options": {"splunk-url": "https://splunk.example.com"},
+        "secretOptions": [{"name": "splunk-token", "valueFrom": secret}],
+    }
     after["containerDefinitions"][0]["environment"] = [{"name": "MODE", "value": "blue"}]
     summaries = [c.summary for c in diff(before, after)]
     assert "nginx logConfiguration.secretOptions +splunk-token" in summaries

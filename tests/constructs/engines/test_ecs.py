@@ -4,9 +4,10 @@ What no other test proves: that each traffic setting means on this engine what i
 CodeDeploy (strategy, steps, bake time, hooks at their stages, alarms, the test listener), that the
 stack makes the listener rules and the two roles the engine needs and no CodeDeploy resource, and
 that bindings without the engine refuse it on one line before any resource is made. No 6.x
-provider binary can be had here, so this runs on tiers B and C (tests/repo/test_tiers.py checks that
-it ran there); tier A runs the refusal. conftest.py deselects the other kind by marker. checkov scans these stacks with every other
-(constructs/test_security.py), and the migration between the engines is constructs/engines/test_migration.py's.
+provider binary can be had here, so this runs on tiers B and C (tests/repo/test_tiers.py checks
+that it ran there); tier A runs the refusal. conftest.py deselects the other kind by marker.
+checkov scans these stacks with every other (constructs/test_security.py), and the migration
+between the engines is constructs/engines/test_migration.py's.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import json
 import sys
 
 import pytest
-from ecs_bluegreen import BlueGreenStack, SettingsError
-from ecs_bluegreen.constructs.cdk import App
 from helpers import ref, resource, resources
+from paths import ROOT
 from scenarios import ACCOUNT, NATIVE_SCENARIOS
 from tiers import bindings
-from paths import ROOT
+
+from ecs_bluegreen import BlueGreenStack, SettingsError
+from ecs_bluegreen.constructs.cdk import App
 
 needs_native = pytest.mark.native  # deselected on tier A (conftest.py)
 
@@ -53,20 +55,33 @@ def test_no_codedeploy_and_ecs_controls_the_service(synthesized, name):
     assert not [k for k in resources(doc, "aws_iam_role") if "codedeploy" in k]
     service = _service(doc)
     assert service["deployment_controller"] == {"type": "ECS"}
-    assert service["lifecycle"]["ignore_changes"][:4] == ["task_definition", "load_balancer",
-                                                          "network_configuration", "platform_version"]
+    assert service["lifecycle"]["ignore_changes"][:4] == [
+        "task_definition",
+        "load_balancer",
+        "network_configuration",
+        "platform_version",
+    ]
     assert doc["output"]["engine"]["value"] == "ecs"
     assert "codedeploy_app_name" not in doc["output"] and "codedeploy_group_name" not in doc["output"]
 
 
 STRATEGIES = {
     "native-defaults": {"strategy": "BLUE_GREEN", "bake_time_in_minutes": "60"},
-    "native-canary": {"strategy": "CANARY", "bake_time_in_minutes": "30",
-                      "canary_configuration": {"canary_percent": 10, "canary_bake_time_in_minutes": "5"}},
-    "native-linear": {"strategy": "LINEAR", "bake_time_in_minutes": "0",
-                      "linear_configuration": {"step_percent": 25, "step_bake_time_in_minutes": "2"}},
-    "native-nlb": {"strategy": "CANARY", "bake_time_in_minutes": "60",
-                   "canary_configuration": {"canary_percent": 20, "canary_bake_time_in_minutes": "5"}},
+    "native-canary": {
+        "strategy": "CANARY",
+        "bake_time_in_minutes": "30",
+        "canary_configuration": {"canary_percent": 10, "canary_bake_time_in_minutes": "5"},
+    },
+    "native-linear": {
+        "strategy": "LINEAR",
+        "bake_time_in_minutes": "0",
+        "linear_configuration": {"step_percent": 25, "step_bake_time_in_minutes": "2"},
+    },
+    "native-nlb": {
+        "strategy": "CANARY",
+        "bake_time_in_minutes": "60",
+        "canary_configuration": {"canary_percent": 20, "canary_bake_time_in_minutes": "5"},
+    },
 }
 
 
@@ -90,8 +105,12 @@ def test_an_alb_gets_one_rule_per_listener_that_ecs_shifts(synthesized, name):
         assert body["listener_arn"] == ref(doc, "aws_lb_listener", f"load-balancer/{listener}", "arn")
         assert body["priority"] == 1 and body["condition"] == [{"path_pattern": {"values": ["/*"]}}]
         # Forward only (a redirect or fixed response next to it fails the deployment), to both groups.
-        assert body["action"] == [{"type": "forward", "forward": {"target_group": [
-            {"arn": blue, "weight": 100}, {"arn": green, "weight": 0}]}}]
+        assert body["action"] == [
+            {
+                "type": "forward",
+                "forward": {"target_group": [{"arn": blue, "weight": 100}, {"arn": green, "weight": 0}]},
+            }
+        ]
         assert body["lifecycle"] == {"ignore_changes": ["action"]}  # ECS rewrites the weights
     (load_balancer,) = _service(doc)["load_balancer"]
     assert load_balancer["target_group_arn"] == blue
@@ -103,7 +122,8 @@ def test_an_alb_gets_one_rule_per_listener_that_ecs_shifts(synthesized, name):
     assert doc["output"]["test_listener_rule_arn"]["value"] == advanced["test_listener_rule"]
     # The service starts once the rules hold both groups (ECS refuses a group no rule uses).
     assert {f"aws_lb_listener_rule.{k}" for k in doc["resource"]["aws_lb_listener_rule"]} <= set(
-        _service(doc)["depends_on"])
+        _service(doc)["depends_on"]
+    )
 
 
 @needs_native
@@ -122,11 +142,13 @@ def test_the_infrastructure_role_is_trusted_by_ecs_with_the_load_balancer_policy
     role = resource(doc, "aws_iam_role", "iam/infrastructure")
     assert role["name"] == "web-native-ecs-infrastructure"
     assert json.loads(role["assume_role_policy"])["Statement"] == [
-        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}}]
+        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}}
+    ]
     attachment = resource(doc, "aws_iam_role_policy_attachment", "iam/infrastructure-policy")
     assert attachment["policy_arn"].endswith(":iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers")
     assert _service(doc)["load_balancer"][0]["advanced_configuration"]["role_arn"] == ref(
-        doc, "aws_iam_role", "iam/infrastructure", "arn")
+        doc, "aws_iam_role", "iam/infrastructure", "arn"
+    )
     # No hooks, no hook role.
     assert "lifecycle_hook" not in _service(doc)["deployment_configuration"]
     assert sorted(resources(doc, "aws_iam_role")) == ["blue-green/iam/execution", "blue-green/iam/infrastructure"]
@@ -137,7 +159,8 @@ def test_a_role_of_your_own_is_used_and_none_is_created(synthesized):
     doc = synthesized["native-linear"].doc
     assert "blue-green/iam/infrastructure" not in resources(doc, "aws_iam_role")
     assert _service(doc)["load_balancer"][0]["advanced_configuration"]["role_arn"] == (
-        f"arn:aws:iam::{ACCOUNT}:role/ecs-infrastructure")
+        f"arn:aws:iam::{ACCOUNT}:role/ecs-infrastructure"
+    )
 
 
 @needs_native
@@ -151,23 +174,30 @@ def test_hooks_run_at_the_stages_of_their_events_with_a_role_that_may_invoke_exa
     (own,) = {h["hook_target_arn"] for h in _service(doc)["deployment_configuration"]["lifecycle_hook"]} - {smoke}
     assert own.startswith("arn:${data.aws_partition.") and own.endswith(":function:web-native-migrations")
     assert _service(doc)["deployment_configuration"]["lifecycle_hook"] == [
-        {"hook_target_arn": own, "lifecycle_stages": ["PRE_SCALE_UP", "POST_PRODUCTION_TRAFFIC_SHIFT"],
-         "role_arn": role},
+        {
+            "hook_target_arn": own,
+            "lifecycle_stages": ["PRE_SCALE_UP", "POST_PRODUCTION_TRAFFIC_SHIFT"],
+            "role_arn": role,
+        },
         {"hook_target_arn": smoke, "lifecycle_stages": ["POST_TEST_TRAFFIC_SHIFT"], "role_arn": role},
     ]
     hook_role = resource(doc, "aws_iam_role", "iam/ecs-hooks")
     assert json.loads(hook_role["assume_role_policy"])["Statement"][0]["Principal"] == {"Service": "ecs.amazonaws.com"}
     policy = json.loads(resource(doc, "aws_iam_role_policy", "iam/ecs-hooks-invoke")["policy"])
-    assert policy["Statement"] == [{"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction",
-                                    "Resource": [own, smoke]}]
+    assert policy["Statement"] == [
+        {"Sid": "InvokeHooks", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [own, smoke]}
+    ]
 
 
 @needs_native
 def test_the_smoke_test_answers_ecs_and_needs_no_codedeploy_grant(synthesized):
     doc = synthesized["native-canary"].doc
     assert "blue-green/test-traffic-hook/report" not in resources(doc, "aws_iam_role_policy")
-    egress = {b["from_port"] for p, b in resources(doc, "aws_vpc_security_group_egress_rule").items()
-              if "test-traffic-hook" in p}
+    egress = {
+        b["from_port"]
+        for p, b in resources(doc, "aws_vpc_security_group_egress_rule").items()
+        if "test-traffic-hook" in p
+    }
     assert egress == {8080}  # the test listener only: no AWS API to report to
 
 
@@ -191,12 +221,20 @@ def test_each_native_stack_matches_its_snapshot_for_these_bindings(synthesized):
 
     folder = snapshots.native_folder()
     wanted = snapshots.native_stacks()
-    assert sorted(p.name for p in folder.glob("*.tf.json")) == sorted(snapshots.snapshot_name(s) for s in wanted), \
+    assert sorted(p.name for p in folder.glob("*.tf.json")) == sorted(snapshots.snapshot_name(s) for s in wanted), (
         f"run: {sys.executable} tools/snapshots.py"
-    stale = [stack_id for stack_id in wanted
-             if snapshots.as_in_the_checkout(synthesized[stack_id.removeprefix("t-").replace("migration-", "migration:", 1)
-                                                         ].workdir) != (folder / snapshots.snapshot_name(stack_id)).read_text()]
-    assert not stale, f"{stale} differ from their snapshots in {folder}: if meant, run {sys.executable} tools/snapshots.py"
+    )
+    stale = [
+        stack_id
+        for stack_id in wanted
+        if snapshots.as_in_the_checkout(
+            synthesized[stack_id.removeprefix("t-").replace("migration-", "migration:", 1)].workdir
+        )
+        != (folder / snapshots.snapshot_name(stack_id)).read_text()
+    ]
+    assert not stale, (
+        f"{stale} differ from their snapshots in {folder}: if meant, run {sys.executable} tools/snapshots.py"
+    )
 
 
 @needs_native

@@ -38,7 +38,7 @@ import string
 import threading
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from moto.cloudwatch.models import cloudwatch_backends
@@ -96,8 +96,16 @@ HOOK_TIMEOUT = datetime.timedelta(hours=1)
 """A hook that never reports fails the deployment after an hour (the AppSpec hooks page: "...
 must return within one hour")."""
 
-ECS_EVENTS = ("BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic", "AfterAllowTestTraffic",
-              "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic")
+ECS_EVENTS = (
+    "BeforeInstall",
+    "Install",
+    "AfterInstall",
+    "AllowTestTraffic",
+    "AfterAllowTestTraffic",
+    "BeforeAllowTraffic",
+    "AllowTraffic",
+    "AfterAllowTraffic",
+)
 """An ECS deployment's lifecycle events, in the order they run (AppSpec hooks page)."""
 
 HOOKABLE = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
@@ -107,13 +115,21 @@ ACTIVE = ("Created", "Queued", "InProgress", "Baking", "Ready")
 PREDEFINED_ECS_CONFIGS: dict[str, dict[str, Any]] = {
     "CodeDeployDefault.ECSAllAtOnce": {"type": "AllAtOnce"},
     "CodeDeployDefault.ECSLinear10PercentEvery1Minutes": {
-        "type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 1}},
+        "type": "TimeBasedLinear",
+        "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 1},
+    },
     "CodeDeployDefault.ECSLinear10PercentEvery3Minutes": {
-        "type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 3}},
+        "type": "TimeBasedLinear",
+        "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 3},
+    },
     "CodeDeployDefault.ECSCanary10Percent5Minutes": {
-        "type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5}},
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5},
+    },
     "CodeDeployDefault.ECSCanary10Percent15Minutes": {
-        "type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 15}},
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 15},
+    },
 }
 """The predefined ECS deployment configurations (deployment-configurations.html)."""
 
@@ -123,8 +139,10 @@ def traffic_steps(routing: dict[str, Any]) -> list[tuple[datetime.timedelta, flo
     kind = routing.get("type", "AllAtOnce")
     if kind == "TimeBasedCanary":
         canary = routing["timeBasedCanary"]
-        return [(datetime.timedelta(), float(canary["canaryPercentage"])),
-                (datetime.timedelta(minutes=canary["canaryInterval"]), 100.0)]
+        return [
+            (datetime.timedelta(), float(canary["canaryPercentage"])),
+            (datetime.timedelta(minutes=canary["canaryInterval"]), 100.0),
+        ]
     if kind == "TimeBasedLinear":
         linear = routing["timeBasedLinear"]
         share, steps, at = float(linear["linearPercentage"]), [], datetime.timedelta()
@@ -137,8 +155,13 @@ def traffic_steps(routing: dict[str, Any]) -> list[tuple[datetime.timedelta, flo
 
 
 class DeploymentConfig:
-    def __init__(self, name: str, compute_platform: str, traffic_routing_config: dict[str, Any] | None,
-                 minimum_healthy_hosts: dict[str, Any] | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        compute_platform: str,
+        traffic_routing_config: dict[str, Any] | None,
+        minimum_healthy_hosts: dict[str, Any] | None,
+    ) -> None:
         self.deployment_config_id = str(uuid.uuid4())
         self.deployment_config_name = name
         self.compute_platform = compute_platform or "Server"
@@ -147,9 +170,13 @@ class DeploymentConfig:
         self.create_time = CLOCK.now()
 
     def info(self) -> dict[str, Any]:
-        info = {"deploymentConfigId": self.deployment_config_id, "deploymentConfigName": self.deployment_config_name,
-                "computePlatform": self.compute_platform, "trafficRoutingConfig": self.traffic_routing_config,
-                "createTime": self.create_time}
+        info = {
+            "deploymentConfigId": self.deployment_config_id,
+            "deploymentConfigName": self.deployment_config_name,
+            "computePlatform": self.compute_platform,
+            "trafficRoutingConfig": self.traffic_routing_config,
+            "createTime": self.create_time,
+        }
         if self.minimum_healthy_hosts:
             info["minimumHealthyHosts"] = self.minimum_healthy_hosts
         return info
@@ -182,8 +209,16 @@ def _deployment_id() -> str:
 class EcsDeployment(DeploymentInfo):
     """A deployment of an ECS service, and where it is in its lifecycle."""
 
-    def __init__(self, *args: Any, hooks: dict[str, str], task_definition: str, service_properties: dict[str, Any],
-                 routing: dict[str, Any], rollback_of: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        hooks: dict[str, str],
+        task_definition: str,
+        service_properties: dict[str, Any],
+        routing: dict[str, Any],
+        rollback_of: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.deployment_id = _deployment_id()
         self.create_time = CLOCK.now()
@@ -215,7 +250,7 @@ class EcsDeployment(DeploymentInfo):
 class CodeDeployEcsBackend(CodeDeployBackend):
     """moto's CodeDeploy, with the lifecycle of ECS blue/green deployments."""
 
-    instances: list[CodeDeployEcsBackend] = []
+    instances: ClassVar[list[CodeDeployEcsBackend]] = []
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -239,8 +274,13 @@ class CodeDeployEcsBackend(CodeDeployBackend):
 
     # --- deployment configurations -----------------------------------------------------------------
 
-    def create_deployment_config(self, name: str, compute_platform: str, traffic_routing_config: dict[str, Any] | None,
-                                 minimum_healthy_hosts: dict[str, Any] | None) -> str:
+    def create_deployment_config(
+        self,
+        name: str,
+        compute_platform: str,
+        traffic_routing_config: dict[str, Any] | None,
+        minimum_healthy_hosts: dict[str, Any] | None,
+    ) -> str:
         if name in self.deployment_configs or name in PREDEFINED_ECS_CONFIGS:
             raise DeploymentConfigAlreadyExistsException(f"A deployment configuration named {name} already exists.")
         config = DeploymentConfig(name, compute_platform, traffic_routing_config, minimum_healthy_hosts)
@@ -260,8 +300,12 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         self.get_deployment_config(name)
         if name in PREDEFINED_ECS_CONFIGS:
             raise InvalidDeploymentConfigNameException(f"{name} is predefined and cannot be deleted.")
-        users = [g.deployment_group_name for groups in self.deployment_groups.values() for g in groups.values()
-                 if str(g.deployment_config_name) == name]
+        users = [
+            g.deployment_group_name
+            for groups in self.deployment_groups.values()
+            for g in groups.values()
+            if str(g.deployment_config_name) == name
+        ]
         if users:
             raise DeploymentConfigInUseException(f"The deployment configuration {name} is used by {', '.join(users)}.")
         del self.deployment_configs[name]
@@ -271,8 +315,9 @@ class CodeDeployEcsBackend(CodeDeployBackend):
 
     # --- deployment groups: the update and delete moto lacks ---------------------------------------
 
-    def update_deployment_group(self, application_name: str, current_name: str, new_name: str | None,
-                                changes: dict[str, Any]) -> DeploymentGroup:
+    def update_deployment_group(
+        self, application_name: str, current_name: str, new_name: str | None, changes: dict[str, Any]
+    ) -> DeploymentGroup:
         group = self.get_deployment_group(application_name, current_name)
         for attribute, value in changes.items():
             if value is not None:
@@ -294,33 +339,55 @@ class CodeDeployEcsBackend(CodeDeployBackend):
 
     # --- deployments ---------------------------------------------------------------------------------
 
-    def create_deployment(self, application_name: str, deployment_group_name: str, revision: dict[str, Any],
-                          deployment_config_name: str | None = None, description: str | None = None,
-                          *args: Any, **kwargs: Any) -> str:
+    def create_deployment(
+        self,
+        application_name: str,
+        deployment_group_name: str,
+        revision: dict[str, Any],
+        deployment_config_name: str | None = None,
+        description: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> str:
         application = self.get_application(application_name)
         if application.compute_platform != "ECS":
-            return super().create_deployment(application_name, deployment_group_name, revision,
-                                             deployment_config_name, description, *args, **kwargs)
+            return super().create_deployment(
+                application_name, deployment_group_name, revision, deployment_config_name, description, *args, **kwargs
+            )
         group = self.get_deployment_group(application_name, deployment_group_name)
         self.advance()
-        active = [d for d in self.deployments.values()
-                  if d.deployment_group is group and d.status in ACTIVE]
+        active = [d for d in self.deployments.values() if d.deployment_group is group and d.status in ACTIVE]
         if active:
             raise DeploymentLimitExceededException(
                 f"The Deployment Group '{deployment_group_name}' already has an active Deployment "
-                f"'{active[0].deployment_id}'")
+                f"'{active[0].deployment_id}'"
+            )
         config_name = deployment_config_name or str(group.deployment_config_name)
         try:
             routing = self.get_deployment_config(config_name).traffic_routing_config
         except DeploymentConfigDoesNotExistException:
-            raise InvalidDeploymentConfigNameException(f"The deployment configuration {config_name} does not exist.")
+            raise InvalidDeploymentConfigNameException(
+                f"The deployment configuration {config_name} does not exist."
+            ) from None
         task_definition, properties, hooks = _read_appspec(revision)
         deployment = EcsDeployment(
-            application, group, revision, config_name, description, kwargs.get("ignore_application_stop_failures"),
-            kwargs.get("target_instances"), kwargs.get("auto_rollback_configuration"),
-            kwargs.get("update_outdated_instances_only"), kwargs.get("file_exists_behavior"),
-            kwargs.get("override_alarm_configuration"), "user",
-            hooks=hooks, task_definition=task_definition, service_properties=properties, routing=routing)
+            application,
+            group,
+            revision,
+            config_name,
+            description,
+            kwargs.get("ignore_application_stop_failures"),
+            kwargs.get("target_instances"),
+            kwargs.get("auto_rollback_configuration"),
+            kwargs.get("update_outdated_instances_only"),
+            kwargs.get("file_exists_behavior"),
+            kwargs.get("override_alarm_configuration"),
+            "user",
+            hooks=hooks,
+            task_definition=task_definition,
+            service_properties=properties,
+            routing=routing,
+        )
         self.deployments[deployment.deployment_id] = deployment
         return deployment.deployment_id
 
@@ -341,11 +408,14 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         wait_type = wait_type or "READY_WAIT"
         if wait_type == "READY_WAIT":
             if deployment.phase != "READY_WAIT":
-                raise DeploymentIsNotInReadyStateException(f"The deployment {deployment_id} is not in the Ready state.")
+                raise DeploymentIsNotInReadyStateException(
+                    f"The deployment {deployment_id} is not in the Ready state."
+                )
         elif wait_type == "TERMINATION_WAIT":
             if deployment.phase != "TERMINATION_WAIT":
                 raise InvalidDeploymentWaitTypeException(
-                    f"The deployment {deployment_id} is not waiting to terminate the original task set.")
+                    f"The deployment {deployment_id} is not waiting to terminate the original task set."
+                )
         else:
             raise InvalidDeploymentWaitTypeException(f"{wait_type} is not READY_WAIT or TERMINATION_WAIT.")
         deployment.continued[wait_type] = CLOCK.now()
@@ -354,13 +424,15 @@ class CodeDeployEcsBackend(CodeDeployBackend):
     def put_lifecycle_event_hook_execution_status(self, deployment_id: str, execution_id: str, status: str) -> str:
         if status not in ("Succeeded", "Failed"):
             raise InvalidLifecycleEventHookExecutionStatusException(
-                f"{status} is not a status a hook reports: Succeeded or Failed.")
+                f"{status} is not a status a hook reports: Succeeded or Failed."
+            )
         deployment = super().get_deployment(deployment_id)
         events = getattr(deployment, "events", [])
         event = next((e for e in events if e.execution_id == execution_id), None)
         if event is None:
             raise InvalidLifecycleEventHookExecutionIdException(
-                f"{execution_id} is no lifecycle event hook execution of {deployment_id}.")
+                f"{execution_id} is no lifecycle event hook execution of {deployment_id}."
+            )
         if event.reported is not None or event.status != "InProgress":
             raise LifecycleEventAlreadyCompletedException(f"The lifecycle event {event.name} has completed already.")
         event.reported = (status, CLOCK.now())
@@ -385,21 +457,32 @@ class CodeDeployEcsBackend(CodeDeployBackend):
             original = task_set.task_set_arn == deployment.original_task_set
             group = deployment.original_target_group if original else deployment.replacement_target_group
             count = service.desired_count
-            task_sets.append({
-                "identifer": task_set.id, "desiredCount": count, "pendingCount": 0, "runningCount": count,
-                "status": task_set.status, "taskSetLabel": "Blue" if original else "Green",
-                "trafficWeight": 100.0 - deployment.weight if original else deployment.weight,
-                "targetGroup": {"name": group.rsplit("/", 2)[-2] if group else ""},
-            })
-        return [{
-            "deploymentTargetType": "ECSTarget",
-            "ecsTarget": {
-                "deploymentId": deployment.deployment_id, "targetId": self._target_id(deployment),
-                "targetArn": service.arn, "lastUpdatedAt": deployment.target_updated,
-                "lifecycleEvents": [e.info() for e in deployment.events], "status": deployment.target_status,
-                "taskSetsInfo": task_sets,
-            },
-        }]
+            task_sets.append(
+                {
+                    "identifer": task_set.id,
+                    "desiredCount": count,
+                    "pendingCount": 0,
+                    "runningCount": count,
+                    "status": task_set.status,
+                    "taskSetLabel": "Blue" if original else "Green",
+                    "trafficWeight": 100.0 - deployment.weight if original else deployment.weight,
+                    "targetGroup": {"name": group.rsplit("/", 2)[-2] if group else ""},
+                }
+            )
+        return [
+            {
+                "deploymentTargetType": "ECSTarget",
+                "ecsTarget": {
+                    "deploymentId": deployment.deployment_id,
+                    "targetId": self._target_id(deployment),
+                    "targetArn": service.arn,
+                    "lastUpdatedAt": deployment.target_updated,
+                    "lifecycleEvents": [e.info() for e in deployment.events],
+                    "status": deployment.target_status,
+                    "taskSetsInfo": task_sets,
+                },
+            }
+        ]
 
     def target_ids(self, deployment_id: str) -> list[str]:
         deployment = self.get_deployment(deployment_id)
@@ -421,7 +504,8 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         deployment = self.get_deployment(deployment_id)
         if deployment.status not in ACTIVE or not isinstance(deployment, EcsDeployment):
             raise DeploymentAlreadyCompletedException(
-                f"The deployment {deployment_id} has already completed ({deployment.status}).")
+                f"The deployment {deployment_id} has already completed ({deployment.status})."
+            )
         return deployment
 
     # --- the lifecycle ---------------------------------------------------------------------------------
@@ -432,8 +516,11 @@ class CodeDeployEcsBackend(CodeDeployBackend):
             now = CLOCK.now()
             for deployment in list(self.deployments.values()):
                 if isinstance(deployment, EcsDeployment):
-                    while deployment.status in ACTIVE and not self._alarmed(deployment, now) \
-                            and self._step(deployment, now):
+                    while (
+                        deployment.status in ACTIVE
+                        and not self._alarmed(deployment, now)
+                        and self._step(deployment, now)
+                    ):
                         pass
 
     def _step(self, d: EcsDeployment, now: datetime.datetime) -> bool:
@@ -471,10 +558,16 @@ class CodeDeployEcsBackend(CodeDeployBackend):
             event.status, event.start_time = "InProgress", at
             if event.hook is not None:
                 event.execution_id = str(uuid.uuid4())
-                self.hook_invocations.append({
-                    "deploymentId": d.deployment_id, "lifecycleEventHookExecutionId": event.execution_id,
-                    "lifecycleEventName": phase, "functionName": event.hook, "invokedAt": at.isoformat(),
-                    "status": "InProgress"})
+                self.hook_invocations.append(
+                    {
+                        "deploymentId": d.deployment_id,
+                        "lifecycleEventHookExecutionId": event.execution_id,
+                        "lifecycleEventName": phase,
+                        "functionName": event.hook,
+                        "invokedAt": at.isoformat(),
+                        "status": "InProgress",
+                    }
+                )
             elif phase == "AllowTraffic":
                 self._route(d, at)
 
@@ -493,8 +586,9 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         if event.reported is not None:
             status, at = event.reported
             if status == "Failed":
-                self._fail(d, event, at, "HOOK_EXECUTION_FAILURE",
-                           f"The {event.name} hook {event.hook} reported Failed.")
+                self._fail(
+                    d, event, at, "HOOK_EXECUTION_FAILURE", f"The {event.name} hook {event.hook} reported Failed."
+                )
                 return True
             if not self._act(d, event.name, at):
                 return True
@@ -529,8 +623,13 @@ class CodeDeployEcsBackend(CodeDeployBackend):
             if now < at:
                 return False
             # Traffic was not rerouted in time: the deployment stops (DeploymentReadyOption).
-            self._end(d, "Stopped", at, "TIMEOUT", f"Traffic was not rerouted within {wait} minutes: the "
-                                                   "deployment stopped (STOP_DEPLOYMENT).")
+            self._end(
+                d,
+                "Stopped",
+                at,
+                "TIMEOUT",
+                f"Traffic was not rerouted within {wait} minutes: the deployment stopped (STOP_DEPLOYMENT).",
+            )
             self._roll_back(d, at, "the ready wait ended without ContinueDeployment")
             return True
         d.status = "InProgress"
@@ -583,8 +682,13 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         firing = [a.name for a in self.cloudwatch.get_alarms_by_alarm_names(names) if a.state_value == "ALARM"]
         if not firing:
             return False
-        self._end(d, "Stopped", now, "ALARM_ACTIVE", f"The deployment was stopped because the alarm "
-                                                      f"{firing[0]} is in the ALARM state.")
+        self._end(
+            d,
+            "Stopped",
+            now,
+            "ALARM_ACTIVE",
+            f"The deployment was stopped because the alarm {firing[0]} is in the ALARM state.",
+        )
         if "DEPLOYMENT_STOP_ON_ALARM" in self._rollback_events(d):
             self._roll_back(d, now, f"the alarm {firing[0]} went into ALARM")
         return True
@@ -595,8 +699,9 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         if "DEPLOYMENT_FAILURE" in self._rollback_events(d):
             self._roll_back(d, at, f"it failed at {event.name}")
 
-    def _end(self, d: EcsDeployment, status: str, at: datetime.datetime, code: str | None = None,
-             message: str = "") -> None:
+    def _end(
+        self, d: EcsDeployment, status: str, at: datetime.datetime, code: str | None = None, message: str = ""
+    ) -> None:
         d.status, d.complete_time, d.phase = status, at, status
         if code:
             d.error_information = {"code": code, "message": message}
@@ -620,22 +725,54 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         if d.replacement_task_set:
             self.ecs.delete_task_set(*key, d.replacement_task_set)
         group = d.deployment_group
-        original = [t for t in self.ecs.describe_task_sets(*key, [d.original_task_set])] if d.original_task_set else []
-        revision = {"revisionType": "AppSpecContent", "appSpecContent": {"content": dump(
-            {"version": "0.0", "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": {
-                "TaskDefinition": original[0].task_definition if original else ""}}}]})}}
+        original = list(self.ecs.describe_task_sets(*key, [d.original_task_set])) if d.original_task_set else []
+        revision = {
+            "revisionType": "AppSpecContent",
+            "appSpecContent": {
+                "content": dump(
+                    {
+                        "version": "0.0",
+                        "Resources": [
+                            {
+                                "TargetService": {
+                                    "Type": "AWS::ECS::Service",
+                                    "Properties": {"TaskDefinition": original[0].task_definition if original else ""},
+                                }
+                            }
+                        ],
+                    }
+                )
+            },
+        }
         rollback = EcsDeployment(
-            d.application, group, revision, d.deployment_config_name, f"Rollback of {d.deployment_id}",
-            None, None, None, None, None, None, "codeDeployRollback", hooks={}, task_definition="",
-            service_properties={}, routing={}, rollback_of=d.deployment_id)
+            d.application,
+            group,
+            revision,
+            d.deployment_config_name,
+            f"Rollback of {d.deployment_id}",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "codeDeployRollback",
+            hooks={},
+            task_definition="",
+            service_properties={},
+            routing={},
+            rollback_of=d.deployment_id,
+        )
         rollback.create_time = rollback.start_time = rollback.complete_time = at
         rollback.status = rollback.phase = "Succeeded"
         rollback.target_status, rollback.target_updated = "Succeeded", at
         for event in rollback.events:
             event.status = "Succeeded" if event.name == "AllowTraffic" else "Skipped"
         self.deployments[rollback.deployment_id] = rollback
-        d.rollback_info = {"rollbackDeploymentId": rollback.deployment_id,
-                           "rollbackMessage": f"Rolled back by {rollback.deployment_id}: {reason}."}
+        d.rollback_info = {
+            "rollbackDeploymentId": rollback.deployment_id,
+            "rollbackMessage": f"Rolled back by {rollback.deployment_id}: {reason}.",
+        }
 
     # --- ECS and ELB ---------------------------------------------------------------------------------------
 
@@ -657,17 +794,28 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         if not any(t.status == "PRIMARY" for t in service.task_sets):
             # A CODE_DEPLOY service runs its tasks in a task set: the one that serves now.
             original = self.ecs.create_task_set(
-                name, cluster, service.task_definition, external_id=d.deployment_id,
-                network_configuration=getattr(service, "network_configuration", None), load_balancers=service.load_balancers,
-                launch_type="FARGATE", platform_version=service.platform_version)
+                name,
+                cluster,
+                service.task_definition,
+                external_id=d.deployment_id,
+                network_configuration=getattr(service, "network_configuration", None),
+                load_balancers=service.load_balancers,
+                launch_type="FARGATE",
+                platform_version=service.platform_version,
+            )
             self.ecs.update_service_primary_task_set(cluster, name, original.task_set_arn)
         d.original_task_set = next(t.task_set_arn for t in service.task_sets if t.status == "PRIMARY")
         balancer = self.service_properties_load_balancer(d)
         replacement = self.ecs.create_task_set(
-            name, cluster, d.task_definition, external_id=d.deployment_id,
+            name,
+            cluster,
+            d.task_definition,
+            external_id=d.deployment_id,
             network_configuration=d.service_properties.get("NetworkConfiguration"),
             load_balancers=[{**balancer, "targetGroupArn": d.replacement_target_group}],
-            launch_type="FARGATE", platform_version=d.service_properties.get("PlatformVersion"))
+            launch_type="FARGATE",
+            platform_version=d.service_properties.get("PlatformVersion"),
+        )
         d.replacement_task_set = replacement.task_set_arn
 
     @staticmethod
@@ -685,7 +833,7 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         d.target_updated = at
 
     def _forward(self, listener_arn: str, shares: list[tuple[str | None, float]]) -> None:
-        groups = [{"TargetGroupArn": arn, "Weight": int(round(share))} for arn, share in shares if arn]
+        groups = [{"TargetGroupArn": arn, "Weight": round(share)} for arn, share in shares if arn]
         action: dict[str, Any] = {"Type": "forward", "ForwardConfig": {"TargetGroups": groups}}
         if len(groups) == 1:
             action["TargetGroupArn"] = groups[0]["TargetGroupArn"]
@@ -699,7 +847,8 @@ class CodeDeployEcsBackend(CodeDeployBackend):
             if data.get("ForwardConfig"):
                 for group in data["ForwardConfig"].get("TargetGroups", []):
                     weights[group["TargetGroupArn"]] = weights.get(group["TargetGroupArn"], 0) + float(
-                        group.get("Weight", 1))
+                        group.get("Weight", 1)
+                    )
             elif data.get("TargetGroupArn"):
                 weights[data["TargetGroupArn"]] = weights.get(data["TargetGroupArn"], 0) + 1
         return max(groups, key=lambda g: weights.get(g, -1))
@@ -708,7 +857,9 @@ class CodeDeployEcsBackend(CodeDeployBackend):
         return self.elbv2.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
 
     def _target_group_arn(self, name: str) -> str:
-        return str(self.elbv2.describe_target_groups(load_balancer_arn=None, target_group_arns=[], names=[name])[0].arn)
+        return str(
+            self.elbv2.describe_target_groups(load_balancer_arn=None, target_group_arns=[], names=[name])[0].arn
+        )
 
     @staticmethod
     def _pair(group: DeploymentGroup) -> dict[str, Any]:
@@ -740,7 +891,8 @@ class CodeDeployEcsBackend(CodeDeployBackend):
     @staticmethod
     def _termination(d: EcsDeployment) -> tuple[str, int]:
         option = d.deployment_group.blue_green_deployment_configuration.get(
-            "terminateBlueInstancesOnDeploymentSuccess", {})
+            "terminateBlueInstancesOnDeploymentSuccess", {}
+        )
         return option.get("action", "TERMINATE"), int(option.get("terminationWaitTimeInMinutes", 0))
 
     @staticmethod
@@ -769,7 +921,7 @@ def _read_appspec(revision: dict[str, Any]) -> tuple[str, dict[str, Any], dict[s
         info = properties["LoadBalancerInfo"]
         info["ContainerName"], info["ContainerPort"]
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as error:
-        raise InvalidRevisionException(f"The AppSpec is not one of an ECS service: {error!r}")
+        raise InvalidRevisionException(f"The AppSpec is not one of an ECS service: {error!r}") from None
     hooks: dict[str, str] = {}
     for entry in spec.get("Hooks", []) or []:
         for event, function in entry.items():

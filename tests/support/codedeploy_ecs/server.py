@@ -35,8 +35,8 @@ if __package__ in (None, ""):
     # above instead, so that this package imports as codedeploy_ecs.
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from codedeploy_ecs import install  # noqa: E402
-from codedeploy_ecs.models import CLOCK, LOCK, CodeDeployEcsBackend  # noqa: E402
+from codedeploy_ecs import install
+from codedeploy_ecs.models import CLOCK, LOCK, CodeDeployEcsBackend
 
 PREFIX = "/moto-api/codedeploy-ecs/"
 
@@ -51,7 +51,7 @@ class Lifecycle:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith(PREFIX):
-            return self._own(path[len(PREFIX):], environ, start_response)
+            return self._own(path[len(PREFIX) :], environ, start_response)
         with LOCK:
             for backend in list(CodeDeployEcsBackend.instances):
                 backend.advance()
@@ -78,7 +78,7 @@ class Lifecycle:
                 seconds = float(json.loads(environ["wsgi.input"].read(size) or b"{}")["advance_seconds"])
                 now = CLOCK.advance(seconds)
             except (KeyError, TypeError, ValueError) as error:
-                return _json(start_response, 400, {"error": f"give {{\"advance_seconds\": N}} with N >= 0 ({error})"})
+                return _json(start_response, 400, {"error": f'give {{"advance_seconds": N}} with N >= 0 ({error})'})
             for backend in list(CodeDeployEcsBackend.instances):
                 backend.advance()
             return _json(start_response, 200, {"now": now.isoformat()})
@@ -107,8 +107,10 @@ def dated_by_the_clock(handler: type) -> type:
 
     class Dated(handler):  # type: ignore[misc, valid-type]
         def date_time_string(self, timestamp: float | None = None) -> str:
-            return formatdate(CLOCK.now().replace(tzinfo=datetime.timezone.utc).timestamp() if timestamp is None
-                              else timestamp, usegmt=True)
+            return formatdate(
+                CLOCK.now().replace(tzinfo=datetime.timezone.utc).timestamp() if timestamp is None else timestamp,
+                usegmt=True,
+            )
 
     return Dated
 
@@ -127,8 +129,9 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(args.host, args.port, Lifecycle(app), threaded=True,
-                         request_handler=dated_by_the_clock(MotoRequestHandler))
+    server = make_server(
+        args.host, args.port, Lifecycle(app), threaded=True, request_handler=dated_by_the_clock(MotoRequestHandler)
+    )
     if args.port_file:
         partial = args.port_file.with_name(args.port_file.name + ".partial")
         partial.write_text(str(server.port))

@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import os
 
-import ecs_bluegreen
 from cdktf import App, DataTerraformRemoteStateS3, TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderEndpoints
 from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
+from modules.network import SharedVpc
+
+import ecs_bluegreen
+import modules
 from ecs_bluegreen import (
     BlueGreenServiceProps,
     EcsBlueGreen,
@@ -27,9 +30,6 @@ from ecs_bluegreen import (
     ServiceProps,
     service_outputs,
 )
-from modules.network import SharedVpc
-
-import modules
 
 REGION = "ap-northeast-1"
 
@@ -38,13 +38,22 @@ def shop(app: App) -> EcsBlueGreen:
     stack = ReadableStack(app, "shop")  # addresses without a hash: api_ecs_service, shared_vpc
     AwsProvider(stack, "aws", region=REGION, default_tags=[{"tags": {"Owner": modules.OWNER}}])
     shared = SharedVpc(stack, "shared", cidr="10.20.0.0/16", zones=(f"{REGION}a", f"{REGION}c"))
-    network = NetworkProps(vpc_id=shared.vpc.id, public_subnet_ids=tuple(s.id for s in shared.public),
-                           private_subnet_ids=tuple(s.id for s in shared.private))
+    network = NetworkProps(
+        vpc_id=shared.vpc.id,
+        public_subnet_ids=tuple(s.id for s in shared.public),
+        private_subnet_ids=tuple(s.id for s in shared.private),
+    )
     services = {}
     for name in ("api", "web"):
-        services[name] = EcsBlueGreen(stack, name, props=BlueGreenServiceProps(
-            name=f"shop-{name}", network=network,
-            service=ServiceProps(image="public.ecr.aws/nginx/nginx:1.27", container_name=name)))
+        services[name] = EcsBlueGreen(
+            stack,
+            name,
+            props=BlueGreenServiceProps(
+                name=f"shop-{name}",
+                network=network,
+                service=ServiceProps(image="public.ecr.aws/nginx/nginx:1.27", container_name=name),
+            ),
+        )
         service_outputs(services[name], prefix=f"{name}_")
     return services["web"]
 
@@ -58,19 +67,43 @@ def edge(app: App, web: EcsBlueGreen) -> None:
 def web_reader(app: App, state: dict) -> None:
     stack = TerraformStack(app, "web-reader")
     url = state["endpoint"]
-    AwsProvider(stack, "aws", region=state["region"], skip_credentials_validation=True,
-                skip_requesting_account_id=True, skip_region_validation=True, skip_metadata_api_check="true",
-                endpoints=[AwsProviderEndpoints(ssm=url, cloudwatch=url, sts=url)])
+    AwsProvider(
+        stack,
+        "aws",
+        region=state["region"],
+        skip_credentials_validation=True,
+        skip_requesting_account_id=True,
+        skip_region_validation=True,
+        skip_metadata_api_check="true",
+        endpoints=[AwsProviderEndpoints(ssm=url, cloudwatch=url, sts=url)],
+    )
     web = DataTerraformRemoteStateS3(
-        stack, "web", bucket=state["bucket"], key=state["key"], region=state["region"],
-        endpoints={"s3": url}, use_path_style=True, skip_credentials_validation=True,
-        skip_requesting_account_id=True, skip_region_validation=True, skip_metadata_api_check=True)
+        stack,
+        "web",
+        bucket=state["bucket"],
+        key=state["key"],
+        region=state["region"],
+        endpoints={"s3": url},
+        use_path_style=True,
+        skip_credentials_validation=True,
+        skip_requesting_account_id=True,
+        skip_region_validation=True,
+        skip_metadata_api_check=True,
+    )
     SsmParameter(stack, "prod-url", name="/reader/web-dev/prod-url", type="String", value=web.get_string("prod_url"))
     CloudwatchMetricAlarm(
-        stack, "cpu", alarm_name="reader-web-dev-cpu-high", namespace="AWS/ECS", metric_name="CPUUtilization",
+        stack,
+        "cpu",
+        alarm_name="reader-web-dev-cpu-high",
+        namespace="AWS/ECS",
+        metric_name="CPUUtilization",
         dimensions={"ClusterName": web.get_string("cluster_name"), "ServiceName": web.get_string("service_name")},
-        statistic="Average", period=60, evaluation_periods=3, threshold=85,
-        comparison_operator="GreaterThanThreshold")
+        statistic="Average",
+        period=60,
+        evaluation_periods=3,
+        threshold=85,
+        comparison_operator="GreaterThanThreshold",
+    )
 
 
 def main() -> None:

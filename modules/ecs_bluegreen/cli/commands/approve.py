@@ -13,10 +13,13 @@ NAME = "approve"
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, parents=[common], help="let a deployment that waits for approval move production traffic",
-        description="The console's \"Reroute traffic\". A deployment group with an approval wait "
-                    "(deployment.ready_action STOP_DEPLOYMENT) stops with the new task set on the test listener only; "
-                    "once it is tested there, this moves production traffic to it (ContinueDeployment READY_WAIT).")
+        NAME,
+        parents=[common],
+        help="let a deployment that waits for approval move production traffic",
+        description='The console\'s "Reroute traffic". A deployment group with an approval wait '
+        "(deployment.ready_action STOP_DEPLOYMENT) stops with the new task set on the test listener only; "
+        "once it is tested there, this moves production traffic to it (ContinueDeployment READY_WAIT).",
+    )
     deployment_option(parser, "approve")
 
 

@@ -16,12 +16,19 @@ NAME = "check"
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, help="check the settings file without synthesizing",
+        NAME,
+        help="check the settings file without synthesizing",
         description="Read the settings as main.py does, every environment and the state stack, and report the first "
-                    "bad one on one line (exit 2). Needs no AWS account, Terraform or Node.")
-    parser.add_argument("file", nargs="?", type=Path, default=Path("cdktf.json"),
-                        help="a cdktf.json with the settings in context.bluegreen, or a file of the settings alone "
-                             "(default: cdktf.json)")
+        "bad one on one line (exit 2). Needs no AWS account, Terraform or Node.",
+    )
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=Path("cdktf.json"),
+        help="a cdktf.json with the settings in context.bluegreen, or a file of the settings alone "
+        "(default: cdktf.json)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
 

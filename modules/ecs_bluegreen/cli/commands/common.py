@@ -59,10 +59,12 @@ class Context:
 
 def matching(pattern: str, what: str) -> Callable[[str], str]:
     """An argparse type: text that matches `pattern` whole."""
+
     def parse(text: str) -> str:
         if re.fullmatch(pattern, text) is None:
             raise argparse.ArgumentTypeError(f"invalid value {text!r}: give {what}")
         return text
+
     return parse
 
 
@@ -70,25 +72,43 @@ def stack_options() -> argparse.ArgumentParser:
     """The options of every command that acts on one service of a stack."""
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_mutually_exclusive_group()
-    where.add_argument("--stack-dir", type=Path, metavar="DIR",
-                       help="the stack's folder, e.g. cdktf.out/stacks/web-dev (runs `terraform output -json` there)")
-    where.add_argument("--outputs", type=Path, metavar="FILE",
-                       help="a saved `terraform output -json` of the stack, instead of --stack-dir")
-    common.add_argument("--output-prefix", default="", metavar="PREFIX",
-                        type=matching(r"(?:[A-Za-z_][A-Za-z0-9_]*)?", "the prefix service_outputs was given: "
-                                      "letters, digits and underscores, e.g. api_"),
-                        help="with several services in one stack: the prefix of this service's outputs, e.g. api_")
+    where.add_argument(
+        "--stack-dir",
+        type=Path,
+        metavar="DIR",
+        help="the stack's folder, e.g. cdktf.out/stacks/web-dev (runs `terraform output -json` there)",
+    )
+    where.add_argument(
+        "--outputs",
+        type=Path,
+        metavar="FILE",
+        help="a saved `terraform output -json` of the stack, instead of --stack-dir",
+    )
+    common.add_argument(
+        "--output-prefix",
+        default="",
+        metavar="PREFIX",
+        type=matching(
+            r"(?:[A-Za-z_][A-Za-z0-9_]*)?",
+            "the prefix service_outputs was given: letters, digits and underscores, e.g. api_",
+        ),
+        help="with several services in one stack: the prefix of this service's outputs, e.g. api_",
+    )
     common.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     return common
 
 
-DEPLOYMENT_ID = matching("|".join(engine.DEPLOYMENT_ID[0] for engine in ENGINES.values()),
-                         ", or ".join(engine.DEPLOYMENT_ID[1] for engine in ENGINES.values()))
+DEPLOYMENT_ID = matching(
+    "|".join(engine.DEPLOYMENT_ID[0] for engine in ENGINES.values()),
+    ", or ".join(engine.DEPLOYMENT_ID[1] for engine in ENGINES.values()),
+)
 """A deployment's id, as any engine writes it."""
 
 
 def deployment_option(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--deployment-id", type=DEPLOYMENT_ID, help=f"the deployment to {what} (default: the running one)")
+    parser.add_argument(
+        "--deployment-id", type=DEPLOYMENT_ID, help=f"the deployment to {what} (default: the running one)"
+    )
 
 
 def chosen(engine: Engine, deployment_id: str | None, verb: str) -> str:
@@ -112,14 +132,21 @@ def acted_on(args: argparse.Namespace, ctx: Context, verb: str) -> tuple[Engine,
 
 
 def follow_options(parser: argparse.ArgumentParser, when: str = "") -> None:
-    parser.add_argument("--timeout", type=positive(0.001), default=120, metavar="MINUTES",
-                        help=f"{when}give up following after this long (default: 120)")
-    parser.add_argument("--poll", type=positive(1), default=10, metavar="SECONDS",
-                        help=f"{when}seconds between checks (default: 10)")
+    parser.add_argument(
+        "--timeout",
+        type=positive(0.001),
+        default=120,
+        metavar="MINUTES",
+        help=f"{when}give up following after this long (default: 120)",
+    )
+    parser.add_argument(
+        "--poll", type=positive(1), default=10, metavar="SECONDS", help=f"{when}seconds between checks (default: 10)"
+    )
 
 
 def positive(least: float) -> Callable[[str], float]:
     """An argparse type: a finite number of at least `least` (no 0, negative, NaN or infinity)."""
+
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -128,6 +155,7 @@ def positive(least: float) -> Callable[[str], float]:
         if not math.isfinite(value) or value < least:
             raise argparse.ArgumentTypeError(f"invalid value {text!r}: give a number of at least {least:g}")
         return value
+
     return parse
 
 
@@ -135,25 +163,37 @@ def follow_to_end(engine: Engine, deployment_id: str, args: argparse.Namespace, 
     """Follow the deployment until it ends; how it ended is the outcome. Interrupted, it goes on
     without us, and the message says how to pick it up again."""
     try:
-        for event in follow(engine, deployment_id, poll_seconds=args.poll, timeout_seconds=args.timeout * 60,
-                            sleep=ctx.sleep, clock=time.monotonic):
+        for event in follow(
+            engine,
+            deployment_id,
+            poll_seconds=args.poll,
+            timeout_seconds=args.timeout * 60,
+            sleep=ctx.sleep,
+            clock=time.monotonic,
+        ):
             ctx.report.emit(event)
             if isinstance(event, Ended):
                 return _ended(event, args.timeout)
     except KeyboardInterrupt:
         ctx.report.halt()
-        raise CommandError(f"interrupted; {deployment_id} goes on without us. Resume with `{PROG} watch "
-                           f"--deployment-id {deployment_id}`, or roll it back with `{PROG} rollback "
-                           f"--deployment-id {deployment_id}`", Exit.INTERRUPTED) from None
+        raise CommandError(
+            f"interrupted; {deployment_id} goes on without us. Resume with `{PROG} watch "
+            f"--deployment-id {deployment_id}`, or roll it back with `{PROG} rollback "
+            f"--deployment-id {deployment_id}`",
+            Exit.INTERRUPTED,
+        ) from None
     raise AssertionError("follow ends with Ended")
 
 
 def _ended(event: Ended, timeout_minutes: float) -> Outcome:
     last = event.snapshot
     if event.timed_out:
-        return Outcome(Exit.TIMED_OUT, f"{last.deployment_id} is still {last.status} after {timeout_minutes:g} min; "
-                                       f"follow it with `{PROG} watch --deployment-id {last.deployment_id}` or stop "
-                                       f"it with `{PROG} rollback`")
+        return Outcome(
+            Exit.TIMED_OUT,
+            f"{last.deployment_id} is still {last.status} after {timeout_minutes:g} min; "
+            f"follow it with `{PROG} watch --deployment-id {last.deployment_id}` or stop "
+            f"it with `{PROG} rollback`",
+        )
     if last.succeeded:
         return Outcome()
     reason = last.error.get("message") or last.status

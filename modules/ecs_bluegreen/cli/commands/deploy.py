@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from ...contract import HOOK_EVENTS
+from ...revisions import label
 from ...settings import SettingsError, check_value
 from ...settings.rules import Arn, Image
-from ...revisions import label
 from ..appspec import parse_hooks
 from ..engines import Engine
 from ..events import Planned, Started
@@ -23,18 +23,27 @@ NAME = "deploy"
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, parents=[common], help="roll out Terraform's latest settings and a new image",
+        NAME,
+        parents=[common],
+        help="roll out Terraform's latest settings and a new image",
         description="Terraform owns the task definition's shape, a deployment owns the image. The new revision is "
-                    "the one Terraform registered last (the stack output task_definition_arn) with --image in the "
-                    "app container, or the image that runs now. It shows what changes against the running revision, "
-                    "then starts a blue/green deployment.")
+        "the one Terraform registered last (the stack output task_definition_arn) with --image in the "
+        "app container, or the image that runs now. It shows what changes against the running revision, "
+        "then starts a blue/green deployment.",
+    )
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--image", help="new image for the app container (default: the image that runs now)")
-    what.add_argument("--task-definition", metavar="ARN",
-                      help="deploy this task definition revision as is, instead of Terraform's")
-    parser.add_argument("--hook", action="append", default=[], metavar="EVENT=FUNCTION",
-                        help=f"a Lambda function for a lifecycle hook, instead of the stack's for that event (its "
-                             f"output `hooks`); EVENT is one of {', '.join(HOOK_EVENTS)}")
+    what.add_argument(
+        "--task-definition", metavar="ARN", help="deploy this task definition revision as is, instead of Terraform's"
+    )
+    parser.add_argument(
+        "--hook",
+        action="append",
+        default=[],
+        metavar="EVENT=FUNCTION",
+        help=f"a Lambda function for a lifecycle hook, instead of the stack's for that event (its "
+        f"output `hooks`); EVENT is one of {', '.join(HOOK_EVENTS)}",
+    )
     parser.add_argument("--description", help="shown in CodeDeploy (default: what is deployed)")
     parser.add_argument("--dry-run", action="store_true", help="show what would change, and deploy nothing")
     parser.add_argument("--wait", action="store_true", help="follow the deployment until it ends, as `watch` does")
@@ -57,10 +66,14 @@ class Inputs:
         except SettingsError as err:
             raise CommandError(str(err), Exit.BAD_INPUT) from None
         try:
-            check_value("--task-definition", args.task_definition, Annotated[str | None, Arn("ecs", ("task-definition/",))])
+            check_value(
+                "--task-definition", args.task_definition, Annotated[str | None, Arn("ecs", ("task-definition/",))]
+            )
         except SettingsError:
-            raise CommandError(f"--task-definition {args.task_definition!r}: give the full ARN of a task definition "
-                               "revision", Exit.BAD_INPUT) from None
+            raise CommandError(
+                f"--task-definition {args.task_definition!r}: give the full ARN of a task definition revision",
+                Exit.BAD_INPUT,
+            ) from None
         return cls(image, args.task_definition, hooks)
 
 
@@ -83,7 +96,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
 def _start(engine: Engine, plan: DeployPlan, hooks: dict[str, str], description: str | None, ctx: Context) -> str:
     """Register the new revision when the plan needs one, then start the deployment."""
     task_definition = engine.service.register(plan.register) if plan.register is not None else plan.deploy_arn or ""
-    deployment_id = engine.start(task_definition, hooks,
-                                 description or f"{PROG}: {label(task_definition)} with {plan.image}")
+    deployment_id = engine.start(
+        task_definition, hooks, description or f"{PROG}: {label(task_definition)} with {plan.image}"
+    )
     ctx.report.emit(Started(deployment_id, task_definition, plan.register is not None, hooks))
     return deployment_id

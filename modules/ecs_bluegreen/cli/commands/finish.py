@@ -13,12 +13,15 @@ NAME = "finish"
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, parents=[common], help="terminate the original task set now and end the deployment",
-        description="The console's \"Terminate original task set\". After traffic has moved, CodeDeploy keeps the "
-                    "original task set for the termination wait (60 minutes by default), the window of instant "
-                    "rollback, and no other deployment of the group can start. This ends that window now "
-                    "(ContinueDeployment TERMINATION_WAIT): the deployment succeeds, and rollback is no longer "
-                    "instant.")
+        NAME,
+        parents=[common],
+        help="terminate the original task set now and end the deployment",
+        description='The console\'s "Terminate original task set". After traffic has moved, CodeDeploy keeps the '
+        "original task set for the termination wait (60 minutes by default), the window of instant "
+        "rollback, and no other deployment of the group can start. This ends that window now "
+        "(ContinueDeployment TERMINATION_WAIT): the deployment succeeds, and rollback is no longer "
+        "instant.",
+    )
     deployment_option(parser, "finish")
 
 

@@ -12,10 +12,14 @@ NAME = "rollback"
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser(NAME, parents=[common], help="stop the running deployment and roll back",
-                                 description="The console's \"Stop and roll back\": stop the running deployment with "
-                                             "automatic rollback, so that traffic returns to the original task set. "
-                                             "It works until the deployment ends, termination wait included.")
+    parser = commands.add_parser(
+        NAME,
+        parents=[common],
+        help="stop the running deployment and roll back",
+        description='The console\'s "Stop and roll back": stop the running deployment with '
+        "automatic rollback, so that traffic returns to the original task set. "
+        "It works until the deployment ends, termination wait included.",
+    )
     deployment_option(parser, "stop")
 
 

@@ -14,6 +14,7 @@ NAME = "status"
 
 def _whole(least: int, most: int) -> Callable[[str], int]:
     """An argparse type: a whole number from `least` to `most`."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -22,6 +23,7 @@ def _whole(least: int, most: int) -> Callable[[str], int]:
         if not least <= value <= most:
             raise argparse.ArgumentTypeError(f"invalid value {text!r}: give a whole number from {least} to {most}")
         return value
+
     return parse
 
 
@@ -34,6 +36,14 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     engine = ctx.engine(args)
     rows = engine.latest(args.limit)
     outputs = engine.outputs
-    ctx.report.emit(StatusReported(outputs.codedeploy_app_name, outputs.codedeploy_group_name,
-                                   terraform_status(engine.service), rows, engine.where, engine.NAME))
+    ctx.report.emit(
+        StatusReported(
+            outputs.codedeploy_app_name,
+            outputs.codedeploy_group_name,
+            terraform_status(engine.service),
+            rows,
+            engine.where,
+            engine.NAME,
+        )
+    )
     return Outcome()

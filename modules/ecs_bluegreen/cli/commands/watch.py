@@ -12,11 +12,14 @@ NAME = "watch"
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        NAME, parents=[common], help="follow a deployment to its end; the exit code says how it ended",
+        NAME,
+        parents=[common],
+        help="follow a deployment to its end; the exit code says how it ended",
         description="Follow the running deployment, or the one given, until it ends: its status, lifecycle events "
-                    "and hooks, the listeners' traffic, the task sets, the time left in a wait and the rollback "
-                    "alarms. On a terminal this is one view updated in place; otherwise a line per change. Exit 0 "
-                    "when it succeeded, 1 when it failed or was stopped, 3 when --timeout passed first.")
+        "and hooks, the listeners' traffic, the task sets, the time left in a wait and the rollback "
+        "alarms. On a terminal this is one view updated in place; otherwise a line per change. Exit 0 "
+        "when it succeeded, 1 when it failed or was stopped, 3 when --timeout passed first.",
+    )
     deployment_option(parser, "follow")
     follow_options(parser)
 

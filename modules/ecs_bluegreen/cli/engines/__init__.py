@@ -10,9 +10,9 @@ from ..outputs import StackOutputs
 from ..service import LiveService
 from .base import Engine
 from .codedeploy import CodeDeployEngine
-from .ecs import EcsEngine
+from .ecs import EcsNativeEngine
 
-ENGINES: dict[EngineName, type[Engine]] = {engine.NAME: engine for engine in (CodeDeployEngine, EcsEngine)}
+ENGINES: dict[EngineName, type[Engine]] = {engine.NAME: engine for engine in (CodeDeployEngine, EcsNativeEngine)}
 
 
 def engine_for(outputs: StackOutputs, clients: Clients) -> Engine:
@@ -20,4 +20,4 @@ def engine_for(outputs: StackOutputs, clients: Clients) -> Engine:
     return ENGINES[outputs.engine](LiveService(outputs, clients))
 
 
-__all__ = ["ENGINES", "CodeDeployEngine", "EcsEngine", "Engine", "engine_for"]
+__all__ = ["ENGINES", "CodeDeployEngine", "EcsNativeEngine", "Engine", "engine_for"]

@@ -76,8 +76,8 @@ class Engine(ABC):
 
     @abstractmethod
     def stop(self, deployment_id: str) -> tuple[str | None, str]:
-        """Stop a deployment with rollback, so that traffic returns to the original; AWS's status
-        and message for it."""
+        """Stop a deployment with rollback, so that traffic returns to the original; its status
+        and message after the stop, as the engine reports them."""
 
     @abstractmethod
     def way_out(self, now: Snapshot) -> str:

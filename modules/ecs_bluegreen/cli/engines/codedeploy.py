@@ -18,7 +18,7 @@ from typing import Any
 from ..appspec import appspec, hooks_of
 from ..exits import PROG, CommandError
 from ..render import state
-from ..service import answered_at
+from ..service import LiveService, answered_at
 from ..snapshot import Listed, Route, Snapshot, Step, TaskSet, Wait, utc
 from .base import WATCH_OR_ROLLBACK, Engine
 
@@ -34,15 +34,17 @@ class CodeDeployEngine(Engine):
     FAILED = ("Failed", "Stopped")
     DEPLOYMENT_ID = (r"d-[A-Z0-9]+", "a CodeDeploy deployment ID such as d-A1B2C3D4E")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, service: LiveService) -> None:
+        super().__init__(service)
         self.codedeploy = self.clients.codedeploy
         self._group: dict[str, Any] | None = None
 
     @property
     def group(self) -> dict[str, str]:
-        return {"applicationName": self.outputs.codedeploy_app_name or "",
-                "deploymentGroupName": self.outputs.codedeploy_group_name or ""}
+        return {
+            "applicationName": self.outputs.codedeploy_app_name or "",
+            "deploymentGroupName": self.outputs.codedeploy_group_name or "",
+        }
 
     @property
     def where(self) -> str:
@@ -55,8 +57,9 @@ class CodeDeployEngine(Engine):
         return self._group
 
     def running(self) -> list[str]:
-        found: list[str] = self.codedeploy.list_deployments(
-            **self.group, includeOnlyStatuses=list(self.RUNNING)).get("deployments", [])
+        found: list[str] = self.codedeploy.list_deployments(**self.group, includeOnlyStatuses=list(self.RUNNING)).get(
+            "deployments", []
+        )
         return found
 
     def _get(self, deployment_id: str) -> tuple[dict[str, Any], datetime.datetime]:
@@ -76,9 +79,13 @@ class CodeDeployEngine(Engine):
 
         content = json.dumps(appspec(task_definition_arn, self.outputs, hooks), sort_keys=True)
         try:
-            return str(self.codedeploy.create_deployment(
-                **self.group, revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": content}},
-                description=description)["deploymentId"])
+            return str(
+                self.codedeploy.create_deployment(
+                    **self.group,
+                    revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": content}},
+                    description=description,
+                )["deploymentId"]
+            )
         except ClientError as error:  # another deployment started since the check: say which
             if error.response.get("Error", {}).get("Code") == "DeploymentLimitExceededException":
                 self.refuse_if_running()
@@ -88,20 +95,27 @@ class CodeDeployEngine(Engine):
         """The console's "Reroute traffic": ContinueDeployment READY_WAIT."""
         if now.status != "Ready":
             if now.traffic_moved:
-                raise CommandError(f"nothing waits for approval: {state(now)}. `{PROG} finish` ends the termination "
-                                   "wait now")
-            raise CommandError(f"nothing waits for approval: {state(now)}. A deployment waits at Ready only when its "
-                               "group has an approval wait (deployment.ready_action STOP_DEPLOYMENT)")
+                raise CommandError(
+                    f"nothing waits for approval: {state(now)}. `{PROG} finish` ends the termination wait now"
+                )
+            raise CommandError(
+                f"nothing waits for approval: {state(now)}. A deployment waits at Ready only when its "
+                "group has an approval wait (deployment.ready_action STOP_DEPLOYMENT)"
+            )
         self.codedeploy.continue_deployment(deploymentId=now.deployment_id, deploymentWaitType="READY_WAIT")
 
     def finish(self, now: Snapshot) -> None:
         """The console's "Terminate original task set": ContinueDeployment TERMINATION_WAIT."""
         if now.status == "Ready":
-            raise CommandError(f"traffic has not moved yet: {state(now)}. Approve it with `{PROG} approve`, or stop "
-                               f"it with `{PROG} rollback`")
+            raise CommandError(
+                f"traffic has not moved yet: {state(now)}. Approve it with `{PROG} approve`, or stop "
+                f"it with `{PROG} rollback`"
+            )
         if not now.traffic_moved:
-            raise CommandError(f"traffic has not moved yet: {state(now)}. There is an original task set to terminate "
-                               f"once production is on the new one; `{PROG} watch` follows it there")
+            raise CommandError(
+                f"traffic has not moved yet: {state(now)}. There is an original task set to terminate "
+                f"once production is on the new one; `{PROG} watch` follows it there"
+            )
         self.codedeploy.continue_deployment(deploymentId=now.deployment_id, deploymentWaitType="TERMINATION_WAIT")
 
     def stop(self, deployment_id: str) -> tuple[str | None, str]:
@@ -120,10 +134,19 @@ class CodeDeployEngine(Engine):
         ids = self.codedeploy.list_deployments(**self.group).get("deployments", [])
         infos: list[dict[str, Any]] = []
         for start in range(0, len(ids), BATCH):
-            infos += self.codedeploy.batch_get_deployments(deploymentIds=ids[start:start + BATCH])["deploymentsInfo"]
+            infos += self.codedeploy.batch_get_deployments(deploymentIds=ids[start : start + BATCH])["deploymentsInfo"]
         infos.sort(key=lambda d: d["createTime"], reverse=True)
-        return [Listed(d["deploymentId"], d["status"], d.get("createTime"), d.get("completeTime"),
-                       d.get("description", ""), d.get("errorInformation", {}).get("message")) for d in infos[:limit]]
+        return [
+            Listed(
+                d["deploymentId"],
+                d["status"],
+                d.get("createTime"),
+                d.get("completeTime"),
+                d.get("description", ""),
+                d.get("errorInformation", {}).get("message"),
+            )
+            for d in infos[:limit]
+        ]
 
     def targets(self, deployment_id: str) -> list[dict[str, Any]]:
         """The ECS targets of a deployment: lifecycle events and traffic per task set."""
@@ -141,19 +164,43 @@ class CodeDeployEngine(Engine):
         targets = self.targets(deployment_id) if status not in ("Created", "Queued") else []
         target = targets[0] if targets else {}
         hooks = _hooks(info)
-        steps = tuple(Step(e["lifecycleEventName"], e["status"], hooks.get(e["lifecycleEventName"]),
-                           (e.get("diagnostics") or {}).get("message"))
-                      for e in target.get("lifecycleEvents", []))
-        task_sets = tuple(TaskSet(t.get("taskSetLabel", "?"), t.get("status", ""),
-                                  (t.get("targetGroup") or {}).get("name", ""), float(t.get("trafficWeight", 0.0)),
-                                  int(t.get("runningCount", 0)), int(t.get("desiredCount", 0)))
-                          for t in target.get("taskSetsInfo", []))
+        steps = tuple(
+            Step(
+                e["lifecycleEventName"],
+                e["status"],
+                hooks.get(e["lifecycleEventName"]),
+                (e.get("diagnostics") or {}).get("message"),
+            )
+            for e in target.get("lifecycleEvents", [])
+        )
+        task_sets = tuple(
+            TaskSet(
+                t.get("taskSetLabel", "?"),
+                t.get("status", ""),
+                (t.get("targetGroup") or {}).get("name", ""),
+                float(t.get("trafficWeight", 0.0)),
+                int(t.get("runningCount", 0)),
+                int(t.get("desiredCount", 0)),
+            )
+            for t in target.get("taskSetsInfo", [])
+        )
         rollback = info.get("rollbackInfo", {})
         by = rollback.get("rollbackDeploymentId")
-        return Snapshot(deployment_id, group.get("deploymentGroupName", ""), status, steps, self._routes(group),
-                        task_sets, _wait(info, group, target, now), self._alarms(group),
-                        info.get("errorInformation", {}), rollback, now, self.ending(status),
-                        f"rolled back by {by}" if by else None)
+        return Snapshot(
+            deployment_id,
+            group.get("deploymentGroupName", ""),
+            status,
+            steps,
+            self._routes(group),
+            task_sets,
+            _wait(info, group, target, now),
+            self._alarms(group),
+            info.get("errorInformation", {}),
+            rollback,
+            now,
+            self.ending(status),
+            f"rolled back by {by}" if by else None,
+        )
 
     def _routes(self, group: Mapping[str, Any]) -> tuple[Route, ...]:
         pair = _pair(group)
@@ -208,8 +255,10 @@ def _weights(actions: list[Mapping[str, Any]]) -> tuple[tuple[str, float], ...]:
         elif action.get("TargetGroupArn"):
             raw[action["TargetGroupArn"]] = raw.get(action["TargetGroupArn"], 0.0) + 1.0
     total = sum(raw.values())
-    return tuple((_name(arn), round(100.0 * weight / total, 1) if total else 0.0) for arn, weight in sorted(
-        raw.items(), key=lambda item: _name(item[0])))
+    return tuple(
+        (_name(arn), round(100.0 * weight / total, 1) if total else 0.0)
+        for arn, weight in sorted(raw.items(), key=lambda item: _name(item[0]))
+    )
 
 
 def _name(target_group_arn: str) -> str:
@@ -217,8 +266,9 @@ def _name(target_group_arn: str) -> str:
     return target_group_arn.split(":targetgroup/", 1)[-1].split("/", 1)[0]
 
 
-def _wait(info: Mapping[str, Any], group: Mapping[str, Any], target: Mapping[str, Any],
-          now: datetime.datetime) -> Wait | None:
+def _wait(
+    info: Mapping[str, Any], group: Mapping[str, Any], target: Mapping[str, Any], now: datetime.datetime
+) -> Wait | None:
     """The approval wait (status Ready) or the termination wait (traffic moved, the original task
     set kept), with when it ends: its length in the group, from the end of the event before it."""
     config = group.get("blueGreenDeploymentConfiguration") or {}
@@ -228,7 +278,9 @@ def _wait(info: Mapping[str, Any], group: Mapping[str, Any], target: Mapping[str
         minutes = (config.get("deploymentReadyOption") or {}).get("waitTimeInMinutes", 0)
     elif status == "InProgress" and info.get("instanceTerminationWaitTimeStarted"):
         kind, after_traffic = "termination", True
-        minutes = (config.get("terminateBlueInstancesOnDeploymentSuccess") or {}).get("terminationWaitTimeInMinutes", 0)
+        minutes = (config.get("terminateBlueInstancesOnDeploymentSuccess") or {}).get(
+            "terminationWaitTimeInMinutes", 0
+        )
     else:
         return None
     ended = [utc(e["endTime"]) for e in target.get("lifecycleEvents", []) if e.get("endTime")]

@@ -20,19 +20,28 @@ from typing import Any
 from ...revisions import label
 from ..exits import PROG, CommandError, Exit
 from ..render import state
-from ..service import answered_at
+from ..service import LiveService, answered_at
 from ..snapshot import Listed, Route, Snapshot, Step, TaskSet, Wait, utc
 from .base import WATCH_OR_ROLLBACK, Engine
 
-STAGES = ("RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
-          "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME",
-          "CLEAN_UP")
+STAGES = (
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+    "BAKE_TIME",
+    "CLEAN_UP",
+)
 """The lifecycle stages of an ECS blue/green service deployment, in order (ECS API,
 ServiceDeploymentLifecycleStage)."""
-DESCRIBE_AT_MOST = 20  # DescribeServiceDeployments takes 20 ARNs at most
+DESCRIBE_AT_MOST = 20  # DescribeServiceRevisions takes 20 ARNs at most
 
 
-class EcsEngine(Engine):
+class EcsNativeEngine(Engine):
     """ECS, as one stack's service sees it on the ECS-native engine (no CodeDeploy)."""
 
     NAME = "ecs"
@@ -40,17 +49,20 @@ class EcsEngine(Engine):
     SUCCEEDED = ("SUCCESSFUL",)
     FAILED = ("STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
     """Stopped, or rolled back (a hook, an alarm or `bluegreen rollback`), or a rollback that failed."""
-    DEPLOYMENT_ID = (r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment/[\w-]+/[\w-]+/[\w-]+",
-                     "(engine 'ecs') a service deployment ARN "
-                     "arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>")
+    DEPLOYMENT_ID = (
+        r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment/[\w-]+/[\w-]+/[\w-]+",
+        "(engine 'ecs') a service deployment ARN "
+        "arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, service: LiveService) -> None:
+        super().__init__(service)
         self.ecs = self.clients.ecs
         self._revisions: dict[str, str] = {}
 
     @property
-    def service_name(self) -> dict[str, str]:
+    def _service(self) -> dict[str, str]:
+        """The service, as ECS's calls name it."""
         return {"cluster": self.outputs.cluster_name, "service": self.outputs.service_name}
 
     @property
@@ -58,8 +70,9 @@ class EcsEngine(Engine):
         return f"service {self.outputs.cluster_name}/{self.outputs.service_name}"
 
     def running(self) -> list[str]:
-        found = self.ecs.list_service_deployments(**self.service_name, status=list(self.RUNNING)).get(
-            "serviceDeployments", [])
+        found = self.ecs.list_service_deployments(**self._service, status=list(self.RUNNING)).get(
+            "serviceDeployments", []
+        )
         return [str(d["serviceDeploymentArn"]) for d in found]
 
     def _get(self, deployment_id: str) -> tuple[dict[str, Any], datetime.datetime]:
@@ -76,9 +89,12 @@ class EcsEngine(Engine):
     def hooks(self, given: Mapping[str, str]) -> dict[str, str]:
         """The service's own: its deployment configuration names them, which Terraform applies."""
         if given:
-            raise CommandError("--hook: on engine 'ecs' the hooks are the service's own (deployment.hooks, in its "
-                               "deployment configuration, which Terraform applies): change them there, and "
-                               "`terraform apply`", Exit.BAD_INPUT)
+            raise CommandError(
+                "--hook: on engine 'ecs' the hooks are the service's own (deployment.hooks, in its "
+                "deployment configuration, which Terraform applies): change them there, and "
+                "`terraform apply`",
+                Exit.BAD_INPUT,
+            )
         return {str(event): function for event, function in (self.outputs.hooks or {}).items()}
 
     def start(self, task_definition_arn: str, hooks: Mapping[str, str], description: str) -> str:
@@ -86,7 +102,7 @@ class EcsEngine(Engine):
         outputs: ECS starts a blue/green service deployment, whose ARN this returns. The hooks are
         the service's own (its deployment configuration, which Terraform manages)."""
         outputs = self.outputs
-        request: dict[str, Any] = {**self.service_name, "taskDefinition": task_definition_arn}
+        request: dict[str, Any] = {**self._service, "taskDefinition": task_definition_arn}
         if outputs.task_subnet_ids is not None:
             vpc: dict[str, Any] = {"subnets": list(outputs.task_subnet_ids)}
             if outputs.task_security_group_ids is not None:
@@ -99,19 +115,25 @@ class EcsEngine(Engine):
         service = self.ecs.update_service(**request)["service"]
         arn = service.get("currentServiceDeployment")
         if not arn:
-            raise CommandError(f"ECS updated {outputs.service_name} but named no service deployment: is its deployment "
-                               "controller ECS? (`terraform apply` the stack with deployment.engine 'ecs')")
+            raise CommandError(
+                f"ECS updated {outputs.service_name} but named no service deployment: is its deployment "
+                "controller ECS? (`terraform apply` the stack with deployment.engine 'ecs')"
+            )
         return str(arn)
 
     def approve(self, now: Snapshot) -> None:
-        raise CommandError(f"nothing waits for approval: {state(now)}. On engine 'ecs' a deployment has no approval "
-                           "wait; a hook at POST_TEST_TRAFFIC_SHIFT (hooks['AfterAllowTestTraffic']) decides whether "
-                           f"production traffic moves, and `{PROG} rollback` stops it")
+        raise CommandError(
+            f"nothing waits for approval: {state(now)}. On engine 'ecs' a deployment has no approval "
+            "wait; a hook at POST_TEST_TRAFFIC_SHIFT (hooks['AfterAllowTestTraffic']) decides whether "
+            f"production traffic moves, and `{PROG} rollback` stops it"
+        )
 
     def finish(self, now: Snapshot) -> None:
-        raise CommandError(f"{state(now)}: on engine 'ecs' ECS ends the bake time itself (deployment."
-                           "termination_wait_minutes) and offers no way to end it early; shorten it for the next "
-                           f"deployments, or return traffic with `{PROG} rollback`")
+        raise CommandError(
+            f"{state(now)}: on engine 'ecs' ECS ends the bake time itself (deployment."
+            "termination_wait_minutes) and offers no way to end it early; shorten it for the next "
+            f"deployments, or return traffic with `{PROG} rollback`"
+        )
 
     def stop(self, deployment_id: str) -> tuple[str | None, str]:
         """StopServiceDeployment with ROLLBACK: ECS shifts traffic back to the source revision."""
@@ -128,23 +150,31 @@ class EcsEngine(Engine):
         found: list[dict[str, Any]] = []
         token = None
         while len(found) < limit:
-            page = self.ecs.list_service_deployments(**self.service_name, maxResults=min(100, limit),
-                                                     **({"nextToken": token} if token else {}))
+            page = self.ecs.list_service_deployments(
+                **self._service, maxResults=min(100, limit), **({"nextToken": token} if token else {})
+            )
             found += page.get("serviceDeployments", [])
             token = page.get("nextToken")
             if not token:
                 break
         found.sort(key=lambda d: d.get("createdAt") or datetime.datetime.min, reverse=True)
-        return [Listed(d["serviceDeploymentArn"], d.get("status", ""), d.get("createdAt"), d.get("finishedAt"),
-                       label(d.get("targetServiceRevisionArn", "")),
-                       d.get("statusReason") if d.get("status") in self.FAILED and d.get("statusReason") else None)
-                for d in found[:limit]]
+        return [
+            Listed(
+                d["serviceDeploymentArn"],
+                d.get("status", ""),
+                d.get("createdAt"),
+                d.get("finishedAt"),
+                label(d.get("targetServiceRevisionArn", "")),
+                d.get("statusReason") if d.get("status") in self.FAILED and d.get("statusReason") else None,
+            )
+            for d in found[:limit]
+        ]
 
     def revision_labels(self, arns: Sequence[str]) -> dict[str, str]:
         """The task definition ("web:12") of each service revision, read once per revision."""
         wanted = [a for a in dict.fromkeys(arns) if a and a not in self._revisions]
         for start in range(0, len(wanted), DESCRIBE_AT_MOST):
-            answer = self.ecs.describe_service_revisions(serviceRevisionArns=wanted[start:start + DESCRIBE_AT_MOST])
+            answer = self.ecs.describe_service_revisions(serviceRevisionArns=wanted[start : start + DESCRIBE_AT_MOST])
             for revision in answer.get("serviceRevisions", []):
                 self._revisions[revision["serviceRevisionArn"]] = label(revision.get("taskDefinition", ""))
         return {a: self._revisions.get(a, label(a)) for a in arns}
@@ -156,25 +186,56 @@ class EcsEngine(Engine):
         config = info.get("deploymentConfiguration") or {}
         sources = list(info.get("sourceServiceRevisions") or [])
         target = info.get("targetServiceRevision") or {}
-        revisions = self.revision_labels([r.get("arn", "") for r in sources + [target] if r])
+        revisions = self.revision_labels([r.get("arn", "") for r in [*sources, target] if r])
         sides = [("source", r) for r in sources] + ([("target", target)] if target else [])
-        task_sets = tuple(TaskSet(side, "", revisions.get(r.get("arn", ""), ""),
-                                  float(r.get("requestedProductionTrafficWeight", 0.0)),
-                                  int(r.get("runningTaskCount", 0)), int(r.get("requestedTaskCount", 0)))
-                          for side, r in sides)
-        routes = tuple(Route(listener, 0, tuple((revisions.get(r.get("arn", ""), side), float(r.get(weight, 0.0)))
-                                                for side, r in sides))
-                       for listener, weight in (("production", "requestedProductionTrafficWeight"),
-                                                ("test", "requestedTestTrafficWeight")) if sides)
+        task_sets = tuple(
+            TaskSet(
+                side,
+                "",
+                revisions.get(r.get("arn", ""), ""),
+                float(r.get("requestedProductionTrafficWeight", 0.0)),
+                int(r.get("runningTaskCount", 0)),
+                int(r.get("requestedTaskCount", 0)),
+            )
+            for side, r in sides
+        )
+        routes = tuple(
+            Route(
+                listener,
+                0,
+                tuple((revisions.get(r.get("arn", ""), side), float(r.get(weight, 0.0))) for side, r in sides),
+            )
+            for listener, weight in (
+                ("production", "requestedProductionTrafficWeight"),
+                ("test", "requestedTestTrafficWeight"),
+            )
+            if sides
+        )
         ending = self.ending(status)
         error = {"message": info["statusReason"]} if status in self.FAILED and info.get("statusReason") else {}
         rollback = info.get("rollback") or {}
         back_to = revisions.get(rollback.get("serviceRevisionArn", "")) if rollback else None
-        return Snapshot(deployment_id, self.outputs.service_name, status, self._steps(info, status, config),
-                        routes, task_sets, _bake(info, status, config, now), self._alarms(info), error,
-                        {"reason": rollback.get("reason"), "serviceRevisionArn": rollback.get("serviceRevisionArn"),
-                         "revision": back_to} if rollback else {}, now, ending,
-                        f"rolled back to {back_to}" if back_to else None)
+        return Snapshot(
+            deployment_id,
+            self.outputs.service_name,
+            status,
+            self._steps(info, status, config),
+            routes,
+            task_sets,
+            _bake(info, status, config, now),
+            self._alarms(info),
+            error,
+            {
+                "reason": rollback.get("reason"),
+                "serviceRevisionArn": rollback.get("serviceRevisionArn"),
+                "revision": back_to,
+            }
+            if rollback
+            else {},
+            now,
+            ending,
+            f"rolled back to {back_to}" if back_to else None,
+        )
 
     def _steps(self, info: Mapping[str, Any], status: str, config: Mapping[str, Any]) -> tuple[Step, ...]:
         """Each stage: done before the one under way, under way, or to come; the function of its hook."""

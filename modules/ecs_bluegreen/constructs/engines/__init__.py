@@ -7,10 +7,10 @@ from __future__ import annotations
 from ...contract import Engine
 from ...settings import BlueGreenServiceProps
 from .base import BlueGreenService, EnginePart, Outputs
-from .codedeploy import CodeDeployEngine
-from .ecs import EcsNativeEngine
+from .codedeploy import CodeDeployPart
+from .ecs import EcsNativePart
 
-ENGINE_PARTS: dict[Engine, type[EnginePart]] = {part.NAME: part for part in (CodeDeployEngine, EcsNativeEngine)}
+ENGINE_PARTS: dict[Engine, type[EnginePart]] = {part.NAME: part for part in (CodeDeployPart, EcsNativePart)}
 
 
 def engine_part(props: BlueGreenServiceProps) -> EnginePart:
@@ -19,5 +19,12 @@ def engine_part(props: BlueGreenServiceProps) -> EnginePart:
     return ENGINE_PARTS[props.deployment.engine](props)
 
 
-__all__ = ["ENGINE_PARTS", "BlueGreenService", "CodeDeployEngine", "EcsNativeEngine", "EnginePart", "Outputs",
-           "engine_part"]
+__all__ = [
+    "ENGINE_PARTS",
+    "BlueGreenService",
+    "CodeDeployPart",
+    "EcsNativePart",
+    "EnginePart",
+    "Outputs",
+    "engine_part",
+]

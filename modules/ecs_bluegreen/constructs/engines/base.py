@@ -2,10 +2,11 @@
 
 An engine is who runs the service's blue/green deployments: CodeDeploy (codedeploy.py) or ECS
 itself (ecs.py). Its part supplies, in two steps around the ECS service, everything that differs:
-before the service, the roles it assumes and the blocks the service takes from it (the deployment
-controller, the target group production starts on, the load balancer's and the deployment's
-settings, and the fields its deployments own, which Terraform ignores); after the service, what
-names it (CodeDeploy's deployment group). Then the outputs a deployment of it reads.
+before the service, the blocks the service takes from it (the deployment controller, the target
+group production starts on, the load balancer's and the deployment's settings, and the fields its
+deployments own, which Terraform ignores) and what they name; after the service, what names it
+(CodeDeploy's deployment group). Each part asks for the roles its engine assumes where it needs
+them (iam.ServiceRoles). Then the outputs a deployment on it reads.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from ...settings import BlueGreenServiceProps
 from ..alarms import DeploymentAlarms
 from ..codedeploy import CodeDeployBlueGreen
 from ..ecs import FargateService
+from ..ecs_native import EcsNativeBlueGreen
 from ..iam import ServiceRoles
 from ..load_balancer import BlueGreenLoadBalancer
-from ..native import EcsNativeBlueGreen
 from ..notifications import DeploymentTopic
 from ..service import ServiceBlocks
 

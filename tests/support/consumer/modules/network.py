@@ -12,7 +12,13 @@ class SharedVpc(Construct):
         super().__init__(scope, id)
         self.vpc = Vpc(self, "vpc", cidr_block=cidr, enable_dns_hostnames=True, enable_dns_support=True)
         prefix = cidr.split(".0.0/")[0]
-        self.public = [Subnet(self, f"public-{i}", vpc_id=self.vpc.id, availability_zone=zone,
-                              cidr_block=f"{prefix}.{i}.0/24") for i, zone in enumerate(zones)]
-        self.private = [Subnet(self, f"private-{i}", vpc_id=self.vpc.id, availability_zone=zone,
-                               cidr_block=f"{prefix}.{10 + i}.0/24") for i, zone in enumerate(zones)]
+        self.public = [
+            Subnet(self, f"public-{i}", vpc_id=self.vpc.id, availability_zone=zone, cidr_block=f"{prefix}.{i}.0/24")
+            for i, zone in enumerate(zones)
+        ]
+        self.private = [
+            Subnet(
+                self, f"private-{i}", vpc_id=self.vpc.id, availability_zone=zone, cidr_block=f"{prefix}.{10 + i}.0/24"
+            )
+            for i, zone in enumerate(zones)
+        ]

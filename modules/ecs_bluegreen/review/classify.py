@@ -33,8 +33,13 @@ def _context(plan: Mapping[str, Any], changes: list[ResourceChange]) -> _Plan:
     return _Plan(
         service_exists=any("create" not in c.actions for c in changes if blue_green_service(c)),
         test_ports={c.after.get("port") for c in changes if c.address in test_listeners},
-        lb_groups={group for c in changes if c.type == "aws_lb" for side in (c.before, c.after)
-                   for group in side.get("security_groups") or []},
+        lb_groups={
+            group
+            for c in changes
+            if c.type == "aws_lb"
+            for side in (c.before, c.after)
+            for group in side.get("security_groups") or []
+        },
         retired=retired(changes),
     )
 
@@ -80,8 +85,13 @@ def review(plan: Mapping[str, Any]) -> Review:
     findings += output_findings(plan, changes)
     notes += migration_notes(changes, context.retired)
     if changes and not service_roles(plan):
-        notes.append("The plan's outputs describe no blue/green service (the stack calls no service_outputs), so the "
-                     "review cannot tell the test listener from the production one, and gives no rollout timeline.")
-    return Review(findings=tuple(sorted(findings, key=lambda f: (f.klass.number, f.address))),
-                  counts={kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())},
-                  notes=tuple(notes), timeline=tuple(rollout_timeline(plan)))
+        notes.append(
+            "The plan's outputs describe no blue/green service (the stack calls no service_outputs), so the "
+            "review cannot tell the test listener from the production one, and gives no rollout timeline."
+        )
+    return Review(
+        findings=tuple(sorted(findings, key=lambda f: (f.klass.number, f.address))),
+        counts={kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())},
+        notes=tuple(notes),
+        timeline=tuple(rollout_timeline(plan)),
+    )

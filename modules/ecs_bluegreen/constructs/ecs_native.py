@@ -21,7 +21,6 @@ from typing import Any
 
 from constructs import Construct
 
-from .part import Part
 from ..contract import HOOK_EVENTS, HOOK_STAGES
 from ..settings import DeploymentProps, SettingsError, check_value
 from .aws.lb_listener import LbListener
@@ -37,12 +36,18 @@ from .aws.lb_target_group import LbTargetGroup
 from .cdk import TerraformResourceLifecycle
 from .family import FAMILY
 from .ownership import listener_rule_ignore_changes
+from .part import Part
 
-NATIVE_CLASSES = ("EcsServiceDeploymentConfiguration", "EcsServiceDeploymentConfigurationLifecycleHook",
-                  "EcsServiceLoadBalancerAdvancedConfiguration")
+NATIVE_CLASSES = (
+    "EcsServiceDeploymentConfiguration",
+    "EcsServiceDeploymentConfigurationLifecycleHook",
+    "EcsServiceLoadBalancerAdvancedConfiguration",
+)
 """What ECS-native blue/green needs of the bindings' aws_ecs_service (hashicorp/aws 6.4.0 on)."""
-STEP_CLASSES = {"CANARY": "EcsServiceDeploymentConfigurationCanaryConfiguration",
-                "LINEAR": "EcsServiceDeploymentConfigurationLinearConfiguration"}
+STEP_CLASSES = {
+    "CANARY": "EcsServiceDeploymentConfigurationCanaryConfiguration",
+    "LINEAR": "EcsServiceDeploymentConfigurationLinearConfiguration",
+}
 """And for canary or linear steps (hashicorp/aws 6.21.0 on)."""
 RULE_PRIORITY = 1
 ALL_PATHS = "/*"
@@ -53,17 +58,25 @@ def native_bindings(props: DeploymentProps) -> Any:
     lacks what the settings need: the native engine, or its canary and linear steps."""
     module = importlib.import_module(f"{__package__}.aws.ecs_service")
     strategy = props.native_strategy().strategy
-    missing = [name for name in NATIVE_CLASSES + ((STEP_CLASSES[strategy],) if strategy in STEP_CLASSES else ())
-               if not hasattr(module, name)]
+    missing = [
+        name
+        for name in NATIVE_CLASSES + ((STEP_CLASSES[strategy],) if strategy in STEP_CLASSES else ())
+        if not hasattr(module, name)
+    ]
     if missing:
         dist = FAMILY.provider.replace("_", "-")
-        what = f"{strategy.lower()} steps need hashicorp/aws 6.21.0 or later" if set(missing) <= set(
-            STEP_CLASSES.values()) else "it needs hashicorp/aws 6.4.0 or later (canary and linear steps 6.21.0)"
+        what = (
+            f"{strategy.lower()} steps need hashicorp/aws 6.21.0 or later"
+            if set(missing) <= set(STEP_CLASSES.values())
+            else "it needs hashicorp/aws 6.4.0 or later (canary and linear steps 6.21.0)"
+        )
         raise SettingsError(
-            "deployment.engine", "ecs",
+            "deployment.engine",
+            "ecs",
             f"These AWS provider bindings ({dist} {importlib.metadata.version(dist)}) have no ECS-native blue/green: "
             f"{what}, as in cdktf-cdktf-provider-aws 21.22.1 (aws 6.25.0) or cdktn-provider-aws 25.8.1 (aws "
-            "6.69.1). Upgrade the bindings, or keep engine='codedeploy'.")
+            "6.69.1). Upgrade the bindings, or keep engine='codedeploy'.",
+        )
     return module
 
 
@@ -75,9 +88,17 @@ class EcsNativeBlueGreen(Part):
     prod_listener_rule: LbListenerRule | None = None
     test_listener_rule: LbListenerRule | None = None
 
-    def __init__(self, scope: Construct, id: str, *, props: DeploymentProps, network: bool,
-                 prod_listener: LbListener, test_listener: LbListener,
-                 target_groups: tuple[LbTargetGroup, LbTargetGroup]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        props: DeploymentProps,
+        network: bool,
+        prod_listener: LbListener,
+        test_listener: LbListener,
+        target_groups: tuple[LbTargetGroup, LbTargetGroup],
+    ) -> None:
         check_value("props", props, DeploymentProps)
         self._ecs = native_bindings(props)
         super().__init__(scope, id)
@@ -94,11 +115,22 @@ class EcsNativeBlueGreen(Part):
     def _rule(self, id: str, listener: LbListener) -> LbListenerRule:
         """Every path, to the live group (weight 100) and the other (weight 0)."""
         return LbListenerRule(
-            self, id, listener_arn=listener.arn, priority=RULE_PRIORITY,
+            self,
+            id,
+            listener_arn=listener.arn,
+            priority=RULE_PRIORITY,
             condition=[LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=[ALL_PATHS]))],
-            action=[LbListenerRuleAction(type="forward", forward=LbListenerRuleActionForward(target_group=[
-                LbListenerRuleActionForwardTargetGroup(arn=self.live_target_group.arn, weight=100),
-                LbListenerRuleActionForwardTargetGroup(arn=self.alternate_target_group.arn, weight=0)]))],
+            action=[
+                LbListenerRuleAction(
+                    type="forward",
+                    forward=LbListenerRuleActionForward(
+                        target_group=[
+                            LbListenerRuleActionForwardTargetGroup(arn=self.live_target_group.arn, weight=100),
+                            LbListenerRuleActionForwardTargetGroup(arn=self.alternate_target_group.arn, weight=0),
+                        ]
+                    ),
+                )
+            ],
             lifecycle=TerraformResourceLifecycle(ignore_changes=listener_rule_ignore_changes()),
         )
 
@@ -109,8 +141,10 @@ class EcsNativeBlueGreen(Part):
     def advanced_configuration(self, infrastructure_role_arn: str) -> Any:
         return self._ecs.EcsServiceLoadBalancerAdvancedConfiguration(
             alternate_target_group_arn=self.alternate_target_group.arn,
-            production_listener_rule=self.prod_listener_arn, test_listener_rule=self.test_listener_arn,
-            role_arn=infrastructure_role_arn)
+            production_listener_rule=self.prod_listener_arn,
+            test_listener_rule=self.test_listener_arn,
+            role_arn=infrastructure_role_arn,
+        )
 
     def deployment_configuration(self, hooks: Mapping[str, str], hook_role_arn: str | None) -> Any:
         """The strategy, its steps, the bake time (termination_wait_minutes), and one lifecycle
@@ -123,16 +157,25 @@ class EcsNativeBlueGreen(Part):
             if event in hooks:
                 stages.setdefault(hooks[event], []).append(HOOK_STAGES[event])
         return ecs.EcsServiceDeploymentConfiguration(
-            strategy=shift.strategy, bake_time_in_minutes=str(props.termination_wait_minutes),
+            strategy=shift.strategy,
+            bake_time_in_minutes=str(props.termination_wait_minutes),
             canary_configuration=ecs.EcsServiceDeploymentConfigurationCanaryConfiguration(
-                canary_percent=shift.percent, canary_bake_time_in_minutes=str(shift.step_minutes))
-            if shift.strategy == "CANARY" else None,
+                canary_percent=shift.percent, canary_bake_time_in_minutes=str(shift.step_minutes)
+            )
+            if shift.strategy == "CANARY"
+            else None,
             linear_configuration=ecs.EcsServiceDeploymentConfigurationLinearConfiguration(
-                step_percent=shift.percent, step_bake_time_in_minutes=str(shift.step_minutes))
-            if shift.strategy == "LINEAR" else None,
-            lifecycle_hook=[ecs.EcsServiceDeploymentConfigurationLifecycleHook(
-                hook_target_arn=arn, lifecycle_stages=list(at), role_arn=hook_role_arn)
-                for arn, at in stages.items()] or None,
+                step_percent=shift.percent, step_bake_time_in_minutes=str(shift.step_minutes)
+            )
+            if shift.strategy == "LINEAR"
+            else None,
+            lifecycle_hook=[
+                ecs.EcsServiceDeploymentConfigurationLifecycleHook(
+                    hook_target_arn=arn, lifecycle_stages=list(at), role_arn=hook_role_arn
+                )
+                for arn, at in stages.items()
+            ]
+            or None,
         )
 
     def alarms(self, alarm_names: Sequence[str]) -> Any:
