@@ -1,8 +1,9 @@
 """The example app: one blue/green stack per environment, from the settings in cdktf.json.
 
-BLUEGREEN_CONFIG=path.json      read settings from that file instead of cdktf.json's context
-BLUEGREEN_ENVIRONMENTS=dev,prod synthesize only these environments (default: all)
-BLUEGREEN_HCL=1                 also write each stack in HCL, to <outdir>/hcl/<stack>/main.tf
+Environment variables:
+    BLUEGREEN_CONFIG=path.json      read settings from that file instead of cdktf.json's context
+    BLUEGREEN_ENVIRONMENTS=dev,prod synthesize only these environments (default: all)
+    BLUEGREEN_HCL=1                 also write each stack in HCL, to <outdir>/hcl/<stack>/main.tf
 """
 
 from __future__ import annotations

@@ -32,10 +32,11 @@ STUB_HEAD = "# Made by tools/generated.py: the types a type checker reads for {w
 
 
 def provider_modules() -> list[str]:
-    """Every provider module the constructs import (`from .aws.<module> import ...`)."""
+    """Every provider module the constructs import (`from .aws.<module> import ...`, or `..aws` from
+    a folder of theirs such as engines/)."""
     found = set()
-    for path in (PACKAGE / "constructs").glob("*.py"):
-        found |= set(re.findall(r"^from \.aws\.(\w+) import", path.read_text(), re.M))
+    for path in (PACKAGE / "constructs").rglob("*.py"):
+        found |= set(re.findall(r"^from \.+aws\.(\w+) import", path.read_text(), re.M))
     return sorted(found)
 
 

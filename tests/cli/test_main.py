@@ -1,11 +1,12 @@
 """The bluegreen command's inputs, outputs and errors: deploy, status, and the refusals.
 
-Against the emulator (the `applied` stack), each run is a real `python -m ecs_bluegreen.cli` process
-that reads the stack's outputs with `terraform output -json`; the emulator's CodeDeploy runs each
-deployment's lifecycle, so every test that starts one ends it (on the emulator's clock, or with a
-rollback) before the next deploys. Deployments followed to their end, approve, finish, watch and
-rollback are e2e/test_lifecycle.py's. botocore's Stubber stands in for AWS only for answers an emulator
-does not give: an AWS refusal at the last moment, an HTML error page, an interrupt.
+Against the emulator (the `deployable` stack, applied for the modules that deploy), each run is a
+real `python -m ecs_bluegreen.cli` process that reads the stack's outputs with `terraform output
+-json`; the emulator's CodeDeploy runs each deployment's lifecycle, so every test that starts one
+ends it (on the emulator's clock, or with a rollback) before the next deploys. Deployments
+followed to their end, approve, finish, watch and rollback are e2e/test_lifecycle.py's. botocore's
+Stubber stands in for AWS only for answers an emulator does not give: an AWS refusal at the last
+moment, an HTML error page, an interrupt.
 """
 
 from __future__ import annotations

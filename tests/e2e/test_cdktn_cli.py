@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 from emulator import E2E_REGION, e2e_config, tolerate_emulator_gaps
-from paths import ROOT
+from paths import ROOT, SUPPORT
 from terraform import unavailable
 
 pytestmark = pytest.mark.toolchain
@@ -40,7 +40,7 @@ def project(moto, terraform, tmp_path_factory) -> dict:
         json.dumps(
             {
                 "language": "python",
-                "app": f"{TIER_C / 'python'} {ROOT / 'tests' / 'cdktn_app.py'}",
+                "app": f"{TIER_C / 'python'} {SUPPORT / 'cdktn_app.py'}",
                 "sendCrashReports": "false",
                 "terraformProviders": [],
                 "terraformModules": [],

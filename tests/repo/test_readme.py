@@ -45,7 +45,6 @@ PROPS = [
 RUN_BLOCKS = """
 import json, sys
 import ecs_bluegreen
-from paths import ROOT
 names = {name: getattr(ecs_bluegreen, name) for name in ecs_bluegreen.__all__}
 for index, block in enumerate(json.load(sys.stdin)):
     try:

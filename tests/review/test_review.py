@@ -465,7 +465,7 @@ def check_any_mutation_is_refused_on_one_line_or_reviewed(seed: dict, tmp_path) 
 
 @pytest.mark.e2e
 def test_a_damaged_plan_is_refused_on_one_line_or_reviewed_never_a_traceback(plan_of, tmp_path):
-    """What no other test proves: the plan is checked once, at the door (plan_document.py), so that
+    """What no other test proves: the plan is checked once, at the door (review/plan.py), so that
     no JSON reaches the review in a shape it cannot read. Seeded by a real plan of the emulator's
     stack; 15 distinct tracebacks (KeyError, AttributeError, TypeError, IndexError) before the check."""
     seed = json.loads(plan_of("wider ingress", CASES["wider ingress"])["file"].read_text())

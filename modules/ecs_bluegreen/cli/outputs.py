@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,7 +78,12 @@ class StackOutputs:
             )
         try:
             checked = {
-                key: check_value(f"output {prefix}{key}", values[key], hints[key], from_json=True)
+                key: check_value(
+                    f"output {prefix}{key}",
+                    values[key],
+                    _not_none(hints[key]) if key in required else hints[key],
+                    from_json=True,
+                )
                 for key in dict.fromkeys(required + DEPLOY_OUTPUTS + APPSPEC_OUTPUTS)
                 if key in values
             }
@@ -86,6 +92,15 @@ class StackOutputs:
                 f"{source}: {err}; apply the stack again, or fix the saved outputs", Exit.BAD_INPUT
             ) from None
         return cls(**checked)
+
+
+def _not_none(hint: Any) -> Any:
+    """The kind of an output the engine cannot do without: its field's, less None (a field one engine
+    has and the other not, such as codedeploy_app_name, is optional in the class)."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        return next(arg for arg in args if arg is not type(None))
+    return hint
 
 
 STATE_OUTPUTS = ("state_bucket_name", "lock_table_name")

@@ -14,13 +14,15 @@ from __future__ import annotations
 import json
 import os
 
+import ecs_bluegreen  # first: the provider bindings then load only what the stacks use
+
+# isort: split
 from cdktf import App, DataTerraformRemoteStateS3, TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderEndpoints
 from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
 from modules.network import SharedVpc
 
-import ecs_bluegreen
 import modules
 from ecs_bluegreen import (
     BlueGreenServiceProps,
