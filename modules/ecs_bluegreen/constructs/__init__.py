@@ -1,1 +1,2 @@
-"""The constructs: one module per AWS concept, and `blue_green.py`, the composite that wires them."""
+"""The constructs: one module per AWS concept, one part per engine (engines/), and `blue_green.py`,
+the composite that wires them."""
