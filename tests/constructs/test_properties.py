@@ -206,13 +206,9 @@ def workspace(tmp_path_factory):
 def test_any_settings_fail_clearly_or_synthesize(workspace, data):
     try:
         props = from_mapping(BlueGreenServiceProps, data, "app")
-    except SettingsError as err:
-        error = err
-    else:
-        error = None
-    if error is not None:
+    except SettingsError as error:
         # Our error, and a message that names the setting, shows the value and says what to do.
-        assert re.match(r"^[\w.\[\]-]+: invalid (?:value|name) .+\. \S", str(error)), str(error)
+        assert re.match(r"^[\w.\[\]-]+: invalid (?:value|name) .+\. \S", str(error)), str(error)  # noqa: PT017
         _outcomes["invalid"] += 1
         return
     outdir = workspace / f"example-{_outcomes['synthesized']}"

@@ -6,6 +6,5 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository: main.py, cdktf.json, modules/, tests/."""
-TESTS = ROOT / "tests"
-SUPPORT = TESTS / "support"
+SUPPORT = ROOT / "tests" / "support"
 """What the tests share: helpers, the emulator, scenarios, the consumer project."""

@@ -37,6 +37,21 @@ from .suppressions import suppress
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "hooks" / "smoke_test.py"
 VPC_ACCESS_POLICY = "policy/service-role/AWSLambdaVPCAccessExecutionRole"
+SUPPRESSIONS = (
+    (
+        "CKV_AWS_116",
+        "CodeDeploy invokes it synchronously and reads its result: a dead-letter queue "
+        "would hold nothing anyone reads.",
+    ),
+    ("CKV_AWS_115", "Runs once per deployment: reserved concurrency would only take from the account's."),
+    (
+        "CKV_AWS_173",
+        "Its variables are the test URL and your settings, no secrets: the default key encrypts them at rest.",
+    ),
+    ("CKV_AWS_272", "Code is the stack's own asset, deployed by Terraform; no code signing profile."),
+    ("CKV_AWS_50", "One request per deployment; its logs say what it saw, tracing adds nothing."),
+)
+"""The checkov findings the function is exempt from, each with its reason."""
 
 
 def built_in_archive() -> Path:
@@ -86,52 +101,11 @@ class TestTrafficHook(Part):
         self.role = IamRole(
             self, "role", name=f"{name}-test-hook", assume_role_policy=assume_role_policy("lambda.amazonaws.com")
         )
-        access = IamRolePolicyAttachment(self, "role-policy", role=self.role.name, policy_arn=vpc_access_policy_arn)
-        grants: list[IamRolePolicyAttachment | IamRolePolicy] = [access]
+        grants = self._grants(vpc_access_policy_arn, deployment_group_arn)
         egress = {test_port: "the test listener"}
-        if deployment_group_arn is not None:  # CodeDeploy: the function reports its result to the group.
-            grants.append(
-                IamRolePolicy(
-                    self,
-                    "report",
-                    name="report-hook-status",
-                    role=self.role.name,
-                    policy=json.dumps(
-                        {
-                            "Version": "2012-10-17",
-                            "Statement": [
-                                {
-                                    "Sid": "ReportHookStatus",
-                                    "Effect": "Allow",
-                                    "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
-                                    "Resource": deployment_group_arn,
-                                }
-                            ],
-                        },
-                        sort_keys=True,
-                    ),
-                )
-            )
+        if deployment_group_arn is not None:
             egress[443] = "CodeDeploy's API, for the result"
-        self.security_group = SecurityGroup(
-            self,
-            "sg",
-            name=f"{name}-test-hook",
-            vpc_id=vpc_id,
-            description=f"{name} test-traffic hook: to the test listener and AWS",
-            tags={"Name": f"{name}-test-hook"},
-        )
-        for port, what in sorted(egress.items()):
-            VpcSecurityGroupEgressRule(
-                self,
-                f"egress-{port}",
-                security_group_id=self.security_group.id,
-                description=what,
-                cidr_ipv4="0.0.0.0/0",
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-            )
+        self.security_group = self._security_group(name, vpc_id, egress)
         self.function = LambdaFunction(
             self,
             "function",
@@ -150,18 +124,47 @@ class TestTrafficHook(Part):
             # Its network interfaces need the role's grant first.
             depends_on=grants,
         )
-        for check, reason in (
-            (
-                "CKV_AWS_116",
-                "CodeDeploy invokes it synchronously and reads its result: a dead-letter queue "
-                "would hold nothing anyone reads.",
-            ),
-            ("CKV_AWS_115", "Runs once per deployment: reserved concurrency would only take from the account's."),
-            (
-                "CKV_AWS_173",
-                "Its variables are the test URL and your settings, no secrets: the default key encrypts them at rest.",
-            ),
-            ("CKV_AWS_272", "Code is the stack's own asset, deployed by Terraform; no code signing profile."),
-            ("CKV_AWS_50", "One request per deployment; its logs say what it saw, tracing adds nothing."),
-        ):
+        for check, reason in SUPPRESSIONS:
             suppress(self.function, check, reason)
+
+    def _grants(
+        self, vpc_access_policy_arn: str, deployment_group_arn: str | None
+    ) -> list[IamRolePolicyAttachment | IamRolePolicy]:
+        """The role's grants: its network interfaces and logs, and on CodeDeploy (a deployment group
+        to report to) the result of exactly that group's hooks."""
+        grants: list[IamRolePolicyAttachment | IamRolePolicy] = [
+            IamRolePolicyAttachment(self, "role-policy", role=self.role.name, policy_arn=vpc_access_policy_arn)
+        ]
+        if deployment_group_arn is not None:
+            statement = {
+                "Sid": "ReportHookStatus",
+                "Effect": "Allow",
+                "Action": "codedeploy:PutLifecycleEventHookExecutionStatus",
+                "Resource": deployment_group_arn,
+            }
+            policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+            grants.append(IamRolePolicy(self, "report", name="report-hook-status", role=self.role.name, policy=policy))
+        return grants
+
+    def _security_group(self, name: str, vpc_id: str, egress: dict[int, str]) -> SecurityGroup:
+        """The function's group: out to each port of `egress` (and what is there), nothing in."""
+        group = SecurityGroup(
+            self,
+            "sg",
+            name=f"{name}-test-hook",
+            vpc_id=vpc_id,
+            description=f"{name} test-traffic hook: to the test listener and AWS",
+            tags={"Name": f"{name}-test-hook"},
+        )
+        for port, what in sorted(egress.items()):
+            VpcSecurityGroupEgressRule(
+                self,
+                f"egress-{port}",
+                security_group_id=group.id,
+                description=what,
+                cidr_ipv4="0.0.0.0/0",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+            )
+        return group
