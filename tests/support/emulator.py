@@ -30,12 +30,9 @@ CREDENTIALS = {
 }
 
 
-SERVER = Path(__file__).resolve().with_name("codedeploy_ecs") / "server.py"
-"""moto_server with CodeDeploy's ECS lifecycle (codedeploy_ecs/): deployments run, on a clock."""
-
-
 class MotoServer:
-    """moto_server, with the CodeDeploy ECS lifecycle of codedeploy_ecs/, on a free loopback port.
+    """The package's emulator (`bluegreen emulator`: moto with both engines' deployments), on a free
+    loopback port.
 
     The server binds port 0 itself and writes the port the kernel gave it to a file: a port chosen
     here and bound there could be taken meanwhile by another worker's server, whose answers would
@@ -49,10 +46,20 @@ class MotoServer:
             unavailable("moto's server is not installed (the dev dependency moto[server])")
         port_file = log_path.with_name(log_path.stem + ".port")
         port_file.unlink(missing_ok=True)
-        env = {**os.environ, **CREDENTIALS, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+        env = {**os.environ, **CREDENTIALS}
         self._log = log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", "0", "--port-file", str(port_file)],
+            [
+                sys.executable,
+                "-m",
+                "ecs_bluegreen.emulator",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                "0",
+                "--port-file",
+                str(port_file),
+            ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -93,14 +100,18 @@ class MotoServer:
         """Move the emulator's clock forward: waits end, traffic steps come. Its time, ISO 8601."""
         return str(self._api("clock", {"advance_seconds": seconds})["now"])
 
-    def hooks(self) -> list[dict[str, str]]:
-        """The hook functions CodeDeploy invoked, which the caller reports on in their place."""
-        return list(self._api("hooks")["hooks"])
+    def hooks(self, engine: str = "codedeploy") -> list[dict[str, str]]:
+        """The hook functions the engine invoked, which the caller answers for in their place."""
+        return list(self._api(f"{engine}/hooks")["hooks"])
+
+    def answer_hook(self, hook_id: str, status: str) -> dict:
+        """What an ECS hook's function answers (SUCCEEDED, FAILED or IN_PROGRESS)."""
+        return self._api("ecs/hooks", {"hookId": hook_id, "hookStatus": status})
 
     def _api(self, name: str, body: dict | None = None) -> dict:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            f"{self.url}/moto-api/codedeploy-ecs/{name}", data=data, method="GET" if data is None else "POST"
+            f"{self.url}/moto-api/bluegreen/{name}", data=data, method="GET" if data is None else "POST"
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             return dict(json.loads(answer.read()))

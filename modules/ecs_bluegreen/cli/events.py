@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .plan import DeployPlan
-    from .snapshot import Listed, Snapshot
+    from .snapshot import Listed, Snapshot, Stage
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,14 @@ class Ended(Event):
 
     snapshot: Snapshot
     timed_out: bool = False
+
+
+@dataclass(frozen=True)
+class Reached(Event):
+    """The followed deployment reached the stage it was followed until (--until): it goes on."""
+
+    snapshot: Snapshot
+    stage: Stage
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from rich.live import Live
 from rich.text import Text
 from rich.tree import Tree
 
-from .events import Ended, Event, Progressed
+from .events import Ended, Event, Progressed, Reached
 from .render import TextRenderer, clock_time, wait_text
 from .snapshot import Ending, Snapshot
 
@@ -103,7 +103,7 @@ class LiveRenderer(TextRenderer):
                 Group(view(event.snapshot), Text(f"as of {clock_time(event.snapshot.at)}", style="dim")), refresh=True
             )
             return
-        if isinstance(event, Ended):
+        if isinstance(event, (Ended, Reached)):
             self.halt()
         super().emit(event)
 

@@ -16,6 +16,7 @@ from .events import (
     Event,
     Planned,
     Progressed,
+    Reached,
     SettingsChecked,
     Started,
     StatusReported,
@@ -108,16 +109,27 @@ WAITS = {
         f"`{PROG} finish` ends it now, `{PROG} rollback` returns traffic to it",
     ),
     "bake": ("bake time", "is in its bake time", "revision", f"ECS ends it, `{PROG} rollback` returns traffic to it"),
+    "pause": (
+        "paused",
+        "is paused",
+        None,
+        f"`{PROG} approve` lets it go on, `{PROG} rollback` returns traffic to the original",
+    ),
 }
 """The words of each wait a snapshot can be in (snapshot.Wait.kind): its name, how a deployment in it
 is said to be, what it keeps (None before traffic moves), and what ends it."""
 
 
+THEN = {"ROLLBACK": "then it rolls back", "CONTINUE": "then it goes on"}
+"""What a wait's end does unanswered (snapshot.Wait.then)."""
+
+
 def wait_text(wait: Wait) -> str:
-    """What the deployment waits for, until when, and what ends the wait."""
+    """What the deployment waits for, until when (and what its end does), and what ends the wait."""
     name, _, kept, way_out = WAITS[wait.kind]
     keeps = f"the original {kept} is kept for rollback; " if kept else ""
-    return f"{name} until {clock_time(wait.ends)} ({duration(wait.left)} left): {keeps}{way_out}"
+    then = f"; {THEN[wait.then]}" if wait.then in THEN else ""
+    return f"{name} until {clock_time(wait.ends)} ({duration(wait.left)} left{then}): {keeps}{way_out}"
 
 
 def state(now: Snapshot) -> str:
@@ -243,6 +255,12 @@ class TextRenderer:
             self._line(f"{event.snapshot.deployment_id} succeeded")
 
     @_render.register
+    def _(self, event: Reached) -> None:
+        now = event.snapshot
+        waits = f": {wait_text(now.wait)}" if now.wait else ""
+        self._line(f"{now.deployment_id} reached {event.stage.value}; it goes on without us{waits}")
+
+    @_render.register
     def _(self, event: Stopped) -> None:
         self._line(
             f"stopped {event.deployment_id} with rollback: traffic returns to the original task set "
@@ -336,6 +354,11 @@ class JsonRenderer:
             "rollback": dict(last.rollback) or None,
             "timedOut": event.timed_out,
         }
+
+    @_fields.register
+    def _(self, event: Reached) -> dict[str, Any]:
+        last = event.snapshot
+        return {"status": last.status, "reached": event.stage.value, "progress": last.as_json()}
 
     @_fields.register
     def _(self, event: Stopped) -> dict[str, Any]:

@@ -25,6 +25,21 @@ class Ending(Enum):
     FAILED = "failed"  # failed, stopped, or rolled back
 
 
+class Stage(Enum):
+    """How far a deployment has got, in words both engines share (`watch --until`), in order. Each
+    engine maps its own: CodeDeploy's lifecycle events and waits, ECS's lifecycle stages and hooks."""
+
+    TEST_TRAFFIC = "test-traffic"  # the new revision takes the test listener's traffic
+    APPROVAL = "approval"  # it waits for approval, before production traffic moves
+    PRODUCTION_TRAFFIC = "production-traffic"  # production traffic moves to it, or has moved
+    BAKE = "bake"  # production is on it; the original is kept for rollback (termination wait, bake time)
+    SUCCEEDED = "succeeded"
+
+    @property
+    def order(self) -> int:
+        return list(Stage).index(self)
+
+
 @dataclass(frozen=True)
 class Step:
     """A lifecycle event (BeforeInstall, AllowTraffic, ...) or stage, and the hook function it runs."""
@@ -57,14 +72,17 @@ class TaskSet:
 @dataclass(frozen=True)
 class Wait:
     """A wait the deployment is in, in its engine's word (`kind`: "approval" or "termination" on
-    CodeDeploy, "bake" on ECS), until `ends`; `left` is what remained when the snapshot was taken.
-    `after_traffic`: production is on the replacement already, and the original is kept for rollback
-    until the wait ends."""
+    CodeDeploy; "approval", "pause" or "bake" on ECS), until `ends`; `left` is what remained when the
+    snapshot was taken. `after_traffic`: production is on the replacement already, and the original
+    is kept for rollback until the wait ends. `then`: what happens when it ends unanswered, where
+    the engine says ("ROLLBACK" or "CONTINUE", a pause hook's timeout action)."""
 
     kind: str
     ends: datetime.datetime
     left: datetime.timedelta
     after_traffic: bool
+    then: str | None = None
+    hook_id: str | None = None  # the pause hook that waits, on ECS: what approve and rollback answer
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,7 @@ class Snapshot:
     at: datetime.datetime
     ending: Ending | None = None  # None while it runs
     rolled_back: str | None = None
+    stage: Stage | None = None  # how far it has got (None: not as far as test traffic)
 
     @property
     def ended(self) -> bool:
@@ -141,7 +160,9 @@ class Snapshot:
                 "kind": self.wait.kind,
                 "ends": self.wait.ends.isoformat(),
                 "secondsLeft": int(self.wait.left.total_seconds()),
+                "then": self.wait.then,
             },
+            "stage": None if self.stage is None else self.stage.value,
             "alarms": [{"name": n, "state": s} for n, s in self.alarms],
             "error": dict(self.error) or None,
             "rollback": dict(self.rollback) or None,

@@ -49,6 +49,13 @@ STEP_CLASSES = {
     "LINEAR": "EcsServiceDeploymentConfigurationLinearConfiguration",
 }
 """And for canary or linear steps (hashicorp/aws 6.21.0 on)."""
+PAUSE_CLASS = "EcsServiceDeploymentConfigurationLifecycleHookTimeoutConfiguration"
+"""And for a pause hook, the approval wait: a lifecycle hook's target_type and timeout_configuration
+(terraform-provider-aws #48128, after hashicorp/aws 6.62.0)."""
+APPROVAL_STAGE = "POST_TEST_TRAFFIC_SHIFT"
+"""Where the approval wait pauses: once the test listener's traffic reaches the new revision, and
+before production's moves, as CodeDeploy's does (after AfterAllowTestTraffic). A Lambda hook of the
+same stage runs beside it, and production moves only when both have ended."""
 RULE_PRIORITY = 1
 ALL_PATHS = "/*"
 
@@ -63,6 +70,16 @@ def native_bindings(props: DeploymentProps) -> Any:
         for name in NATIVE_CLASSES + ((STEP_CLASSES[strategy],) if strategy in STEP_CLASSES else ())
         if not hasattr(module, name)
     ]
+    if props.ready_action == "STOP_DEPLOYMENT" and not hasattr(module, PAUSE_CLASS):
+        dist = FAMILY.provider.replace("_", "-")
+        raise SettingsError(
+            "deployment.ready_action",
+            props.ready_action,
+            f"On engine 'ecs' an approval wait is a pause hook, which these AWS provider bindings ({dist} "
+            f"{importlib.metadata.version(dist)}) lack: it needs hashicorp/aws later than 6.62.0 (lifecycle_hook "
+            "target_type and timeout_configuration), as in cdktn-provider-aws 25.8.1 (aws 6.69.1). Upgrade the "
+            "bindings, or set ready_action='CONTINUE_DEPLOYMENT'.",
+        )
     if missing:
         dist = FAMILY.provider.replace("_", "-")
         what = (
@@ -147,9 +164,9 @@ class EcsNativeBlueGreen(Part):
         )
 
     def deployment_configuration(self, hooks: Mapping[str, str], hook_role_arn: str | None) -> Any:
-        """The strategy, its steps, the bake time (termination_wait_minutes), and one lifecycle
-        hook per function, at the stages of its events (contract.HOOK_STAGES); `hooks`, the
-        function ARN of each AppSpec event (iam.hook_arns)."""
+        """The strategy, its steps, the bake time (termination_wait_minutes), one lifecycle hook
+        per function, at the stages of its events (contract.HOOK_STAGES), and the approval wait
+        as a pause hook; `hooks`, the function ARN of each AppSpec event (iam.hook_arns)."""
         props, ecs = self.props, self._ecs
         shift = props.native_strategy()
         stages: dict[str, list[str]] = {}
@@ -175,8 +192,26 @@ class EcsNativeBlueGreen(Part):
                 )
                 for arn, at in stages.items()
             ]
+            + self._approval()
             or None,
         )
+
+    def _approval(self) -> list[Any]:
+        """The approval wait (ready_action STOP_DEPLOYMENT): a pause after test traffic, for
+        approval_wait_minutes, then a rollback, as CodeDeploy's approval wait stops and rolls back
+        (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pause-lifecycle-hooks.html)."""
+        props, ecs = self.props, self._ecs
+        if props.ready_action != "STOP_DEPLOYMENT":
+            return []
+        return [
+            ecs.EcsServiceDeploymentConfigurationLifecycleHook(
+                target_type="PAUSE",
+                lifecycle_stages=[APPROVAL_STAGE],
+                timeout_configuration=getattr(ecs, PAUSE_CLASS)(
+                    timeout_in_minutes=str(props.approval_wait_minutes), action="ROLLBACK"
+                ),
+            )
+        ]
 
     def alarms(self, alarm_names: Sequence[str]) -> Any:
         """The alarms ECS watches through the deployment and its bake time, rolling back on one."""

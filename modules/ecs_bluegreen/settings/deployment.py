@@ -261,23 +261,16 @@ class CodeDeployRules(EngineRules):
 
 
 class EcsRules(EngineRules):
-    """ECS-native blue/green's: no approval wait, no deployment config of one's own, shorter bake
-    times, no CodeDeploy role or notifications, and ECS reads its alarms itself. ECS shifts an
-    NLB's traffic by canary and linear steps too."""
+    """ECS-native blue/green's: no deployment config of one's own, shorter bake times, no
+    CodeDeploy role or notifications, and ECS reads its alarms itself. ECS shifts an NLB's traffic
+    by canary and linear steps too. An approval wait is a pause hook (the constructs check that the
+    bindings have one)."""
 
     NAME = "ecs"
     HOOK_REPORTS_TO_AWS = False
 
     def check_deployment(self, deployment: DeploymentProps) -> None:
         stay = " (or keep engine='codedeploy')"
-        if deployment.ready_action == "STOP_DEPLOYMENT":
-            raise SettingsError(
-                "ready_action",
-                deployment.ready_action,
-                "ECS-native blue/green has no approval wait: run a hook at the test-traffic stage that answers "
-                "IN_PROGRESS until you approve (hooks['AfterAllowTestTraffic'], run at POST_TEST_TRAFFIC_SHIFT)"
-                f"{stay}.",
-            )
         if deployment.traffic_shift is None and deployment.deployment_config_name not in PREDEFINED_SHIFTS:
             raise SettingsError(
                 "deployment_config_name",

@@ -384,7 +384,7 @@ def test_status_lists_service_deployments_newest_first(tmp_path):
 @pytest.mark.parametrize(
     "command,words",
     [
-        ("approve", "no approval wait; a hook at POST_TEST_TRAFFIC_SHIFT"),
+        ("approve", "waits for approval at a pause hook (deployment.ready_action STOP_DEPLOYMENT"),
         ("finish", "ECS ends the bake time itself"),
     ],
 )

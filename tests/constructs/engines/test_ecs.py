@@ -18,10 +18,10 @@ import sys
 import pytest
 from helpers import ref, resource, resources
 from paths import ROOT
-from scenarios import ACCOUNT, NATIVE_SCENARIOS
+from scenarios import ACCOUNT, NATIVE_SCENARIOS, _settings
 from tiers import bindings
 
-from ecs_bluegreen import BlueGreenStack, SettingsError
+from ecs_bluegreen import BlueGreenStack, DeploymentProps, SettingsError
 from ecs_bluegreen.constructs.cdk import App
 
 needs_native = pytest.mark.native  # deselected on tier A (conftest.py)
@@ -210,6 +210,35 @@ def test_ecs_watches_the_alarms_and_rolls_back_on_one(synthesized, name):
     alarms = _service(doc)["alarms"]
     assert alarms["enable"] is True and alarms["rollback"] is True
     assert sorted(alarms["alarm_names"]) == sorted(created + existing) and created
+
+
+@needs_native
+def test_an_approval_wait_is_a_pause_after_test_traffic_that_rolls_back_where_the_bindings_have_one(tmp_path):
+    """ready_action STOP_DEPLOYMENT on this engine: a pause hook at POST_TEST_TRAFFIC_SHIFT for the
+    approval wait, then ROLLBACK, as CodeDeploy's stops and rolls back; bindings without pause
+    hooks (tier B's, aws 6.25.0) refuse it on one line with the version that has them."""
+    settings = _settings(
+        "web-native-approval",
+        deployment=DeploymentProps(engine="ecs", ready_action="STOP_DEPLOYMENT", approval_wait_minutes=45),
+    )
+    app = App(outdir=str(tmp_path))
+    if bindings() == ("cdktf-cdktf-provider-aws", "21.22.1"):
+        with pytest.raises(SettingsError) as raised:
+            BlueGreenStack(app, "approval", settings=settings)
+        message = str(raised.value)
+        assert message.startswith("deployment.ready_action: invalid value 'STOP_DEPLOYMENT'.") and "\n" not in message
+        assert "later than 6.62.0" in message and "cdktn-provider-aws 25.8.1" in message
+        return
+    BlueGreenStack(app, "approval", settings=settings)
+    app.synth()
+    doc = json.loads((tmp_path / "stacks" / "approval" / "cdk.tf.json").read_text())
+    assert _service(doc)["deployment_configuration"]["lifecycle_hook"] == [
+        {
+            "lifecycle_stages": ["POST_TEST_TRAFFIC_SHIFT"],
+            "target_type": "PAUSE",
+            "timeout_configuration": {"action": "ROLLBACK", "timeout_in_minutes": "45"},
+        }
+    ]
 
 
 @needs_native

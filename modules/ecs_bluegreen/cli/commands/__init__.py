@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import approve, check, deploy, finish, review, rollback, status, watch
+from . import approve, check, deploy, emulator, finish, review, rollback, status, watch
 
-COMMANDS = (deploy, watch, approve, finish, rollback, status, review, check)
+COMMANDS = (deploy, watch, approve, finish, rollback, status, review, check, emulator)

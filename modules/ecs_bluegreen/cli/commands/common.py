@@ -13,12 +13,12 @@ from typing import Protocol, TextIO
 
 from ..aws import Clients
 from ..engines import ENGINES, Engine, engine_for
-from ..events import Ended, Event
+from ..events import Ended, Event, Progressed, Reached
 from ..exits import PROG, CommandError, Exit
 from ..follow import follow
 from ..outputs import StackOutputs, load_outputs
 from ..render import state
-from ..snapshot import Snapshot
+from ..snapshot import Ending, Snapshot, Stage
 
 ClientFactory = Callable[[StackOutputs], Clients]
 
@@ -142,6 +142,14 @@ def follow_options(parser: argparse.ArgumentParser, when: str = "") -> None:
     parser.add_argument(
         "--poll", type=positive(1), default=10, metavar="SECONDS", help=f"{when}seconds between checks (default: 10)"
     )
+    parser.add_argument(
+        "--until",
+        choices=[stage.value for stage in Stage],
+        metavar="STAGE",
+        help=f"{when}follow only until the deployment reaches STAGE, and leave it running: "
+        f"{', '.join(stage.value for stage in Stage)} (bake: the termination wait or bake time). Exit 0 there; "
+        "1 when it fails or rolls back first, or passes approval without waiting for it",
+    )
 
 
 def positive(least: float) -> Callable[[str], float]:
@@ -160,8 +168,10 @@ def positive(least: float) -> Callable[[str], float]:
 
 
 def follow_to_end(engine: Engine, deployment_id: str, args: argparse.Namespace, ctx: Context) -> Outcome:
-    """Follow the deployment until it ends; how it ended is the outcome. Interrupted, it goes on
-    without us, and the message says how to pick it up again."""
+    """Follow the deployment until it ends, or reaches the stage of --until; how it ended (or that
+    it got there) is the outcome. Interrupted, it goes on without us, and the message says how to
+    pick it up again."""
+    until = Stage(args.until) if getattr(args, "until", None) else None
     try:
         for event in follow(
             engine,
@@ -173,7 +183,14 @@ def follow_to_end(engine: Engine, deployment_id: str, args: argparse.Namespace, 
         ):
             ctx.report.emit(event)
             if isinstance(event, Ended):
-                return _ended(event, args.timeout)
+                return _ended(event, args.timeout, until)
+            if until is not None and isinstance(event, Progressed):
+                got = reached(event.snapshot, until)
+                if got:
+                    ctx.report.emit(Reached(event.snapshot, until))
+                    return Outcome()
+                if got is False:
+                    return _passed(event.snapshot)
     except KeyboardInterrupt:
         ctx.report.halt()
         raise CommandError(
@@ -185,15 +202,37 @@ def follow_to_end(engine: Engine, deployment_id: str, args: argparse.Namespace, 
     raise AssertionError("follow ends with Ended")
 
 
-def _ended(event: Ended, timeout_minutes: float) -> Outcome:
+def reached(now: Snapshot, until: Stage) -> bool | None:
+    """Whether the deployment has got to `until`: True, None while not yet, False when it went past
+    approval without waiting for it (a deployment that failed has got nowhere)."""
+    if now.ending is Ending.FAILED or now.stage is None:
+        return None
+    if until is Stage.APPROVAL and now.stage is not Stage.APPROVAL:
+        return False if now.stage.order > until.order else None
+    return now.stage.order >= until.order or None
+
+
+def _passed(now: Snapshot) -> Outcome:
+    where = now.stage.value if now.stage else now.status
+    return Outcome(
+        Exit.FAILED,
+        f"{now.deployment_id} went on to {where} without waiting for approval: its service has no approval "
+        "wait (deployment.ready_action STOP_DEPLOYMENT)",
+    )
+
+
+def _ended(event: Ended, timeout_minutes: float, until: Stage | None = None) -> Outcome:
     last = event.snapshot
     if event.timed_out:
+        where = f" short of {until.value}" if until is not None else ""
         return Outcome(
             Exit.TIMED_OUT,
-            f"{last.deployment_id} is still {last.status} after {timeout_minutes:g} min; "
+            f"{last.deployment_id} is still {last.status}{where} after {timeout_minutes:g} min; "
             f"follow it with `{PROG} watch --deployment-id {last.deployment_id}` or stop "
             f"it with `{PROG} rollback`",
         )
+    if last.succeeded and until is Stage.APPROVAL:
+        return _passed(last)
     if last.succeeded:
         return Outcome()
     reason = last.error.get("message") or last.status

@@ -78,6 +78,8 @@ class Inputs:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
+    if args.until and not args.wait:
+        raise CommandError("--until follows the deployment: give it with --wait", Exit.BAD_INPUT)
     inputs = Inputs.of(args)
     engine = ctx.engine(args)
     hooks = engine.hooks(inputs.hooks)

@@ -18,7 +18,8 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
         description="Follow the running deployment, or the one given, until it ends: its status, lifecycle events "
         "and hooks, the listeners' traffic, the task sets, the time left in a wait and the rollback "
         "alarms. On a terminal this is one view updated in place; otherwise a line per change. Exit 0 "
-        "when it succeeded, 1 when it failed or was stopped, 3 when --timeout passed first.",
+        "when it succeeded (or reached --until's stage), 1 when it failed or was stopped, 3 when --timeout "
+        "passed first.",
     )
     deployment_option(parser, "follow")
     follow_options(parser)

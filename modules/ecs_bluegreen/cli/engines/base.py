@@ -75,9 +75,10 @@ class Engine(ABC):
         """End the wait after traffic has moved now: the original is let go, the deployment ends."""
 
     @abstractmethod
-    def stop(self, deployment_id: str) -> tuple[str | None, str]:
-        """Stop a deployment with rollback, so that traffic returns to the original; its status
-        and message after the stop, as the engine reports them."""
+    def stop(self, now: Snapshot) -> tuple[str | None, str]:
+        """Stop a deployment with rollback (one that waits is answered with a rollback), so that
+        traffic returns to the original; its status and message after the stop, as the engine
+        reports them."""
 
     @abstractmethod
     def way_out(self, now: Snapshot) -> str:

@@ -19,7 +19,7 @@ from ..appspec import appspec, hooks_of
 from ..exits import PROG, CommandError
 from ..render import state
 from ..service import LiveService, answered_at
-from ..snapshot import Listed, Route, Snapshot, Step, TaskSet, Wait, utc
+from ..snapshot import Listed, Route, Snapshot, Stage, Step, TaskSet, Wait, utc
 from .base import WATCH_OR_ROLLBACK, Engine
 
 BATCH = 25  # BatchGetDeployments takes 25 ids at most
@@ -118,9 +118,9 @@ class CodeDeployEngine(Engine):
             )
         self.codedeploy.continue_deployment(deploymentId=now.deployment_id, deploymentWaitType="TERMINATION_WAIT")
 
-    def stop(self, deployment_id: str) -> tuple[str | None, str]:
+    def stop(self, now: Snapshot) -> tuple[str | None, str]:
         """StopDeployment with automatic rollback: traffic returns to the old tasks."""
-        stopped = self.codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
+        stopped = self.codedeploy.stop_deployment(deploymentId=now.deployment_id, autoRollbackEnabled=True)
         return stopped.get("status"), str(stopped.get("statusMessage", ""))
 
     def way_out(self, now: Snapshot) -> str:
@@ -186,6 +186,7 @@ class CodeDeployEngine(Engine):
         )
         rollback = info.get("rollbackInfo", {})
         by = rollback.get("rollbackDeploymentId")
+        wait = _wait(info, group, target, now)
         return Snapshot(
             deployment_id,
             group.get("deploymentGroupName", ""),
@@ -193,13 +194,14 @@ class CodeDeployEngine(Engine):
             steps,
             self._routes(group),
             task_sets,
-            _wait(info, group, target, now),
+            wait,
             self._alarms(group),
             info.get("errorInformation", {}),
             rollback,
             now,
             self.ending(status),
             f"rolled back by {by}" if by else None,
+            _stage(status, steps, wait),
         )
 
     def _routes(self, group: Mapping[str, Any]) -> tuple[Route, ...]:
@@ -286,4 +288,24 @@ def _wait(
     ended = [utc(e["endTime"]) for e in target.get("lifecycleEvents", []) if e.get("endTime")]
     started = max(ended) if ended else now
     ends = started + datetime.timedelta(minutes=int(minutes or 0))
-    return Wait(kind, ends, max(ends - now, datetime.timedelta()), after_traffic)
+    # Unapproved at its end, a deployment stops (and rolls back), or goes on (DeploymentReadyOption).
+    action = (config.get("deploymentReadyOption") or {}).get("actionOnTimeout")
+    then = None if after_traffic else "ROLLBACK" if action == "STOP_DEPLOYMENT" else "CONTINUE"
+    return Wait(kind, ends, max(ends - now, datetime.timedelta()), after_traffic, then)
+
+
+def _stage(status: str, steps: tuple[Step, ...], wait: Wait | None) -> Stage | None:
+    """How far the deployment has got, from its status, lifecycle events and wait."""
+    if status in CodeDeployEngine.SUCCEEDED:
+        return Stage.SUCCEEDED
+    if status not in CodeDeployEngine.RUNNING:
+        return None  # failed or stopped: no further on
+    if wait is not None:
+        return Stage.BAKE if wait.after_traffic else Stage.APPROVAL
+    done = {s.name for s in steps if s.status == "Succeeded"}
+    going = {s.name for s in steps if s.status == "InProgress"}
+    if done & {"AllowTraffic", "AfterAllowTraffic"} or going & {"AllowTraffic", "AfterAllowTraffic"}:
+        return Stage.PRODUCTION_TRAFFIC
+    if "AllowTestTraffic" in done:
+        return Stage.TEST_TRAFFIC
+    return None

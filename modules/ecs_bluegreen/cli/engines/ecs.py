@@ -4,7 +4,10 @@ itself, so a deployment is a *service deployment* of ECS, not a CodeDeploy one.
 - deploy: UpdateService with the new revision, and the network and platform the stack's outputs
   give (Terraform ignores them, as on CodeDeploy), which starts a service deployment;
 - watch and status: ListServiceDeployments and DescribeServiceDeployments;
-- roll back: StopServiceDeployment with stopType ROLLBACK.
+- approve: ContinueServiceDeployment CONTINUE, for the pause hook that waits (an approval wait is
+  a pause hook after test traffic: deployment.ready_action STOP_DEPLOYMENT);
+- roll back: ContinueServiceDeployment ROLLBACK for a pause hook that waits, else
+  StopServiceDeployment with stopType ROLLBACK.
 
 A snapshot says what CodeDeploy's says, in ECS's terms: the lifecycle stage under way among ECS's
 stages, the hook of each stage, the production and test traffic of the source and target
@@ -21,7 +24,7 @@ from ...revisions import label
 from ..exits import PROG, CommandError, Exit
 from ..render import state
 from ..service import LiveService, answered_at
-from ..snapshot import Listed, Route, Snapshot, Step, TaskSet, Wait, utc
+from ..snapshot import Listed, Route, Snapshot, Stage, Step, TaskSet, Wait, utc
 from .base import WATCH_OR_ROLLBACK, Engine
 
 STAGES = (
@@ -122,11 +125,14 @@ class EcsNativeEngine(Engine):
         return str(arn)
 
     def approve(self, now: Snapshot) -> None:
-        raise CommandError(
-            f"nothing waits for approval: {state(now)}. On engine 'ecs' a deployment has no approval "
-            "wait; a hook at POST_TEST_TRAFFIC_SHIFT (hooks['AfterAllowTestTraffic']) decides whether "
-            f"production traffic moves, and `{PROG} rollback` stops it"
-        )
+        """ContinueServiceDeployment CONTINUE: the pause hook that waits lets the deployment go on."""
+        hook = now.wait.hook_id if now.wait is not None else None
+        if hook is None:
+            raise CommandError(
+                f"nothing waits for approval: {state(now)}. On engine 'ecs' a deployment waits for approval at a "
+                "pause hook (deployment.ready_action STOP_DEPLOYMENT pauses it after test traffic)"
+            )
+        self.ecs.continue_service_deployment(serviceDeploymentArn=now.deployment_id, hookId=hook, action="CONTINUE")
 
     def finish(self, now: Snapshot) -> None:
         raise CommandError(
@@ -135,12 +141,22 @@ class EcsNativeEngine(Engine):
             f"deployments, or return traffic with `{PROG} rollback`"
         )
 
-    def stop(self, deployment_id: str) -> tuple[str | None, str]:
-        """StopServiceDeployment with ROLLBACK: ECS shifts traffic back to the source revision."""
-        self.ecs.stop_service_deployment(serviceDeploymentArn=deployment_id, stopType="ROLLBACK")
+    def stop(self, now: Snapshot) -> tuple[str | None, str]:
+        """Traffic back to the source revision: a pause hook that waits is answered ROLLBACK
+        (ContinueServiceDeployment), any other deployment is stopped with ROLLBACK
+        (StopServiceDeployment)."""
+        hook = now.wait.hook_id if now.wait is not None else None
+        if hook is not None:
+            self.ecs.continue_service_deployment(
+                serviceDeploymentArn=now.deployment_id, hookId=hook, action="ROLLBACK"
+            )
+            return "ROLLBACK", f"the pause hook {hook} was answered ROLLBACK"
+        self.ecs.stop_service_deployment(serviceDeploymentArn=now.deployment_id, stopType="ROLLBACK")
         return "ROLLBACK_REQUESTED", ""
 
     def way_out(self, now: Snapshot) -> str:
+        if now.wait is not None and now.wait.kind in ("approval", "pause"):
+            return f"`{PROG} approve` lets it go on, `{PROG} rollback` rolls it back"
         if now.traffic_moved:
             return f"ECS ends its bake time, {WATCH_OR_ROLLBACK}"
         return WATCH_OR_ROLLBACK
@@ -212,6 +228,7 @@ class EcsNativeEngine(Engine):
             if sides
         )
         ending = self.ending(status)
+        wait = _pause(info, now) or _bake(info, status, config, now)
         error = {"message": info["statusReason"]} if status in self.FAILED and info.get("statusReason") else {}
         rollback = info.get("rollback") or {}
         back_to = revisions.get(rollback.get("serviceRevisionArn", "")) if rollback else None
@@ -222,7 +239,7 @@ class EcsNativeEngine(Engine):
             self._steps(info, status, config),
             routes,
             task_sets,
-            _bake(info, status, config, now),
+            wait,
             self._alarms(info),
             error,
             {
@@ -235,6 +252,7 @@ class EcsNativeEngine(Engine):
             now,
             ending,
             f"rolled back to {back_to}" if back_to else None,
+            _stage(info, status, wait),
         )
 
     def _steps(self, info: Mapping[str, Any], status: str, config: Mapping[str, Any]) -> tuple[Step, ...]:
@@ -268,6 +286,53 @@ class EcsNativeEngine(Engine):
         states = self.service.alarm_states(names)
         triggered = set(alarms.get("triggeredAlarmNames") or [])
         return tuple((name, "ALARM" if name in triggered else states.get(name, "MISSING")) for name in sorted(names))
+
+
+def _paused(info: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The pause hook a deployment in progress waits at (status AWAITING_ACTION), if any."""
+    if info.get("status") != "IN_PROGRESS":
+        return None
+    for hook in info.get("lifecycleHookDetails") or []:
+        if hook.get("targetType") == "PAUSE" and hook.get("status") == "AWAITING_ACTION":
+            return dict(hook)
+    return None
+
+
+def _pause(info: Mapping[str, Any], now: datetime.datetime) -> Wait | None:
+    """A pause hook that waits, until it expires: an approval before production traffic moves
+    (the target has none of it yet), a pause after."""
+    hook = _paused(info)
+    if hook is None:
+        return None
+    weight = float((info.get("targetServiceRevision") or {}).get("requestedProductionTrafficWeight") or 0.0)
+    ends = utc(hook["expiresAt"]) if hook.get("expiresAt") else now
+    return Wait(
+        "pause" if weight else "approval",
+        ends,
+        max(ends - now, datetime.timedelta()),
+        after_traffic=weight >= 100,
+        then=hook.get("timeoutAction"),
+        hook_id=hook.get("hookId"),
+    )
+
+
+def _stage(info: Mapping[str, Any], status: str, wait: Wait | None) -> Stage | None:
+    """How far the deployment has got, from its lifecycle stage and the pause it waits at."""
+    if status in EcsNativeEngine.SUCCEEDED:
+        return Stage.SUCCEEDED
+    if status != "IN_PROGRESS":
+        return None  # not started, or stopping or rolling back: no further on
+    if wait is not None and wait.kind == "approval":
+        return Stage.APPROVAL
+    stage = info.get("lifecycleStage")
+    at = STAGES.index(stage) if stage in STAGES else -1
+    if at >= STAGES.index("BAKE_TIME"):
+        return Stage.BAKE
+    if at >= STAGES.index("PRODUCTION_TRAFFIC_SHIFT"):
+        return Stage.PRODUCTION_TRAFFIC
+    if at >= STAGES.index("POST_TEST_TRAFFIC_SHIFT"):
+        return Stage.TEST_TRAFFIC
+    return None
 
 
 def _bake(info: Mapping[str, Any], status: str, config: Mapping[str, Any], now: datetime.datetime) -> Wait | None:

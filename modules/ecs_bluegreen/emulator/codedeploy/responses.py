@@ -10,7 +10,8 @@ from typing import Any
 from moto.codedeploy.responses import CodeDeployResponse, _deployment_group_info, _deployment_info
 from moto.core.responses import ActionResult, EmptyResult
 
-from .models import LOCK, CodeDeployEcsBackend, EcsDeployment, codedeploy_backends
+from ..clock import LOCK
+from .models import CodeDeployEcsBackend, EcsDeployment, codedeploy_backends
 
 _GROUP_FIELDS = {  # UpdateDeploymentGroup's parameters, and the attribute each one sets
     "deploymentConfigName": "deployment_config_name",

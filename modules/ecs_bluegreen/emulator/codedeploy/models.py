@@ -35,19 +35,18 @@ import datetime
 import json
 import random
 import string
-import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+import moto.ecs.models as ecs_models
 import yaml
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.codedeploy.models import CodeDeployBackend, DeploymentGroup, DeploymentInfo
 from moto.core.base_backend import BackendDict
-from moto.core.utils import utcnow
-from moto.ecs.models import ecs_backends
 from moto.elbv2.models import elbv2_backends
 
+from ..clock import CLOCK, LOCK, STEP
 from .exceptions import (
     DeploymentAlreadyCompletedException,
     DeploymentConfigAlreadyExistsException,
@@ -64,33 +63,6 @@ from .exceptions import (
     InvalidRevisionException,
     LifecycleEventAlreadyCompletedException,
 )
-
-LOCK = threading.RLock()
-"""One lock for every deployment: moto's server answers requests on several threads."""
-
-
-class Clock:
-    """The real time plus an offset: `advance` moves it forward, never back."""
-
-    def __init__(self) -> None:
-        self.offset = datetime.timedelta()
-
-    def now(self) -> datetime.datetime:
-        return utcnow() + self.offset
-
-    def advance(self, seconds: float) -> datetime.datetime:
-        if seconds < 0:
-            raise ValueError("the clock moves forward only")
-        with LOCK:
-            self.offset += datetime.timedelta(seconds=seconds)
-            return self.now()
-
-
-CLOCK = Clock()
-
-STEP = datetime.timedelta(seconds=1)
-"""How long an event without a hook takes on the clock. AWS takes seconds to minutes; one second
-keeps each status visible to a poller without slowing a test down."""
 
 HOOK_TIMEOUT = datetime.timedelta(hours=1)
 """A hook that never reports fails the deployment after an hour (the AppSpec hooks page: "...
@@ -262,7 +234,7 @@ class CodeDeployEcsBackend(CodeDeployBackend):
 
     @property
     def ecs(self) -> Any:
-        return ecs_backends[self.account_id][self.region_name]
+        return ecs_models.ecs_backends[self.account_id][self.region_name]
 
     @property
     def elbv2(self) -> Any:
@@ -543,7 +515,8 @@ class CodeDeployEcsBackend(CodeDeployBackend):
             return self._hook(d, event, now)
         if d.phase == "AllowTraffic":
             return self._shift(d, now)
-        due = event.start_time + STEP  # type: ignore[operator]
+        assert event.start_time is not None  # it began when the deployment entered it
+        due = event.start_time + STEP
         if now < due:
             return False
         if not self._act(d, event.name, due):
@@ -594,7 +567,8 @@ class CodeDeployEcsBackend(CodeDeployBackend):
                 return True
             self._finish_event(d, event, at)
             return True
-        due = event.start_time + HOOK_TIMEOUT  # type: ignore[operator]
+        assert event.start_time is not None
+        due = event.start_time + HOOK_TIMEOUT
         if now >= due:
             self._fail(d, event, due, "TIMEOUT", f"The {event.name} hook {event.hook} did not report within an hour.")
             return True
@@ -675,7 +649,7 @@ class CodeDeployEcsBackend(CodeDeployBackend):
 
     def _alarmed(self, d: EcsDeployment, now: datetime.datetime) -> bool:
         """An alarm of the group in ALARM stops the deployment (monitoring-create-alarms.html)."""
-        config = d.override_alarm_configuration or d.deployment_group.alarm_configuration or {}
+        config: Any = d.override_alarm_configuration or d.deployment_group.alarm_configuration or {}
         if not isinstance(config, dict) or not config.get("enabled") or d.phase == "Created":
             return False
         names = [a.get("name") for a in config.get("alarms", [])]

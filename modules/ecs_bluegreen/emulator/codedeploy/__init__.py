@@ -1,13 +1,10 @@
 """CodeDeploy's ECS blue/green lifecycle for moto: a backend laid out as moto's own (models,
 responses, urls, exceptions), which `install()` puts in the place of moto's CodeDeploy backend.
-
-    python3 -m pipenv run python tests/support/codedeploy_ecs/server.py -p 4566   # moto_server, with it
-
-models.py says what it does and which AWS pages it follows; server.py, how to move its clock."""
+models.py says what it does and which AWS pages it follows."""
 
 from __future__ import annotations
 
-from .models import CLOCK, codedeploy_backends
+from .models import codedeploy_backends
 
 
 def install() -> None:
@@ -16,8 +13,8 @@ def install() -> None:
     import moto.codedeploy
     import moto.codedeploy.models
 
-    moto.codedeploy.codedeploy_backends = codedeploy_backends  # type: ignore[attr-defined]
-    moto.codedeploy.models.codedeploy_backends = codedeploy_backends
+    moto.codedeploy.codedeploy_backends = codedeploy_backends  # type: ignore[attr-defined, assignment]
+    moto.codedeploy.models.codedeploy_backends = codedeploy_backends  # type: ignore[assignment]
 
 
-__all__ = ["CLOCK", "codedeploy_backends", "install"]
+__all__ = ["codedeploy_backends", "install"]
