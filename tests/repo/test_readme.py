@@ -32,6 +32,7 @@ PROPS = [
     lib.DeploymentProps,
     lib.TestTrafficHookProps,
     lib.TrafficShiftProps,
+    lib.PauseProps,
     lib.AlarmProps,
     lib.NotificationProps,
     lib.StateBackendProps,

@@ -16,6 +16,7 @@ from ecs_bluegreen import (
     MigrationProps,
     NetworkProps,
     NotificationProps,
+    PauseProps,
     ServiceProps,
     SettingsError,
     StackSettings,
@@ -260,6 +261,28 @@ CASES = {
         r"it with NetworkProps\(\.\.\.\)\)\.$",
     ),
     "missing image": (lambda: ServiceProps(image=None), r"service\.image: invalid value None\. Expected text\.$"),
+    # Pauses at other stages: ECS's alone, once per stage, at the stages ECS pauses at.
+    "codedeploy pauses": (
+        lambda: DeploymentProps(pauses=(PauseProps(stage="POST_SCALE_UP"),)),
+        r"deployment\.pauses: .*CodeDeploy waits for approval only before production traffic moves.*engine='ecs'",
+    ),
+    "native pause twice": (
+        lambda: DeploymentProps(
+            engine="ecs",
+            ready_action="STOP_DEPLOYMENT",
+            approval_wait_minutes=5,
+            pauses=(PauseProps(stage="POST_TEST_TRAFFIC_SHIFT"),),
+        ),
+        r"deployment\.pauses: .*POST_TEST_TRAFFIC_SHIFT is paused at twice .*pause once per stage",
+    ),
+    "pause stage": (
+        lambda: PauseProps(stage="BAKE_TIME"),
+        r"deployment\.pauses\.stage: invalid value 'BAKE_TIME'.*'POST_PRODUCTION_TRAFFIC_SHIFT'",
+    ),
+    "pause timeout": (
+        lambda: PauseProps(stage="POST_SCALE_UP", timeout_minutes=20161),
+        r"deployment\.pauses\.timeout_minutes: invalid value 20161.*20160",
+    ),
     # A setting the ECS-native engine has no equivalent for: the reason and the alternative.
     "native own config": (
         lambda: DeploymentProps(engine="ecs", deployment_config_name="my-config"),

@@ -33,7 +33,8 @@ from terraform import unavailable
 TIER_C = ROOT / "tools" / "tiers" / "cdktn" / ".venv" / "bin" / "python"
 SERVICE = "aws_ecs_service"
 TIER_A_PROVIDER = {"source": "hashicorp/aws", "version": "5.100.0"}
-REFERENCE = re.compile(r"\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}")
+REFERENCE = re.compile(r"\$\{((?:data\.)?[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}")
+"""A reference to a resource's (or a data source's) attribute: ${type.name.attribute}."""
 
 SYNTH = """
 import json, sys

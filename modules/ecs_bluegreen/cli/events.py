@@ -93,7 +93,8 @@ class Watching(Event):
 @dataclass(frozen=True)
 class StatusReported(Event):
     """The deployment group (None on the ECS-native engine), where the deployments are listed
-    (`where`), whether Terraform's revision is live, and the latest deployments."""
+    (`where`), whether Terraform's revision is live, where production's traffic goes, and the
+    latest deployments."""
 
     application: str | None
     deployment_group: str | None
@@ -101,6 +102,7 @@ class StatusReported(Event):
     deployments: list[Listed]
     where: str
     engine: str
+    production: tuple[tuple[str, float], ...] = ()  # each target group's share of production now
 
 
 @dataclass(frozen=True)

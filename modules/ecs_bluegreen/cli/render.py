@@ -270,6 +270,9 @@ class TextRenderer:
     @_render.register
     def _(self, event: StatusReported) -> None:
         self._line(event.where)
+        if event.production:
+            live = ", ".join(f"{name} {weight:g}%" for name, weight in event.production if weight)
+            self._line(f"production traffic: {live or 'none'}")
         terraform = event.terraform
         if terraform is not None:
             tf, running = label(terraform["terraformTaskDefinitionArn"]), label(terraform["runningTaskDefinitionArn"])
@@ -371,6 +374,7 @@ class JsonRenderer:
             "deploymentGroup": event.deployment_group,
             "engine": event.engine,
             "terraformRevision": event.terraform,
+            "production": [{"targetGroup": name, "weight": weight} for name, weight in event.production],
             "deployments": [row.as_json() for row in event.deployments],
         }
 

@@ -46,12 +46,43 @@ class LiveService:
         found = self.clients.elbv2.describe_listeners(ListenerArns=list(arns)).get("Listeners", [])
         return {listener["ListenerArn"]: listener for listener in found}
 
+    def rules(self, arns: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Each listener rule (its actions), by its ARN."""
+        if not arns or self.clients.elbv2 is None:
+            return {}
+        found = self.clients.elbv2.describe_rules(RuleArns=list(arns)).get("Rules", [])
+        return {rule["RuleArn"]: rule for rule in found}
+
     def alarm_states(self, names: Sequence[str]) -> dict[str, str]:
         """The state of each alarm (OK, ALARM, INSUFFICIENT_DATA), by name; a missing one is absent."""
         if not names or self.clients.cloudwatch is None:
             return {}
         found = self.clients.cloudwatch.describe_alarms(AlarmNames=list(names)).get("MetricAlarms", [])
         return {alarm["AlarmName"]: str(alarm["StateValue"]) for alarm in found}
+
+
+def forward_weights(actions: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, float], ...]:
+    """Each target group's share of a listener's or rule's forward action, in percent, by name."""
+    raw: dict[str, float] = {}
+    for action in actions:
+        if action.get("Type") != "forward":
+            continue
+        groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
+        if groups:
+            for entry in groups:
+                raw[entry["TargetGroupArn"]] = raw.get(entry["TargetGroupArn"], 0.0) + float(entry.get("Weight", 1))
+        elif action.get("TargetGroupArn"):
+            raw[action["TargetGroupArn"]] = raw.get(action["TargetGroupArn"], 0.0) + 1.0
+    total = sum(raw.values())
+    return tuple(
+        (target_group_name(arn), round(100.0 * weight / total, 1) if total else 0.0)
+        for arn, weight in sorted(raw.items(), key=lambda item: target_group_name(item[0]))
+    )
+
+
+def target_group_name(arn: str) -> str:
+    """A target group's name, from its ARN (…:targetgroup/<name>/<id>)."""
+    return arn.split(":targetgroup/", 1)[-1].split("/", 1)[0]
 
 
 def answered_at(answer: Mapping[str, Any]) -> datetime.datetime:

@@ -70,15 +70,20 @@ def native_bindings(props: DeploymentProps) -> Any:
         for name in NATIVE_CLASSES + ((STEP_CLASSES[strategy],) if strategy in STEP_CLASSES else ())
         if not hasattr(module, name)
     ]
-    if props.ready_action == "STOP_DEPLOYMENT" and not hasattr(module, PAUSE_CLASS):
+    if (props.ready_action == "STOP_DEPLOYMENT" or props.pauses) and not hasattr(module, PAUSE_CLASS):
         dist = FAMILY.provider.replace("_", "-")
+        field, value, instead = (
+            ("deployment.ready_action", props.ready_action, "set ready_action='CONTINUE_DEPLOYMENT'")
+            if props.ready_action == "STOP_DEPLOYMENT"
+            else ("deployment.pauses", props.pauses, "drop pauses")
+        )
         raise SettingsError(
-            "deployment.ready_action",
-            props.ready_action,
-            f"On engine 'ecs' an approval wait is a pause hook, which these AWS provider bindings ({dist} "
+            field,
+            value,
+            f"On engine 'ecs' a wait for approval is a pause hook, which these AWS provider bindings ({dist} "
             f"{importlib.metadata.version(dist)}) lack: it needs hashicorp/aws later than 6.62.0 (lifecycle_hook "
             "target_type and timeout_configuration), as in cdktn-provider-aws 25.8.1 (aws 6.69.1). Upgrade the "
-            "bindings, or set ready_action='CONTINUE_DEPLOYMENT'.",
+            f"bindings, or {instead}.",
         )
     if missing:
         dist = FAMILY.provider.replace("_", "-")
@@ -198,20 +203,25 @@ class EcsNativeBlueGreen(Part):
 
     def _approval(self) -> list[Any]:
         """The approval wait (ready_action STOP_DEPLOYMENT): a pause after test traffic, for
-        approval_wait_minutes, then a rollback, as CodeDeploy's approval wait stops and rolls back
+        approval_wait_minutes, then a rollback, as CodeDeploy's approval wait stops and rolls back;
+        then the pauses of `pauses`, each at its stage
         (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pause-lifecycle-hooks.html)."""
-        props, ecs = self.props, self._ecs
-        if props.ready_action != "STOP_DEPLOYMENT":
-            return []
-        return [
-            ecs.EcsServiceDeploymentConfigurationLifecycleHook(
-                target_type="PAUSE",
-                lifecycle_stages=[APPROVAL_STAGE],
-                timeout_configuration=getattr(ecs, PAUSE_CLASS)(
-                    timeout_in_minutes=str(props.approval_wait_minutes), action="ROLLBACK"
-                ),
-            )
-        ]
+        props = self.props
+        pauses = (
+            [(APPROVAL_STAGE, props.approval_wait_minutes, "ROLLBACK")]
+            if props.ready_action == "STOP_DEPLOYMENT"
+            else []
+        )
+        pauses += [(p.stage, p.timeout_minutes, p.on_timeout) for p in props.pauses]
+        return [self._pause(stage, minutes, action) for stage, minutes, action in pauses]
+
+    def _pause(self, stage: str, minutes: int, action: str) -> Any:
+        ecs = self._ecs
+        return ecs.EcsServiceDeploymentConfigurationLifecycleHook(
+            target_type="PAUSE",
+            lifecycle_stages=[stage],
+            timeout_configuration=getattr(ecs, PAUSE_CLASS)(timeout_in_minutes=str(minutes), action=action),
+        )
 
     def alarms(self, alarm_names: Sequence[str]) -> Any:
         """The alarms ECS watches through the deployment and its bake time, rolling back on one."""

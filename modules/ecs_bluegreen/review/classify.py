@@ -26,6 +26,20 @@ class _Plan:
     test_ports: set[Any]
     lb_groups: set[str]
     retired: Mapping[str, str]  # CodeDeploy resources a migration removes, told in its note
+    routed: Mapping[str, str]  # the listeners (CodeDeploy) or rules (ECS) the engine shifts: production or test
+
+
+def _routed(plan: Mapping[str, Any]) -> dict[str, str]:
+    """Where each service's engine shifts traffic: ECS on the listener rules, where the stack has
+    them; CodeDeploy on the listeners."""
+    routed: dict[str, str] = {}
+    for roles in service_roles(plan):
+        if roles.prod_listener_rule or roles.test_listener_rule:
+            parts = {"production": roles.prod_listener_rule, "test": roles.test_listener_rule}
+        else:
+            parts = {"production": roles.prod_listener, "test": roles.test_listener}
+        routed.update({address: part for part, address in parts.items() if address})
+    return routed
 
 
 def _context(plan: Mapping[str, Any], changes: list[ResourceChange]) -> _Plan:
@@ -41,6 +55,7 @@ def _context(plan: Mapping[str, Any], changes: list[ResourceChange]) -> _Plan:
             for group in side.get("security_groups") or []
         },
         retired=retired(changes),
+        routed=_routed(plan),
     )
 
 
@@ -54,7 +69,7 @@ def _read(change: ResourceChange, plan: _Plan) -> Found:
         found += Found((network.rule_finding(change, test_ports=plan.test_ports, lb_groups=plan.lb_groups),))
     elif change.type in iam.KINDS:
         found += Found(tuple(filter(None, [iam.iam_finding(change)])))
-    found += Found(tuple(filter(None, [impact.health_finding(change)])))
+    found += Found(tuple(filter(None, [impact.health_finding(change), impact.routing_finding(change, plan.routed)])))
     if change.type == "aws_ecs_task_definition" and plan.service_exists:
         found += task_definition_found(change)
     if found.nothing and change.gone:

@@ -20,7 +20,8 @@ class FindingClass(Enum):
         True,
         "the load balancer, a listener or listener rule, a target group, the ECS service or cluster, the "
         "CodeDeploy application or group, a security group, a role the engine or the tasks assume, or the "
-        "network under them, replaced or deleted",
+        "network under them, replaced or deleted; and the weights a deployment engine sets on its listeners or "
+        "rules, rewritten by an apply",
     )
     DESTROYS = (
         2,

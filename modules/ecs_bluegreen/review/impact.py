@@ -1,10 +1,12 @@
 """What a change does to the service itself: a resource in the traffic path replaced or deleted
-(traffic or deployments interrupted), a resource that holds data replaced or deleted (what is
-lost), and a health check changed (whether a deployment's new tasks count as healthy)."""
+(traffic or deployments interrupted), the routing a deployment engine owns rewritten in place
+(its weights reset), a resource that holds data replaced or deleted (what is lost), and a health
+check changed (whether a deployment's new tasks count as healthy)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from .findings import Finding, FindingClass
 from .plan import ResourceChange, block
@@ -112,3 +114,34 @@ def health_finding(change: ResourceChange) -> Finding | None:
     if not fields:
         return None
     return Finding(change.address, change.type, change.actions, FindingClass.HEALTH, "; ".join(fields), why)
+
+
+ROUTING = {
+    "aws_lb_listener": ("default_action", "CodeDeploy", "listener"),
+    "aws_lb_listener_rule": ("action", "ECS", "rule"),
+}
+"""Where each engine shifts traffic, at every deployment: CodeDeploy on the production and test
+listeners' default actions, ECS (the ECS-native engine) on the production and test listener rules'
+actions. The attribute, who writes it, and what it is."""
+
+
+def routing_finding(change: ResourceChange, routed: Mapping[str, str]) -> Finding | None:
+    """The routing a deployment engine owns (`routed`: the addresses of the production and test
+    listeners or rules, each with its part), rewritten in place by an apply: it resets the weights
+    the engine set (aws-cdk #36649, containers-roadmap #2853)."""
+    attribute, engine, kind = ROUTING.get(change.type, ("", "", ""))
+    if not attribute or change.address not in routed or change.gone or "update" not in change.actions:
+        return None
+    if change.before.get(attribute) == change.after.get(attribute):
+        return None
+    return Finding(
+        change.address,
+        change.type,
+        change.actions,
+        FindingClass.INTERRUPTS,
+        f"{attribute} rewritten in place, on the {routed[change.address]} {kind}",
+        f"{engine} sets this {kind}'s weights at every deployment, and the apply writes back the configuration's: "
+        "after a deployment that sends traffic to the target group the engine emptied, and during one it undoes "
+        f"the shift. Apply it with the weights the {kind} has now, or keep {attribute} in ignore_changes, as the "
+        "stacks do",
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .alarms import AlarmProps
 from .blue_green import BlueGreenServiceProps
 from .containers import ContainerHealthCheckProps, ContainerProps, LogProps, SecretProps
-from .deployment import PREDEFINED_ECS_CONFIGS, DeploymentProps, MigrationProps, TrafficShiftProps
+from .deployment import PREDEFINED_ECS_CONFIGS, DeploymentProps, MigrationProps, PauseProps, TrafficShiftProps
 from .errors import MISSING, SettingsError
 from .iam import IamProps, PolicyStatementProps
 from .kinds import check_value
@@ -47,6 +47,7 @@ __all__ = [
     "MigrationProps",
     "NetworkProps",
     "NotificationProps",
+    "PauseProps",
     "PolicyStatementProps",
     "RepositoryProps",
     "SecretProps",

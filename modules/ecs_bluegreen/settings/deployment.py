@@ -54,6 +54,37 @@ class TrafficShiftProps(Props):
         return f"{name}-{self.type}-{self.percentage}pct-{self.interval_minutes}min"
 
 
+PauseStage = Literal[
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+]
+"""The stages ECS can pause a deployment at (pause-lifecycle-hooks.html): not at a traffic shift
+itself, the scale-up, the bake time or the clean-up."""
+MAX_PAUSES = 10
+"""Pause hooks per service, at most (pause-lifecycle-hooks.html)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PauseProps(Props):
+    """A pause of an ECS-native deployment at a stage of its own: it waits there until `bluegreen
+    approve` (ContinueServiceDeployment), `bluegreen rollback`, or its timeout."""
+
+    SETTING: ClassVar[str] = "deployment.pauses"
+
+    stage: PauseStage
+    """Where it waits: "POST_PRODUCTION_TRAFFIC_SHIFT" (all of production moved, before the bake time),
+    "PRE_PRODUCTION_TRAFFIC_SHIFT" (before each step of a canary or linear shift), "POST_SCALE_UP" (the new tasks
+    run), "PRE_SCALE_UP", "RECONCILE_SERVICE"; the approval wait is ready_action's, after test traffic. Required."""
+    timeout_minutes: Annotated[int, Range(1, 20160, "minutes")] = 1440
+    """Minutes it waits for an answer, 1 to 20160. Default: 1440."""
+    on_timeout: Literal["ROLLBACK", "CONTINUE"] = "ROLLBACK"
+    """What ECS does when nobody answered in time. Default: "ROLLBACK"."""
+
+
 NATIVE_BAKE_MINUTES = 1440
 """The longest bake time ECS takes, for the old revision and for each traffic step (ECS API)."""
 NATIVE_MIN_LINEAR_PERCENT = 3
@@ -98,7 +129,8 @@ class DeploymentProps(Props):
     deployment_config_name: Annotated[str, _CONFIG_NAME] = ALL_AT_ONCE
     """Predefined ECS config (or your own config's name). Default: "CodeDeployDefault.ECSAllAtOnce"."""
     ready_action: Literal["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"] = "CONTINUE_DEPLOYMENT"
-    """Shift traffic at once, or wait for a go-ahead and stop on timeout. Default: "CONTINUE_DEPLOYMENT"."""
+    """Shift traffic at once, or wait for a go-ahead (`bluegreen approve`) and roll back on timeout; on engine "ecs"
+    the wait is a pause hook after test traffic (AWS provider later than 6.62.0). Default: "CONTINUE_DEPLOYMENT"."""
     approval_wait_minutes: Annotated[int, Range(0, 2880, "minutes")] = 0
     """With STOP_DEPLOYMENT: minutes to wait for the go-ahead, 1 to 2880. Default: 0 (no wait)."""
     termination_wait_minutes: Annotated[int, Range(0, 2880, "minutes")] = 60
@@ -120,6 +152,10 @@ class DeploymentProps(Props):
     migration: MigrationProps | None = None
     """With engine "ecs": step 1 of a migration from CodeDeploy, which keeps the CodeDeploy resources one more apply.
     Default: None (no migration)."""
+    pauses: tuple[PauseProps, ...] = ()
+    """With engine "ecs": pauses at other stages, each answered with `bluegreen approve` or `rollback` (AWS
+    provider later than 6.62.0), e.g. [{"stage": "POST_PRODUCTION_TRAFFIC_SHIFT", "timeout_minutes": 60}]. Default: ()
+    (none)."""
 
     @property
     def rules(self) -> EngineRules:
@@ -223,6 +259,13 @@ class CodeDeployRules(EngineRules):
                 deployment.migration,
                 "A migration moves the service to engine 'ecs': set engine='ecs' with it, or drop it.",
             )
+        if deployment.pauses:
+            raise SettingsError(
+                "pauses",
+                deployment.pauses,
+                "CodeDeploy waits for approval only before production traffic moves: use ready_action="
+                "'STOP_DEPLOYMENT' with approval_wait_minutes, or set engine='ecs' to pause at other stages.",
+            )
 
     def check_network_load_balancer(self, deployment: DeploymentProps) -> None:
         if deployment.deployment_config_name != ALL_AT_ONCE:
@@ -271,6 +314,21 @@ class EcsRules(EngineRules):
 
     def check_deployment(self, deployment: DeploymentProps) -> None:
         stay = " (or keep engine='codedeploy')"
+        stages = [p.stage for p in deployment.pauses]
+        if deployment.ready_action == "STOP_DEPLOYMENT":
+            stages.append("POST_TEST_TRAFFIC_SHIFT")
+        twice = sorted({stage for stage in stages if stages.count(stage) > 1})
+        if twice:
+            raise SettingsError(
+                "pauses",
+                deployment.pauses,
+                f"{twice[0]} is paused at twice (ready_action STOP_DEPLOYMENT pauses after test traffic): "
+                "pause once per stage.",
+            )
+        if len(stages) > MAX_PAUSES:
+            raise SettingsError(
+                "pauses", deployment.pauses, f"ECS takes at most {MAX_PAUSES} pause hooks per service: pause less."
+            )
         if deployment.traffic_shift is None and deployment.deployment_config_name not in PREDEFINED_SHIFTS:
             raise SettingsError(
                 "deployment_config_name",

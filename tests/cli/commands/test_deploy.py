@@ -272,6 +272,12 @@ def _status(aws: Aws, running: dict, terraform: dict) -> None:
     aws.describe(running)
     if terraform is not running:
         aws.describe(terraform)
+    # Where production's traffic goes: the group's listeners (no ELB client here, so none read).
+    aws.codedeploy_stub.add_response(
+        "get_deployment_group",
+        {"deploymentGroupInfo": {"applicationName": "web-dev", "deploymentGroupName": "web-dev"}},
+        {"applicationName": "web-dev", "deploymentGroupName": "web-dev"},
+    )
 
 
 def test_status_says_terraforms_revision_waits_for_a_deployment(tmp_path):

@@ -33,6 +33,10 @@ CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/web-dev"
 DEPLOYMENT = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/web-dev/web-dev/AbC123"
 REVISION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/web-dev/web-dev/{{}}"
 HOOK = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:web-dev-test-traffic"
+RULE = (
+    f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener-rule/app/web-dev-alb/"
+    "0123456789abcdef/0123456789abcdef/0123456789abcdef"
+)
 NATIVE_OUTPUTS = {k: v for k, v in OUTPUTS.items() if not k.startswith("codedeploy_")} | {
     "engine": "ecs",
     "task_subnet_ids": ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
@@ -369,6 +373,12 @@ def test_status_lists_service_deployments_newest_first(tmp_path):
     )
     ecs.stub.add_response(
         "describe_task_definition", revision(4), {"taskDefinition": ARN.format(4), "include": ["TAGS"]}
+    )
+    # Where production's traffic goes: the rule the service names (no ELB client here, so none read).
+    ecs.stub.add_response(
+        "describe_services",
+        {"services": [{"loadBalancers": [{"advancedConfiguration": {"productionListenerRule": RULE}}]}]},
+        {"cluster": "web-dev", "services": ["web-dev"]},
     )
     code, out, err = ecs.run("status", "--json", tmp_path=tmp_path)
     assert (code, err) == (0, "")

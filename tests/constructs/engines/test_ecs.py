@@ -21,7 +21,7 @@ from paths import ROOT
 from scenarios import ACCOUNT, NATIVE_SCENARIOS, _settings
 from tiers import bindings
 
-from ecs_bluegreen import BlueGreenStack, DeploymentProps, SettingsError
+from ecs_bluegreen import BlueGreenStack, DeploymentProps, PauseProps, SettingsError
 from ecs_bluegreen.constructs.cdk import App
 
 needs_native = pytest.mark.native  # deselected on tier A (conftest.py)
@@ -215,11 +215,17 @@ def test_ecs_watches_the_alarms_and_rolls_back_on_one(synthesized, name):
 @needs_native
 def test_an_approval_wait_is_a_pause_after_test_traffic_that_rolls_back_where_the_bindings_have_one(tmp_path):
     """ready_action STOP_DEPLOYMENT on this engine: a pause hook at POST_TEST_TRAFFIC_SHIFT for the
-    approval wait, then ROLLBACK, as CodeDeploy's stops and rolls back; bindings without pause
-    hooks (tier B's, aws 6.25.0) refuse it on one line with the version that has them."""
+    approval wait, then ROLLBACK, as CodeDeploy's stops and rolls back; a pause of `pauses` at its
+    stage with its timeout; bindings without pause hooks (tier B's, aws 6.25.0) refuse them on one
+    line with the version that has them."""
     settings = _settings(
         "web-native-approval",
-        deployment=DeploymentProps(engine="ecs", ready_action="STOP_DEPLOYMENT", approval_wait_minutes=45),
+        deployment=DeploymentProps(
+            engine="ecs",
+            ready_action="STOP_DEPLOYMENT",
+            approval_wait_minutes=45,
+            pauses=(PauseProps(stage="POST_PRODUCTION_TRAFFIC_SHIFT", timeout_minutes=90, on_timeout="CONTINUE"),),
+        ),
     )
     app = App(outdir=str(tmp_path))
     if bindings() == ("cdktf-cdktf-provider-aws", "21.22.1"):
@@ -237,7 +243,12 @@ def test_an_approval_wait_is_a_pause_after_test_traffic_that_rolls_back_where_th
             "lifecycle_stages": ["POST_TEST_TRAFFIC_SHIFT"],
             "target_type": "PAUSE",
             "timeout_configuration": {"action": "ROLLBACK", "timeout_in_minutes": "45"},
-        }
+        },
+        {
+            "lifecycle_stages": ["POST_PRODUCTION_TRAFFIC_SHIFT"],
+            "target_type": "PAUSE",
+            "timeout_configuration": {"action": "CONTINUE", "timeout_in_minutes": "90"},
+        },
     ]
 
 

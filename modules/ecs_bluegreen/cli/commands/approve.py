@@ -1,5 +1,5 @@
 """`bluegreen approve`: the console's "Reroute traffic": let a deployment that waits for the
-go-ahead move production traffic (ContinueDeployment, READY_WAIT)."""
+go-ahead go on (ContinueDeployment READY_WAIT; on ECS, ContinueServiceDeployment CONTINUE)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
         NAME,
         parents=[common],
         help="let a deployment that waits for approval move production traffic",
-        description='The console\'s "Reroute traffic". A deployment group with an approval wait '
-        "(deployment.ready_action STOP_DEPLOYMENT) stops with the new task set on the test listener only; "
-        "once it is tested there, this moves production traffic to it (ContinueDeployment READY_WAIT).",
+        description='The console\'s "Reroute traffic". With an approval wait (deployment.ready_action '
+        "STOP_DEPLOYMENT) a deployment stops with the new tasks on the test listener only; once they are tested "
+        "there, this moves production traffic to them: ContinueDeployment READY_WAIT on CodeDeploy, "
+        "ContinueServiceDeployment CONTINUE for the pause hook that waits on engine 'ecs' (a pause of "
+        "deployment.pauses too).",
     )
     deployment_option(parser, "approve")
 

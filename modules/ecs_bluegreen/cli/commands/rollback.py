@@ -17,8 +17,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
         parents=[common],
         help="stop the running deployment and roll back",
         description='The console\'s "Stop and roll back": stop the running deployment with '
-        "automatic rollback, so that traffic returns to the original task set. "
-        "It works until the deployment ends, termination wait included.",
+        "automatic rollback, so that traffic returns to the original task set (StopDeployment; on engine 'ecs' "
+        "StopServiceDeployment ROLLBACK, or ContinueServiceDeployment ROLLBACK for a pause that waits). "
+        "It works until the deployment ends, termination wait or bake time included.",
     )
     deployment_option(parser, "stop")
 

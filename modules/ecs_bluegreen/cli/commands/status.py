@@ -44,6 +44,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             rows,
             engine.where,
             engine.NAME,
+            engine.production(),
         )
     )
     return Outcome()

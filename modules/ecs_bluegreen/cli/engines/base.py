@@ -88,6 +88,10 @@ class Engine(ABC):
     def latest(self, limit: int) -> list[Listed]:
         """The latest deployments, newest first, at most `limit`."""
 
+    @abstractmethod
+    def production(self) -> tuple[tuple[str, float], ...]:
+        """Where production's traffic goes now: each target group's share, by name."""
+
     def ending(self, status: str) -> Ending | None:
         """How a deployment of this status ended; None while it runs."""
         if status in self.SUCCEEDED:

@@ -18,7 +18,7 @@ from typing import Any
 from ..appspec import appspec, hooks_of
 from ..exits import PROG, CommandError
 from ..render import state
-from ..service import LiveService, answered_at
+from ..service import LiveService, answered_at, forward_weights
 from ..snapshot import Listed, Route, Snapshot, Stage, Step, TaskSet, Wait, utc
 from .base import WATCH_OR_ROLLBACK, Engine
 
@@ -201,7 +201,7 @@ class CodeDeployEngine(Engine):
             now,
             self.ending(status),
             f"rolled back by {by}" if by else None,
-            _stage(status, steps, wait),
+            _stage(status, steps, wait, task_sets),
         )
 
     def _routes(self, group: Mapping[str, Any]) -> tuple[Route, ...]:
@@ -213,8 +213,15 @@ class CodeDeployEngine(Engine):
         for kind, arn in wanted:
             if arn in listeners:
                 listener = listeners[arn]
-                routes.append(Route(kind, int(listener.get("Port", 0)), _weights(listener.get("DefaultActions", []))))
+                routes.append(
+                    Route(kind, int(listener.get("Port", 0)), forward_weights(listener.get("DefaultActions", [])))
+                )
         return tuple(routes)
+
+    def production(self) -> tuple[tuple[str, float], ...]:
+        """The production listener's weights, as CodeDeploy left them."""
+        routes = [r for r in self._routes(self.group_info()) if r.listener == "production"]
+        return routes[0].weights if routes else ()
 
     def _alarms(self, group: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         config = group.get("alarmConfiguration") or {}
@@ -244,30 +251,6 @@ def _pair(group: Mapping[str, Any]) -> Mapping[str, Any]:
     return pairs[0]
 
 
-def _weights(actions: list[Mapping[str, Any]]) -> tuple[tuple[str, float], ...]:
-    """Each target group's share of a listener's forward action, in percent."""
-    raw: dict[str, float] = {}
-    for action in actions:
-        if action.get("Type") != "forward":
-            continue
-        groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
-        if groups:
-            for entry in groups:
-                raw[entry["TargetGroupArn"]] = raw.get(entry["TargetGroupArn"], 0.0) + float(entry.get("Weight", 1))
-        elif action.get("TargetGroupArn"):
-            raw[action["TargetGroupArn"]] = raw.get(action["TargetGroupArn"], 0.0) + 1.0
-    total = sum(raw.values())
-    return tuple(
-        (_name(arn), round(100.0 * weight / total, 1) if total else 0.0)
-        for arn, weight in sorted(raw.items(), key=lambda item: _name(item[0]))
-    )
-
-
-def _name(target_group_arn: str) -> str:
-    """A target group's name, from its ARN (…:targetgroup/<name>/<id>)."""
-    return target_group_arn.split(":targetgroup/", 1)[-1].split("/", 1)[0]
-
-
 def _wait(
     info: Mapping[str, Any], group: Mapping[str, Any], target: Mapping[str, Any], now: datetime.datetime
 ) -> Wait | None:
@@ -294,8 +277,9 @@ def _wait(
     return Wait(kind, ends, max(ends - now, datetime.timedelta()), after_traffic, then)
 
 
-def _stage(status: str, steps: tuple[Step, ...], wait: Wait | None) -> Stage | None:
-    """How far the deployment has got, from its status, lifecycle events and wait."""
+def _stage(status: str, steps: tuple[Step, ...], wait: Wait | None, task_sets: tuple[TaskSet, ...]) -> Stage | None:
+    """How far the deployment has got, from its status, lifecycle events, wait, and the share of
+    production the replacement (Green) task set has."""
     if status in CodeDeployEngine.SUCCEEDED:
         return Stage.SUCCEEDED
     if status not in CodeDeployEngine.RUNNING:
@@ -303,8 +287,8 @@ def _stage(status: str, steps: tuple[Step, ...], wait: Wait | None) -> Stage | N
     if wait is not None:
         return Stage.BAKE if wait.after_traffic else Stage.APPROVAL
     done = {s.name for s in steps if s.status == "Succeeded"}
-    going = {s.name for s in steps if s.status == "InProgress"}
-    if done & {"AllowTraffic", "AfterAllowTraffic"} or going & {"AllowTraffic", "AfterAllowTraffic"}:
+    moved = any(t.label == "Green" and t.weight > 0 for t in task_sets)
+    if "AllowTraffic" in done or moved:
         return Stage.PRODUCTION_TRAFFIC
     if "AllowTestTraffic" in done:
         return Stage.TEST_TRAFFIC

@@ -23,7 +23,7 @@ from typing import Any
 from ...revisions import label
 from ..exits import PROG, CommandError, Exit
 from ..render import state
-from ..service import LiveService, answered_at
+from ..service import LiveService, answered_at, forward_weights
 from ..snapshot import Listed, Route, Snapshot, Stage, Step, TaskSet, Wait, utc
 from .base import WATCH_OR_ROLLBACK, Engine
 
@@ -186,6 +186,20 @@ class EcsNativeEngine(Engine):
             for d in found[:limit]
         ]
 
+    def production(self) -> tuple[tuple[str, float], ...]:
+        """The production listener rule's weights (an NLB's listener's), as ECS left them: the
+        service's load balancer names it."""
+        services = self.ecs.describe_services(cluster=self.outputs.cluster_name, services=[self.outputs.service_name])
+        balancers = [b for s in services.get("services", []) for b in s.get("loadBalancers") or []]
+        route = ((balancers[0].get("advancedConfiguration") or {}) if balancers else {}).get("productionListenerRule")
+        if not route:
+            return ()
+        if ":listener-rule/" in route:
+            rule = self.service.rules([route]).get(route) or {}
+            return forward_weights(rule.get("Actions", []))
+        listener = self.service.listeners([route]).get(route) or {}
+        return forward_weights(listener.get("DefaultActions", []))
+
     def revision_labels(self, arns: Sequence[str]) -> dict[str, str]:
         """The task definition ("web:12") of each service revision, read once per revision."""
         wanted = [a for a in dict.fromkeys(arns) if a and a not in self._revisions]
@@ -260,7 +274,10 @@ class EcsNativeEngine(Engine):
         hooks: dict[str, str] = {}
         for hook in config.get("lifecycleHooks") or []:
             for stage in hook.get("lifecycleStages") or []:
-                hooks[stage] = str(hook.get("hookTargetArn", "")).rsplit(":function:", 1)[-1] or "PAUSE"
+                # A hook before production traffic moves runs as PRODUCTION_TRAFFIC_SHIFT starts (no stage of its own).
+                at = "PRODUCTION_TRAFFIC_SHIFT" if stage == "PRE_PRODUCTION_TRAFFIC_SHIFT" else stage
+                name = str(hook.get("hookTargetArn", "")).rsplit(":function:", 1)[-1] or "PAUSE"
+                hooks[at] = f"{hooks[at]}, {name}" if at in hooks else name
         stage = info.get("lifecycleStage")
         succeeded = status in self.SUCCEEDED
         at = STAGES.index(stage) if stage in STAGES else (len(STAGES) if succeeded else -1)
@@ -328,7 +345,8 @@ def _stage(info: Mapping[str, Any], status: str, wait: Wait | None) -> Stage | N
     at = STAGES.index(stage) if stage in STAGES else -1
     if at >= STAGES.index("BAKE_TIME"):
         return Stage.BAKE
-    if at >= STAGES.index("PRODUCTION_TRAFFIC_SHIFT"):
+    moved = float((info.get("targetServiceRevision") or {}).get("requestedProductionTrafficWeight") or 0.0)
+    if at > STAGES.index("PRODUCTION_TRAFFIC_SHIFT") or (at == STAGES.index("PRODUCTION_TRAFFIC_SHIFT") and moved):
         return Stage.PRODUCTION_TRAFFIC
     if at >= STAGES.index("POST_TEST_TRAFFIC_SHIFT"):
         return Stage.TEST_TRAFFIC
