@@ -93,7 +93,8 @@ def test_status_before_any_deployment(applied, emulator_env, stack):
     revision = applied.outputs["task_definition_arn"].rsplit("/", 1)[1]
     assert (proc.returncode, proc.stdout) == (
         0,
-        f"web-dev/web-dev\nTerraform's {revision} is live\nno deployments yet\n",
+        f"web-dev/web-dev\nproduction traffic: web-dev-blue 100%\nTerraform's {revision} is live\n"
+        "no deployments yet\n",
     ), proc.stderr
 
 

@@ -75,6 +75,7 @@ def test_the_wheel_holds_the_package_its_entry_point_and_ranges(dist):
         "cdktf<0.22,>=0.21; extra == 'cdktf'",
         "cdktn-provider-aws<26,>=25; extra == 'cdktn'",
         "cdktn<0.25,>=0.24; extra == 'cdktn'",
+        "moto[server]<5.3,>=5.2.5; extra == 'emulator'",
     ]
     assert "Requires-Python: >=3.10" in metadata
 

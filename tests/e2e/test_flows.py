@@ -388,7 +388,8 @@ def test_an_apply_that_rewrites_the_routing_the_engine_owns_is_singled_out(flow)
     """After a deployment, the engine has production on the other target group. A stack that
     stopped ignoring the production listener's default action (CodeDeploy) or rule's action (ECS)
     plans to write the configuration's back: `bluegreen review` says so, in the class that blocks."""
-    test_approval_then_approve_then_the_canary_the_hook_and_the_wait(flow)
+    while flow.serving() == flow.outputs["blue_target_group_name"]:  # each success swaps the groups
+        test_approval_then_approve_then_the_canary_the_hook_and_the_wait(flow)
     stack = flow.applied.workdir / "cdk.tf.json"
     original = stack.read_text()
     doc = json.loads(original)

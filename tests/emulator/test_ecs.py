@@ -283,6 +283,24 @@ def test_stop_with_rollback_returns_traffic_and_a_stop_of_an_ended_one_is_refuse
         api(server.url, "ecs/hooks", {"hookId": "nope", "hookStatus": "SUCCEEDED"})
 
 
+def test_stop_with_abort_stops_where_it_is(server, make):
+    """ABORT, which AWS's pages leave undescribed: STOP_REQUESTED, then STOPPED, the traffic where
+    the deployment had put it (here the canary's share), nothing rolled back."""
+    native = make(
+        {
+            "strategy": "CANARY",
+            "bakeTimeInMinutes": 5,
+            "canaryConfiguration": {"canaryPercent": 20.0, "canaryBakeTimeInMinutes": 7},
+        }
+    )
+    arn = native.deploy("nginx:1.28")
+    until(server, native, arn, lambda d: d["targetServiceRevision"]["requestedProductionTrafficWeight"] > 0)
+    native.ecs.stop_service_deployment(serviceDeploymentArn=arn, stopType="ABORT")
+    assert native.deployment(arn)["status"] == "STOP_REQUESTED"
+    d = until(server, native, arn, lambda d: d["status"] == "STOPPED")
+    assert "rollback" not in d and sorted(native.weights(native.production_rule).values()) == [20, 80]
+
+
 def test_a_new_deployment_stops_the_one_that_runs_and_the_list_filters_by_status(server, make):
     """One deployment of a service runs at a time: UpdateService while one runs stops it
     (STOPPED), and the new one starts from the revision that serves."""

@@ -74,3 +74,22 @@ def test_bluegreen_emulator_says_what_it_is_and_how_to_install_it():
     )
     assert "pip install 'ecs-bluegreen[emulator]'" in done.stdout
     assert "python3 tools/install.py --emulator" in done.stdout.replace("\n", " ")
+
+
+def test_without_moto_bluegreen_emulator_says_how_to_install_it():
+    """The package installed without its [emulator] extra: one line, exit 2, and the command."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules['moto'] = None\nfrom ecs_bluegreen.cli import main\nsys.exit(main(['emulator']))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        "bluegreen: error: the emulator needs moto: pip install 'ecs-bluegreen[emulator]' (in a clone of the "
+        "repository: python3 tools/install.py --emulator)\n"
+    )

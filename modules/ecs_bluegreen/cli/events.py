@@ -71,6 +71,7 @@ class Stopped(Event):
     deployment_id: str
     status: str | None
     message: str
+    unit: str = "task set"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Continued(Event):
 
     deployment_id: str
     wait_type: str  # READY_WAIT or TERMINATION_WAIT
+    unit: str = "task set"  # what runs a version, in the engine's word: "task set", or "revision" on ECS
 
 
 @dataclass(frozen=True)

@@ -243,10 +243,10 @@ class TextRenderer:
     @_render.register
     def _(self, event: Continued) -> None:
         if event.wait_type == "READY_WAIT":
-            self._line(f"approved {event.deployment_id}: production traffic moves to the new task set")
+            self._line(f"approved {event.deployment_id}: production traffic moves to the new {event.unit}")
         else:
             self._line(
-                f"finished {event.deployment_id}: the original task set is terminated now, and the deployment ends"
+                f"finished {event.deployment_id}: the original {event.unit} is terminated now, and the deployment ends"
             )
 
     @_render.register
@@ -263,7 +263,7 @@ class TextRenderer:
     @_render.register
     def _(self, event: Stopped) -> None:
         self._line(
-            f"stopped {event.deployment_id} with rollback: traffic returns to the original task set "
+            f"stopped {event.deployment_id} with rollback: traffic returns to the original {event.unit} "
             f"({event.status}{': ' + event.message if event.message else ''})"
         )
 

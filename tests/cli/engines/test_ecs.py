@@ -329,7 +329,7 @@ def test_rollback_stops_the_running_deployment_with_rollback(tmp_path):
     code, out, err = ecs.run("rollback", tmp_path=tmp_path)
     assert (code, err) == (0, "")
     assert out == (
-        f"stopped {DEPLOYMENT} with rollback: traffic returns to the original task set (ROLLBACK_REQUESTED)\n"
+        f"stopped {DEPLOYMENT} with rollback: traffic returns to the original revision (ROLLBACK_REQUESTED)\n"
     )
 
 

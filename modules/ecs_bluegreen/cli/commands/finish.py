@@ -28,5 +28,5 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     engine, now = acted_on(args, ctx, "finish")
     engine.finish(now)
-    ctx.report.emit(Continued(now.deployment_id, "TERMINATION_WAIT"))
+    ctx.report.emit(Continued(now.deployment_id, "TERMINATION_WAIT", engine.UNIT))
     return Outcome()

@@ -27,5 +27,5 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     engine, now = acted_on(args, ctx, "roll back")
     status, message = engine.stop(now)
-    ctx.report.emit(Stopped(now.deployment_id, status, message))
+    ctx.report.emit(Stopped(now.deployment_id, status, message, engine.UNIT))
     return Outcome()

@@ -34,6 +34,8 @@ class Engine(ABC):
     """...and of one that ended otherwise: failed, stopped or rolled back."""
     DEPLOYMENT_ID: ClassVar[tuple[str, str]]
     """A deployment's id in this engine: its pattern, and how to say it in a message."""
+    UNIT: ClassVar[str] = "task set"
+    """What runs one version of the service, in this engine's word."""
 
     def __init__(self, service: LiveService) -> None:
         self.service = service

@@ -48,6 +48,7 @@ class EcsNativeEngine(Engine):
     """ECS, as one stack's service sees it on the ECS-native engine (no CodeDeploy)."""
 
     NAME = "ecs"
+    UNIT = "revision"
     RUNNING = ("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
     SUCCEEDED = ("SUCCESSFUL",)
     FAILED = ("STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
