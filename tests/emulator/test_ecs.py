@@ -39,9 +39,9 @@ BLUE_GREEN = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 10}
 def make(server, request):
     """A service of this test's own, named after the test, with the configuration given."""
 
-    def make(configuration: dict = BLUE_GREEN, alarms: tuple[str, ...] = ()) -> NativeService:
+    def make(configuration: dict = BLUE_GREEN, alarms: tuple[str, ...] = (), network: bool = False) -> NativeService:
         name = f"n{zlib.crc32(request.node.name.encode()):08x}"
-        return build(lambda s: server.client(s, E2E_REGION), name, configuration, alarms=alarms)
+        return build(lambda s: server.client(s, E2E_REGION), name, configuration, alarms=alarms, network=network)
 
     return make
 
@@ -320,3 +320,17 @@ def test_a_new_deployment_stops_the_one_that_runs_and_the_list_filters_by_status
         native.deployment(second)["sourceServiceRevisions"][0]["arn"]
         == native.deployment(first)["sourceServiceRevisions"][0]["arn"]
     )
+
+
+def test_behind_an_nlb_the_listeners_themselves_are_shifted(server, make):
+    """An NLB has no rules: ECS takes the listeners, and shifts their default actions."""
+    native = make(network=True)
+    blue, green = (group(arn) for arn in native.target_groups)
+    arn = native.deploy("nginx:1.28")
+    until(server, native, arn, at("POST_TEST_TRAFFIC_SHIFT"))
+    assert (native.weights(native.test_rule), native.weights(native.production_rule)) == (
+        {blue: 0, green: 100},
+        {blue: 1, green: 0},
+    )
+    until(server, native, arn, at("BAKE_TIME"))
+    assert native.weights(native.production_rule) == {blue: 0, green: 100}

@@ -21,7 +21,7 @@ class NativeService:
     service: str
     target_groups: tuple[str, str]  # blue (production's at first), green (the alternate)
     production_rule: str
-    test_rule: str
+    test_rule: str  # on an NLB, the listeners themselves
     revisions: list[str] = field(default_factory=list)  # task definition ARNs registered, in order
 
     @property
@@ -52,10 +52,14 @@ class NativeService:
         return dict(found)
 
     def weights(self, rule: str) -> dict[str, int]:
-        """Each target group's weight in a rule's forward action, by the group's name."""
-        (found,) = self.clients["elbv2"].describe_rules(RuleArns=[rule])["Rules"]
+        """Each target group's weight in a rule's forward action (an NLB listener's), by name."""
+        elbv2 = self.clients["elbv2"]
+        if ":listener/" in rule:
+            actions = elbv2.describe_listeners(ListenerArns=[rule])["Listeners"][0]["DefaultActions"]
+        else:
+            actions = elbv2.describe_rules(RuleArns=[rule])["Rules"][0]["Actions"]
         weights: dict[str, int] = {}
-        for action in found["Actions"]:
+        for action in actions:
             for group in (action.get("ForwardConfig") or {}).get("TargetGroups", []):
                 weights[group["TargetGroupArn"].split(":targetgroup/")[1].split("/")[0]] = int(group.get("Weight", 1))
         return weights
@@ -65,9 +69,12 @@ class NativeService:
         return dict(found)
 
 
-def build(client, name: str, configuration: dict[str, Any], *, alarms: list[str] = ()) -> NativeService:
+def build(
+    client, name: str, configuration: dict[str, Any], *, alarms: list[str] = (), network: bool = False
+) -> NativeService:
     """The service `name` (its cluster, load balancer and groups named after it) with the
-    deployment configuration given (its strategy, bake time, hooks), on `client(service)`."""
+    deployment configuration given (its strategy, bake time, hooks), on `client(service)`; with
+    `network`, behind an NLB, whose listeners themselves ECS shifts (no rules)."""
     clients = {n: client(n) for n in ("ec2", "elbv2", "ecs", "cloudwatch")}
     ec2, elbv2, ecs = clients["ec2"], clients["elbv2"], clients["ecs"]
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -78,11 +85,14 @@ def build(client, name: str, configuration: dict[str, Any], *, alarms: list[str]
         for i, zone in ((1, "a"), (2, "c"))
     ]
     group = ec2.create_security_group(GroupName=f"{name}-tasks", Description="tasks", VpcId=vpc)["GroupId"]
-    balancer = elbv2.create_load_balancer(Name=name, Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    balancer = elbv2.create_load_balancer(Name=name, Subnets=subnets, Type="network" if network else "application")[
+        "LoadBalancers"
+    ][0]["LoadBalancerArn"]
+    protocol = "TCP" if network else "HTTP"
     blue, green = (
-        elbv2.create_target_group(
-            Name=f"{name}-{color}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", HealthCheckPath="/"
-        )["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.create_target_group(Name=f"{name}-{color}", Protocol=protocol, Port=80, VpcId=vpc, TargetType="ip")[
+            "TargetGroups"
+        ][0]["TargetGroupArn"]
         for color in ("blue", "green")
     )
     forward = [
@@ -95,6 +105,13 @@ def build(client, name: str, configuration: dict[str, Any], *, alarms: list[str]
     ]
     rules = []
     for port in (80, 8080):
+        if network:  # an NLB has no rules: the listener forwards
+            rules.append(
+                elbv2.create_listener(LoadBalancerArn=balancer, Protocol="TCP", Port=port, DefaultActions=forward)[
+                    "Listeners"
+                ][0]["ListenerArn"]
+            )
+            continue
         listener = elbv2.create_listener(
             LoadBalancerArn=balancer,
             Protocol="HTTP",

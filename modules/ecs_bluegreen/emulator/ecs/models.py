@@ -3,35 +3,42 @@
 moto 5.2.5 drops a service's `deploymentConfiguration` and has no service deployments. This
 backend keeps them and runs a deployment of a service whose deployment controller is ECS and whose
 strategy is BLUE_GREEN, LINEAR or CANARY, the way the AWS documentation describes, on the ELB and
-CloudWatch backends of the same moto server:
+CloudWatch backends of the same moto server (DG: docs.aws.amazon.com/AmazonECS/latest/developerguide/,
+API: .../APIReference/):
 
 - a service revision per deployment, and a service deployment from the revisions that serve to
-  the new one (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-revision.html,
-  https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-deployment.html);
-- the lifecycle stages in order, from RECONCILE_SERVICE to CLEAN_UP
-  (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-how-it-works.html);
-- the test listener rule, then the production listener rule, rewritten to the alternate target
-  group as ECS rewrites them: all at once, by canary or linearly
-  (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment.html,
-  https://docs.aws.amazon.com/AmazonECS/latest/developerguide/linear-deployment.html);
-- the bake time, with both revisions kept for rollback
-  (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html);
-- lifecycle hooks: a Lambda function's, which waits for the function's answer, and a pause, which
-  waits for ContinueServiceDeployment or its timeout
-  (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-how-it-works.html#lifecycle-hooks,
-  https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks-pause.html,
-  https://docs.aws.amazon.com/AmazonECS/latest/developerguide/continue-service-deployment.html);
-- the rollbacks: a hook that fails, an alarm in ALARM, a pause that times out with ROLLBACK, and
-  StopServiceDeployment (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopServiceDeployment.html,
-  https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html);
-- one deployment of a service at a time: a new one while one runs stops the running one, which
-  rolls back, as UpdateService's page says of a deployment in progress
-  (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
+  the new one (DG service-deployment.html, API API_ServiceDeployment.html, API_ServiceRevision.html);
+- the lifecycle stages in order, PRE_SCALE_UP to CLEAN_UP, RECONCILE_SERVICE only with more than
+  one revision to reconcile (DG blue-green-deployment-how-it-works.html);
+- the test listener rule, then the production listener rule (an NLB's listeners), rewritten to the
+  alternate target group as ECS rewrites them: all at once, by canary or linearly, the steps within
+  PRODUCTION_TRAFFIC_SHIFT (DG alb-resources-for-blue-green.html, canary-deployment.html,
+  deployment-type-linear.html, API API_CanaryConfiguration.html, API_LinearConfiguration.html);
+- the bake time, with both revisions kept for rollback (DG deployment-type-blue-green.html);
+- lifecycle hooks, all of a stage at once: a Lambda function's, which waits for the function's
+  answer, and a pause, which waits for ContinueServiceDeployment; each with its timeout and its
+  action, ROLLBACK or CONTINUE (DG deployment-lifecycle-hooks.html, lambda-lifecycle-hooks.html,
+  pause-lifecycle-hooks.html, continue-service-deployment.html);
+- the rollbacks: a hook that fails, an alarm in ALARM (one in ALARM when the deployment starts is
+  not watched), a hook that times out with ROLLBACK, and StopServiceDeployment (DG
+  deployment-alarm-failure.html, stop-service-deployment.html);
+- one deployment of a service at a time: a new one stops the one that runs (STOP_REQUESTED, then
+  STOPPED: DG service-deployment.html).
+
+Where those pages are silent, the emulator chooses, and says so here: a new deployment returns
+the traffic of the one it stops to the source revision, so that it starts from one serving target
+group, as ECS requires of the production rule; ABORT stops a deployment where it is; a Lambda
+hook's IN_PROGRESS is one answer, not an invocation every 30 seconds; a pause before production
+traffic (PRE_PRODUCTION_TRAFFIC_SHIFT) pauses before each step of a canary or linear shift, while
+the deployment reports PRODUCTION_TRAFFIC_SHIFT, the stage it has; a service's first deployment,
+with nothing to shift from, succeeds at once; ContinueServiceDeployment refuses a hook that is not
+the deployment's with InvalidParameterException and one that has completed with ClientException.
 
 Time comes from the emulator's clock (clock.py), as CodeDeploy's does. What it does not do: run
-containers (a revision reports its requested tasks as running, and no health check runs), or run
-a hook's Lambda code: it records the invocation (`hook_invocations`) and waits for the answer the
-function would give, which the caller sends in its place (server.py says how).
+containers (a revision reports its requested tasks as running, and no health check runs), check
+the production rule before a deployment as ECS does, or run a hook's Lambda code: it records the
+invocation (`hook_invocations`) and waits for the answer the function would give, which the caller
+sends in its place (server.py says how).
 """
 
 from __future__ import annotations
@@ -695,9 +702,8 @@ class EcsDeploymentsBackend(EC2ContainerServiceBackend):
         weights = self._weights(rule)
         d.source_group = max(pair, key=lambda g: weights.get(g, -1.0))
         d.target_group = next(g for g in pair if g != d.source_group)
-        for revision in (d.target,):
-            for entry in revision.load_balancers:
-                entry["targetGroupArn"] = d.target_group
+        for entry in d.target.load_balancers:
+            entry["targetGroupArn"] = d.target_group
 
     def _route(self, d: ServiceDeployment) -> None:
         """The production and test rules' weights, as the deployment's shares say: a rule already
@@ -722,17 +728,23 @@ class EcsDeploymentsBackend(EC2ContainerServiceBackend):
                 {"TargetGroupArn": d.source_group, "Weight": round(100 - share)},
                 {"TargetGroupArn": d.target_group, "Weight": round(share)},
             ]
+            actions = [{"Type": "forward", "ForwardConfig": {"TargetGroups": groups}}]
+            if _listener(rule):  # an NLB's: ECS shifts on the listener itself
+                self.elbv2.modify_listener(rule, certificates=[], actions=actions)
+                continue
             (current,) = self.elbv2.describe_rules(listener_arn=None, rule_arns=[rule])
-            self.elbv2.modify_rule(
-                rule,
-                [dict(c) for c in current.conditions],
-                [{"Type": "forward", "ForwardConfig": {"TargetGroups": groups}}],
-            )
+            self.elbv2.modify_rule(rule, [dict(c) for c in current.conditions], actions)
 
     def _weights(self, rule_arn: str) -> dict[str, float]:
-        (rule,) = self.elbv2.describe_rules(listener_arn=None, rule_arns=[rule_arn])
+        """Each target group's weight on a rule (or an NLB's listener), by ARN."""
+        if _listener(rule_arn):
+            (listener,) = self.elbv2.describe_listeners(load_balancer_arn=None, listener_arns=[rule_arn])
+            actions = listener.default_actions
+        else:
+            (rule,) = self.elbv2.describe_rules(listener_arn=None, rule_arns=[rule_arn])
+            actions = rule.actions
         weights: dict[str, float] = {}
-        for action in rule.actions:
+        for action in actions:
             data = action.data
             for group in (data.get("ForwardConfig") or {}).get("TargetGroups") or []:
                 weights[group["TargetGroupArn"]] = weights.get(group["TargetGroupArn"], 0.0) + float(
@@ -741,6 +753,11 @@ class EcsDeploymentsBackend(EC2ContainerServiceBackend):
             if data.get("TargetGroupArn") and not data.get("ForwardConfig"):
                 weights[data["TargetGroupArn"]] = weights.get(data["TargetGroupArn"], 0.0) + 1.0
         return weights
+
+
+def _listener(arn: str) -> bool:
+    """Whether a route ECS shifts on is a listener (an NLB's), not a listener rule."""
+    return ":listener/" in arn
 
 
 def _configuration(service: Service) -> dict[str, Any]:
