@@ -376,9 +376,11 @@ def test_a_deployment_started_elsewhere_is_watched_and_a_second_deploy_is_refuse
 
 def test_watch_until_a_stage_fails_when_the_deployment_rolls_back_first(flow):
     deployment_id = flow.deploy_until("approval")
-    watching = flow.start("watch", "--until", "bake", "--poll", "1")
-    time.sleep(2)
-    flow.advance(30 * 60 + 2)  # the approval times out
+    watching = flow.start("watch", "--deployment-id", deployment_id, "--until", "bake", "--poll", "1")
+    assert watching.stdout is not None
+    first = watching.stdout.readline()  # it follows the deployment...
+    assert first.startswith(f"watching {deployment_id}"), first
+    flow.advance(30 * 60 + 2)  # ...when the approval times out
     out, err = watching.communicate(timeout=120)
     assert watching.returncode == 1, out + err
     assert deployment_id in err and flow.rolled_back(deployment_id)
