@@ -49,6 +49,21 @@ HookEvent = Literal[
 """The lifecycle events of an ECS deployment that run a Lambda function, in the order they happen."""
 HOOK_EVENTS: tuple[HookEvent, ...] = get_args(HookEvent)
 
+NATIVE_STAGES = (
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+    "BAKE_TIME",
+    "CLEAN_UP",
+)
+"""The lifecycle stages of an ECS blue/green service deployment, in order (the ECS API's
+ServiceDeploymentLifecycleStage): what the command reads, and what the emulator runs."""
+
 HOOK_STAGES: dict[HookEvent, str] = {
     "BeforeInstall": "PRE_SCALE_UP",
     "AfterInstall": "POST_SCALE_UP",

@@ -25,6 +25,7 @@ import time
 
 import pytest
 from emulator import Applied, MotoServer, example_config, synth_example, tolerate_emulator_gaps
+from handbuilt import forward_weights
 from native import create_service_input, resolve, set_service_aside, state_values, synth_native
 
 from ecs_bluegreen import cli
@@ -83,27 +84,27 @@ class Flow:
         assert document["reached"] == stage
         return str(document["deploymentId"])
 
+    def approve(self) -> None:
+        done = self.run("approve")
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def follow_until(self, stage: str) -> None:
+        """`watch --until STAGE` of the running deployment, which must get there."""
+        done = self.run("watch", "--until", stage, "--poll", "1")
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def through_the_canary(self, deployment_id: str, *, hook_succeeds: bool) -> None:
+        """The canary's 5 minutes pass, and the check hook, run once all traffic moved, answers."""
+        self.advance(5 * 60 + 2)
+        self.answer_hook(deployment_id, succeeded=hook_succeeds)
+
     # --- AWS's state ------------------------------------------------------------------------------
 
     def weights(self, listener: str) -> dict[str, int]:
         """The share of each target group, by its name, on the production or test listener: the
         listener's default action on CodeDeploy, the rule ECS shifts on ECS."""
-        if self.engine == "ecs":
-            (rule,) = self.elbv2.describe_rules(RuleArns=[self.outputs[f"{listener}_listener_rule_arn"]])["Rules"]
-            actions = rule["Actions"]
-        else:
-            (found,) = self.elbv2.describe_listeners(ListenerArns=[self.outputs[f"{listener}_listener_arn"]])[
-                "Listeners"
-            ]
-            actions = found["DefaultActions"]
-        raw: dict[str, float] = {}
-        for action in actions:
-            groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or [
-                {"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}
-            ]
-            for group in groups:
-                name = group["TargetGroupArn"].split(":targetgroup/")[1].split("/")[0]
-                raw[name] = raw.get(name, 0) + float(group.get("Weight", 1))
+        route = f"{listener}_listener_rule_arn" if self.engine == "ecs" else f"{listener}_listener_arn"
+        raw = forward_weights(self.elbv2, self.outputs[route])
         total = sum(raw.values()) or 1
         return {name: round(100 * weight / total) for name, weight in raw.items() if weight}
 
@@ -296,15 +297,11 @@ def test_approval_then_approve_then_the_canary_the_hook_and_the_wait(flow):
     assert flow.serving() == original
     (tested,) = flow.weights("test")
     assert tested != original  # the new revision has the test listener's traffic alone
-    done = flow.run("approve")
-    assert done.returncode == 0, done.stderr
-    done = flow.run("watch", "--until", "production-traffic", "--poll", "1")
-    assert done.returncode == 0, done.stdout + done.stderr
+    flow.approve()
+    flow.follow_until("production-traffic")
     assert flow.weights("prod") == {original: 80, tested: 20}
-    flow.advance(5 * 60 + 2)
-    flow.answer_hook(deployment_id, succeeded=True)
-    done = flow.run("watch", "--until", "bake", "--poll", "1")
-    assert done.returncode == 0, done.stdout + done.stderr
+    flow.through_the_canary(deployment_id, hook_succeeds=True)
+    flow.follow_until("bake")
     assert flow.weights("prod") == {tested: 100}
     flow.advance(10 * 60 + 2)
     done = flow.run("watch", "--deployment-id", deployment_id, "--poll", "1")
@@ -327,12 +324,11 @@ def test_a_rollback_at_each_wait_puts_production_back(flow, wait):
     original = flow.serving()
     deployment_id = flow.deploy_until("approval")
     if wait != "approval":
-        assert flow.run("approve").returncode == 0
-        assert flow.run("watch", "--until", "production-traffic", "--poll", "1").returncode == 0
+        flow.approve()
+        flow.follow_until("production-traffic")
     if wait == "bake":
-        flow.advance(5 * 60 + 2)
-        flow.answer_hook(deployment_id, succeeded=True)
-        assert flow.run("watch", "--until", "bake", "--poll", "1").returncode == 0
+        flow.through_the_canary(deployment_id, hook_succeeds=True)
+        flow.follow_until("bake")
     done = flow.run("rollback")
     assert done.returncode == 0, done.stderr
     done = flow.run("watch", "--deployment-id", deployment_id, "--poll", "1")
@@ -343,9 +339,8 @@ def test_a_rollback_at_each_wait_puts_production_back(flow, wait):
 def test_a_failed_hook_rolls_back(flow):
     original = flow.serving()
     deployment_id = flow.deploy_until("approval")
-    assert flow.run("approve").returncode == 0
-    flow.advance(5 * 60 + 2)
-    flow.answer_hook(deployment_id, succeeded=False)
+    flow.approve()
+    flow.through_the_canary(deployment_id, hook_succeeds=False)
     done = flow.run("watch", "--deployment-id", deployment_id, "--poll", "1")
     assert done.returncode == 1, done.stdout + done.stderr
     assert flow.rolled_back(deployment_id) and flow.serving() == original
@@ -354,10 +349,9 @@ def test_a_failed_hook_rolls_back(flow):
 def test_an_alarm_in_the_wait_rolls_back(flow):
     original = flow.serving()
     deployment_id = flow.deploy_until("approval")
-    assert flow.run("approve").returncode == 0
-    flow.advance(5 * 60 + 2)
-    flow.answer_hook(deployment_id, succeeded=True)
-    assert flow.run("watch", "--until", "bake", "--poll", "1").returncode == 0
+    flow.approve()
+    flow.through_the_canary(deployment_id, hook_succeeds=True)
+    flow.follow_until("bake")
     flow.alarm("ALARM")
     done = flow.run("watch", "--deployment-id", deployment_id, "--poll", "1")
     assert done.returncode == 1, done.stdout + done.stderr

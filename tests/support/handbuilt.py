@@ -53,16 +53,7 @@ class NativeService:
 
     def weights(self, rule: str) -> dict[str, int]:
         """Each target group's weight in a rule's forward action (an NLB listener's), by name."""
-        elbv2 = self.clients["elbv2"]
-        if ":listener/" in rule:
-            actions = elbv2.describe_listeners(ListenerArns=[rule])["Listeners"][0]["DefaultActions"]
-        else:
-            actions = elbv2.describe_rules(RuleArns=[rule])["Rules"][0]["Actions"]
-        weights: dict[str, int] = {}
-        for action in actions:
-            for group in (action.get("ForwardConfig") or {}).get("TargetGroups", []):
-                weights[group["TargetGroupArn"].split(":targetgroup/")[1].split("/")[0]] = int(group.get("Weight", 1))
-        return weights
+        return {name: int(weight) for name, weight in forward_weights(self.clients["elbv2"], rule).items()}
 
     def live(self) -> dict[str, Any]:
         (found,) = self.ecs.describe_services(cluster=self.cluster, services=[self.service])["services"]
@@ -154,6 +145,24 @@ def build(
         ],
     )
     return built
+
+
+def forward_weights(elbv2: Any, arn: str) -> dict[str, float]:
+    """Each target group's weight in the forward action of a listener rule, or of a listener (its
+    default action), by the group's name, as ELB reads them back; a forward to one group is 1."""
+    if ":listener/" in arn:
+        actions = elbv2.describe_listeners(ListenerArns=[arn])["Listeners"][0]["DefaultActions"]
+    else:
+        actions = elbv2.describe_rules(RuleArns=[arn])["Rules"][0]["Actions"]
+    weights: dict[str, float] = {}
+    for action in actions:
+        groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or [
+            {"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}
+        ]
+        for group in groups:
+            name = group["TargetGroupArn"].split(":targetgroup/")[1].split("/")[0]
+            weights[name] = weights.get(name, 0.0) + float(group.get("Weight", 1))
+    return weights
 
 
 def api(url: str, name: str, body: dict | None = None) -> dict:

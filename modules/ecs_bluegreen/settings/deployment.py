@@ -313,7 +313,34 @@ class EcsRules(EngineRules):
     HOOK_REPORTS_TO_AWS = False
 
     def check_deployment(self, deployment: DeploymentProps) -> None:
+        self._check_pauses(deployment)
+        self._check_shift(deployment)
         stay = " (or keep engine='codedeploy')"
+        if not deployment.auto_rollback:
+            raise SettingsError(
+                "auto_rollback",
+                False,
+                "ECS rolls a failed blue/green deployment back itself (a hook that fails, an alarm), and "
+                f"`bluegreen rollback` stops one with ROLLBACK: keep auto_rollback=True{stay}.",
+            )
+        if deployment.alarms is not None and deployment.alarms.ignore_poll_alarm_failure:
+            raise SettingsError(
+                "alarms.ignore_poll_alarm_failure",
+                True,
+                f"ECS reads the alarms itself and has no such switch: leave it False{stay}.",
+            )
+        if deployment.notifications is not None:
+            raise SettingsError(
+                "notifications",
+                deployment.notifications,
+                "Notifications are CodeDeploy triggers; ECS sends its deployments' changes to EventBridge "
+                "('ECS Service Deployment State Change'): route those to your topic with an EventBridge rule, "
+                f"and drop notifications{stay}.",
+            )
+
+    @staticmethod
+    def _check_pauses(deployment: DeploymentProps) -> None:
+        """One pause per stage, the approval wait's included, and no more than ECS takes."""
         stages = [p.stage for p in deployment.pauses]
         if deployment.ready_action == "STOP_DEPLOYMENT":
             stages.append("POST_TEST_TRAFFIC_SHIFT")
@@ -329,6 +356,11 @@ class EcsRules(EngineRules):
             raise SettingsError(
                 "pauses", deployment.pauses, f"ECS takes at most {MAX_PAUSES} pause hooks per service: pause less."
             )
+
+    @staticmethod
+    def _check_shift(deployment: DeploymentProps) -> None:
+        """The traffic steps and the bake time, within what ECS takes."""
+        stay = " (or keep engine='codedeploy')"
         if deployment.traffic_shift is None and deployment.deployment_config_name not in PREDEFINED_SHIFTS:
             raise SettingsError(
                 "deployment_config_name",
@@ -355,27 +387,6 @@ class EcsRules(EngineRules):
                 "traffic_shift.percentage",
                 shift.percentage,
                 f"ECS shifts at least {NATIVE_MIN_LINEAR_PERCENT} percent per linear step: raise it{stay}.",
-            )
-        if not deployment.auto_rollback:
-            raise SettingsError(
-                "auto_rollback",
-                False,
-                "ECS rolls a failed blue/green deployment back itself (a hook that fails, an alarm), and "
-                f"`bluegreen rollback` stops one with ROLLBACK: keep auto_rollback=True{stay}.",
-            )
-        if deployment.alarms is not None and deployment.alarms.ignore_poll_alarm_failure:
-            raise SettingsError(
-                "alarms.ignore_poll_alarm_failure",
-                True,
-                f"ECS reads the alarms itself and has no such switch: leave it False{stay}.",
-            )
-        if deployment.notifications is not None:
-            raise SettingsError(
-                "notifications",
-                deployment.notifications,
-                "Notifications are CodeDeploy triggers; ECS sends its deployments' changes to EventBridge "
-                "('ECS Service Deployment State Change'): route those to your topic with an EventBridge rule, "
-                f"and drop notifications{stay}.",
             )
 
     def check_service(self, deployment: DeploymentProps, *, load_balancer: LoadBalancerProps, iam: IamProps) -> None:

@@ -20,6 +20,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...contract import NATIVE_STAGES
 from ...revisions import label
 from ..exits import PROG, CommandError, Exit
 from ..render import state
@@ -27,20 +28,6 @@ from ..service import LiveService, answered_at, forward_weights
 from ..snapshot import Listed, Route, Snapshot, Stage, Step, TaskSet, Wait, utc
 from .base import WATCH_OR_ROLLBACK, Engine
 
-STAGES = (
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-    "BAKE_TIME",
-    "CLEAN_UP",
-)
-"""The lifecycle stages of an ECS blue/green service deployment, in order (ECS API,
-ServiceDeploymentLifecycleStage)."""
 DESCRIBE_AT_MOST = 20  # DescribeServiceRevisions takes 20 ARNs at most
 
 
@@ -281,10 +268,10 @@ class EcsNativeEngine(Engine):
                 hooks[at] = f"{hooks[at]}, {name}" if at in hooks else name
         stage = info.get("lifecycleStage")
         succeeded = status in self.SUCCEEDED
-        at = STAGES.index(stage) if stage in STAGES else (len(STAGES) if succeeded else -1)
+        at = NATIVE_STAGES.index(stage) if stage in NATIVE_STAGES else (len(NATIVE_STAGES) if succeeded else -1)
         details = info.get("lifecycleHookDetails") or []
         steps = []
-        for index, name in enumerate(STAGES):
+        for index, name in enumerate(NATIVE_STAGES):
             if index < at:
                 step = "Succeeded"
             elif index == at:
@@ -343,13 +330,15 @@ def _stage(info: Mapping[str, Any], status: str, wait: Wait | None) -> Stage | N
     if wait is not None and wait.kind == "approval":
         return Stage.APPROVAL
     stage = info.get("lifecycleStage")
-    at = STAGES.index(stage) if stage in STAGES else -1
-    if at >= STAGES.index("BAKE_TIME"):
+    at = NATIVE_STAGES.index(stage) if stage in NATIVE_STAGES else -1
+    if at >= NATIVE_STAGES.index("BAKE_TIME"):
         return Stage.BAKE
     moved = float((info.get("targetServiceRevision") or {}).get("requestedProductionTrafficWeight") or 0.0)
-    if at > STAGES.index("PRODUCTION_TRAFFIC_SHIFT") or (at == STAGES.index("PRODUCTION_TRAFFIC_SHIFT") and moved):
+    if at > NATIVE_STAGES.index("PRODUCTION_TRAFFIC_SHIFT") or (
+        at == NATIVE_STAGES.index("PRODUCTION_TRAFFIC_SHIFT") and moved
+    ):
         return Stage.PRODUCTION_TRAFFIC
-    if at >= STAGES.index("POST_TEST_TRAFFIC_SHIFT"):
+    if at >= NATIVE_STAGES.index("POST_TEST_TRAFFIC_SHIFT"):
         return Stage.TEST_TRAFFIC
     return None
 

@@ -53,6 +53,7 @@ from moto.core.base_backend import BackendDict
 from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.elbv2.models import elbv2_backends
 
+from ...contract import NATIVE_STAGES
 from ..clock import CLOCK, LOCK, STEP
 from .exceptions import (
     ClientException,
@@ -60,20 +61,6 @@ from .exceptions import (
     InvalidParameterException,
     ServiceDeploymentNotFoundException,
 )
-
-STAGES = (
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-    "BAKE_TIME",
-    "CLEAN_UP",
-)
-"""A blue/green service deployment's lifecycle stages, in order (ServiceDeploymentLifecycleStage)."""
 
 HOOK_STAGES = (
     "RECONCILE_SERVICE",
@@ -529,7 +516,7 @@ class EcsDeploymentsBackend(EC2ContainerServiceBackend):
         d.alarms_ignored = bool(
             firing
         )  # an alarm in ALARM at the start is not watched (deployment-alarm-failure.html)
-        for stage in STAGES:
+        for stage in NATIVE_STAGES:
             if stage == "RECONCILE_SERVICE" and len(d.sources) <= 1:
                 continue  # only with more than one active revision to reconcile
             d.stage, d.updated_at, d.hooks = stage, at, []
